@@ -1,0 +1,29 @@
+# Two commands for a fresh machine:
+#   make run    set up .venv, install, serve the app on http://127.0.0.1:5000
+#   make test   set up .venv, install with test tools, run every test and check
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup setup-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+run: setup
+	$(BIN)/flask --app wsgi rules check
+	FLASK_SECRET_KEY="$${FLASK_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
+	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: setup-test
+	$(BIN)/ruff check triage tests benchmarks wsgi.py
+	$(BIN)/flask --app wsgi rules check
+	$(BIN)/flask --app wsgi rules test
+	$(BIN)/pytest -q

@@ -1,0 +1,110 @@
+"""Example cases: answers with the level and categories a clinician expects.
+
+One runner for pytest and `flask rules test`. A case file is a YAML list:
+
+    - name: fever with a stiff neck is an emergency
+      answers: {fever: yes, neck_pain: stiff}
+      level: emergency
+      categories: [csf_infection, site_infection]   # exactly these, in any order
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+
+from . import engine, yamlfile
+from .model import LEVEL_IDS, RuleSet
+from .yamlfile import FileProblems, Problem
+
+CASE_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False,
+        "required": ["name", "answers", "level", "categories"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "answers": {"type": "object"},
+            "level": {"enum": list(LEVEL_IDS)},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "note": {"type": "string"},
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    answers: dict
+    level: str
+    categories: frozenset[str]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    level: str | None
+    categories: frozenset[str]
+    rules: tuple[str, ...]
+    error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return (not self.error and self.level == self.case.level
+                and self.categories == self.case.categories)
+
+    def explain(self) -> str:
+        """Say what was expected and what the rules gave, for a failed case."""
+        where = f"{self.case.file}:{self.case.line}: {self.case.name}"
+        if self.error:
+            return f"{where}\n    the answers are not allowed: {self.error}"
+        return (f"{where}\n    expected {self.case.level.upper()} "
+                f"{sorted(self.case.categories)}\n"
+                f"    got      {(self.level or '').upper()} {sorted(self.categories)}"
+                f" (rules: {', '.join(self.rules) or 'none'})")
+
+
+def case_files(paths) -> list[Path]:
+    """Expand folders into the YAML files inside them, sorted."""
+    files = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return files
+
+
+def load_cases(paths) -> list[Case]:
+    """Load every case from files and folders; raise FileProblems for every bad file."""
+    cases, problems = [], []
+    for file in case_files(paths):
+        try:
+            data, lines = yamlfile.load(file)
+        except FileProblems as error:
+            problems.extend(error.problems)
+            continue
+        errors = list(jsonschema.Draft202012Validator(CASE_SCHEMA).iter_errors(data))
+        for error in errors:
+            problems.append(Problem(str(file), yamlfile.line_of(lines, tuple(error.absolute_path)),
+                                    error.message))
+        if errors:
+            continue
+        cases.extend(Case(item["name"], item["answers"], item["level"],
+                          frozenset(item["categories"]), str(file), lines[(index,)])
+                     for index, item in enumerate(data))
+    if problems:
+        raise FileProblems(problems)
+    return cases
+
+
+def run_case(ruleset: RuleSet, case: Case) -> Outcome:
+    """Evaluate one case's answers with the rule set."""
+    try:
+        result = engine.evaluate(ruleset, case.answers)
+    except engine.AnswerProblems as error:
+        return Outcome(case, None, frozenset(), (), error=str(error))
+    return Outcome(case, result.level.id, frozenset(w.rule.category for w in result.warnings),
+                   tuple(w.rule.id for w in result.warnings))

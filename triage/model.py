@@ -1,0 +1,168 @@
+"""The clinic's vocabulary as small immutable objects: levels, questions, rules, results."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+Answer = str | int | None
+Answers = Mapping[str, Answer]
+
+
+class Level(enum.IntEnum):
+    """How soon to get help; a higher value is more urgent."""
+
+    NONE = 0
+    SOON = 1
+    URGENT = 2
+    EMERGENCY = 3
+
+    @property
+    def id(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_id(cls, level_id: str) -> Level:
+        return cls[level_id.upper()]
+
+
+LEVEL_IDS = tuple(level.id for level in sorted(Level, reverse=True))
+
+
+class Text(Mapping):
+    """One wording in each language the rule file declares: `text["en"]`."""
+
+    def __init__(self, by_language: Mapping[str, str]):
+        self._by_language = MappingProxyType(dict(by_language))
+
+    def __getitem__(self, language: str) -> str:
+        return self._by_language[language]
+
+    def __iter__(self):
+        return iter(self._by_language)
+
+    def __len__(self) -> int:
+        return len(self._by_language)
+
+    def __repr__(self) -> str:
+        return f"Text({dict(self._by_language)!r})"
+
+    def in_language(self, language: str, fallback: str = "en") -> str:
+        """Return the wording in `language`, else in `fallback`, else any."""
+        return self.get(language) or self.get(fallback) or next(iter(self.values()), "")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+    hint: Text | None = None
+    red_flag: Level | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: Text
+    hint: Text | None
+    options: tuple[Option, ...] = ()
+    ask: Text | None = None  # nurse wording for a phone call
+    number: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: Text | None = None
+    not_comparable: tuple[frozenset[str], ...] = ()
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(option.value for option in self.options)
+
+    def option(self, value: str) -> Option:
+        return next(option for option in self.options if option.value == value)
+
+    def label_for(self, value: Answer, language: str = "en") -> str:
+        """Return the patient's wording of an answer to this question."""
+        if value is None:
+            return {"es": "no contestada"}.get(language, "not given")
+        if self.number:
+            unit = self.unit.in_language(language) if self.unit else ""
+            return f"{value} {unit}".strip()
+        return self.option(value).label.in_language(language)
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class LevelText:
+    level: Level
+    heading: Text
+    action: Text
+
+
+@dataclass(frozen=True)
+class Review:
+    by: str
+    on: str
+    next_due: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    level: Level
+    when: object  # a condition from triage.conditions
+    title: Text
+    advice: Text
+    source: str
+    line: int = 0
+    review: Review | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    languages: tuple[str, ...]
+    levels: Mapping[Level, LevelText]
+    categories: Mapping[str, Category]
+    questions: tuple[Question, ...]
+    rules: tuple[Rule, ...]
+    file: str = ""
+    digest: str = ""  # short hash of the file's bytes, to tie a result to the exact file
+
+    def question(self, question_id: str) -> Question:
+        return self.questions_by_id[question_id]
+
+    @functools.cached_property
+    def questions_by_id(self) -> Mapping[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    @functools.cached_property
+    def question_order(self) -> Mapping[str, int]:
+        return {question.id: index for index, question in enumerate(self.questions)}
+
+
+@dataclass(frozen=True)
+class Warning:
+    rule: Rule
+    because: tuple[tuple[str, Answer], ...]  # (question id, answer) pairs that triggered it
+
+    @property
+    def level(self) -> Level:
+        return self.rule.level
+
+
+@dataclass(frozen=True)
+class Result:
+    level: Level
+    warnings: tuple[Warning, ...]
+    answers: Answers = field(default_factory=dict)
+    rules_version: str = ""
+    rules_digest: str = ""

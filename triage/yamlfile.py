@@ -1,0 +1,125 @@
+"""Read a YAML file safely, keeping the line of every value for error messages.
+
+Two YAML traps are closed here:
+- YAML 1.1 reads bare yes/no/on/off as booleans. A clinic's option values `yes` and
+  `no` must stay the strings they look like, so only `true`/`false` are booleans.
+- PyYAML keeps the last of two duplicate keys without a word; we refuse them.
+Dates are left as strings (`2026-11-25`); the schema checks their form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, at a line a clinician can go to."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class FileProblems(Exception):
+    """A file could not be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-style booleans and no implicit dates."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+Lines = dict[tuple, int]
+
+
+def _to_python(loader: _Loader, node: yaml.Node, path: tuple, lines: Lines,
+               problems: list[Problem], file: str):
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # resolves `<<` merge keys
+        result = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                problems.append(Problem(file, key_node.start_mark.line + 1,
+                                        "a key must be a plain word"))
+                continue
+            if key in result:
+                problems.append(Problem(
+                    file, key_node.start_mark.line + 1,
+                    f"'{key}' appears twice here (first on line {lines[path + (key,)]}); "
+                    "keep only one"))
+                continue
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _to_python(loader, value_node, path + (key,), lines, problems, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(loader, item, path + (i,), lines, problems, file)
+                for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def _plain(error: yaml.YAMLError) -> str:
+    text = f"{error.context or ''} {error.problem or ''}".strip()
+    if "'\\t'" in text:
+        return "a tab character is not allowed in YAML; indent with spaces"
+    return f"this is not valid YAML: {text}"
+
+
+def load(path: str | Path) -> tuple[object, Lines]:
+    """Load a YAML file; return its data and a map from each value's path to its line."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileProblems([Problem(file, 0, "the file does not exist")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FileProblems([Problem(file, 0, f"the file cannot be read: {error}")]) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise FileProblems([Problem(file, 1, "the file is empty")])
+        lines: Lines = {}
+        problems: list[Problem] = []
+        data = _to_python(loader, node, (), lines, problems, file)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise FileProblems([Problem(file, mark.line + 1 if mark else 0, _plain(error))]) from None
+    except yaml.YAMLError as error:
+        raise FileProblems([Problem(file, 0, f"this is not valid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    if problems:
+        raise FileProblems(problems)
+    return data, lines
+
+
+def line_of(lines: Lines, path: tuple) -> int:
+    """Return the line of the value at `path`, or of its nearest parent that has one."""
+    path = tuple(path)
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, 1)
