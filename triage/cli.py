@@ -1,4 +1,4 @@
-"""`flask rules ...`: check, test and show the rule file, for the clinician who edits it.
+"""`flask rules ...`: check, test, show and diff the rule file, for the clinician who edits it.
 
 Registered through the `flask.commands` entry point (see pyproject.toml), so these commands
 run even when the app itself cannot start because the rule file is broken.
@@ -7,12 +7,10 @@ run even when the app itself cannot start because the rule file is broken.
 from __future__ import annotations
 
 import os
-import textwrap
 
 import click
 
-from . import PROJECT_ROOT, SHIPPED_RULES, cases, rules
-from .model import Level
+from . import PROJECT_ROOT, SHIPPED_RULES, cases, review, rules
 from .yamlfile import FileProblems
 
 DEFAULT_CASES = PROJECT_ROOT / "tests" / "cases"
@@ -77,19 +75,21 @@ def test(paths, rules_file):
 @rules_group.command("show")
 @click.argument("file", required=False)
 def show(file):
-    """Print the whole rule set as a table for clinical review."""
-    ruleset = _load_or_exit(_rules_file(file))
-    click.echo(f"Rule set {ruleset.version} ({ruleset.digest}) - {len(ruleset.rules)} rules\n")
-    for level in sorted(Level, reverse=True):
-        for rule in (r for r in ruleset.rules if r.level == level):
-            click.echo(f"{level.id.upper():<10} {rule.id}  [{rule.category}]")
-            click.echo(f"           {rule.title.in_language('en')}")
-            wrap = textwrap.TextWrapper(width=96, initial_indent=" " * 11,
-                                        subsequent_indent=" " * 11)
-            click.echo(wrap.fill("If " + rule.when.describe()))
-            click.echo(wrap.fill("Advice: " + rule.advice.in_language("en")))
-            click.echo(wrap.fill("Source: " + rule.source))
-            click.echo()
+    """Print the whole rule set as sentences, grouped by category, for clinical review."""
+    click.echo(review.sheet_text(_load_or_exit(_rules_file(file))))
 
 
-
+@rules_group.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--cases", "case_paths", multiple=True,
+              help="Example case files or folders (default: tests/cases).")
+def diff(old, new, case_paths):
+    """Show what changes from OLD to NEW: rules, questions, and every example case's result."""
+    before, after = _load_or_exit(old), _load_or_exit(new)
+    try:
+        loaded = cases.load_cases(case_paths or [DEFAULT_CASES])
+    except FileProblems as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(review.diff_text(review.diff(before, after, loaded)), nl=False)
