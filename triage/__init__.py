@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None):
         raise StartupError("set FLASK_SECRET_KEY to a long random value (at least 16 characters), "
                            "e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'")
 
-    from . import api, forms, rules, views
+    from . import api, call, forms, rules, views
     from .yamlfile import FileProblems
 
     try:
@@ -62,4 +62,5 @@ def create_app(test_config: dict | None = None):
 
     views.init_app(app)
     api.init_app(app)
+    call.init_app(app)
     return app
