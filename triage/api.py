@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, make_response, request
 
-from . import engine
+from . import engine, fhir
 from .model import Question, Result, RuleSet
-from .views import csrf, loaded, no_store
+from .views import contacts, csrf, loaded, no_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+fhir_bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
 
 class BadRequest(Exception):
@@ -69,6 +71,10 @@ def questions():
 @bp.post("/triage")
 def triage():
     ruleset = loaded().ruleset
+    output = request.args.get("format", "json")
+    if output not in ("json", "fhir"):
+        return error(400, [{"field": "format", "message": "use ?format=json (the default) or "
+                            "?format=fhir (a FHIR R4 Bundle)"}])
     if not request.is_json:
         return error(400, [{"field": None, "message":
                             "send a JSON body with Content-Type: application/json"}])
@@ -98,9 +104,26 @@ def triage():
     except engine.AnswerProblems as problems:
         return error(422, [{"field": f"answers.{field}", "message": message}
                            for field, message in problems.problems])
+    if output == "fhir":
+        bundle = fhir.check_bundle(ruleset, result, datetime.now().astimezone(), contacts())
+        return no_store(fhir_json(bundle))
     return no_store(jsonify(result_json(result, ruleset)))
+
+
+def fhir_json(resource: dict):
+    """Return a FHIR resource as application/fhir+json."""
+    response = make_response(json.dumps(resource, ensure_ascii=False))
+    response.mimetype = fhir.MEDIA_TYPE
+    return response
+
+
+@fhir_bp.get("/Questionnaire")
+@fhir_bp.get(f"/Questionnaire/{fhir.QUESTIONNAIRE_ID}")
+def questionnaire():
+    return fhir_json(fhir.questionnaire(loaded().ruleset))
 
 
 def init_app(app) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    app.register_blueprint(fhir_bp)

@@ -1,0 +1,151 @@
+"""FHIR R4 output, validated with the fhir.resources R4B models (not by comparing strings)."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.riskassessment import RiskAssessment
+from pydantic import ValidationError
+
+from triage import engine, fhir
+
+CONTACTS = {"emergency_number": "911", "care_team": "the Pump Clinic",
+            "care_team_phone": "555-0100", "after_hours_phone": "555-0199"}
+
+
+def test_the_questionnaire_is_valid_fhir_built_from_the_rule_file(ruleset):
+    resource = Questionnaire.model_validate(fhir.questionnaire(ruleset))
+    assert resource.url == fhir.QUESTIONNAIRE_URL and resource.version == ruleset.version
+    assert resource.status == "active"
+    assert [item.linkId for item in resource.item] == [q.id for q in ruleset.questions]
+    for item, question in zip(resource.item, ruleset.questions, strict=True):
+        assert item.text == question.text.in_language("en")
+        if question.number:
+            assert item.type == "integer" and not item.answerOption
+            limits = {ext.url.rsplit("/", 1)[1]: ext.valueInteger for ext in item.extension}
+            assert limits == {"minValue": question.minimum, "maxValue": question.maximum}
+        else:
+            assert item.type == "choice" and item.required is True
+            codings = [option.valueCoding for option in item.answerOption]
+            assert [c.code for c in codings] == list(question.values)
+            assert {c.system for c in codings} == {fhir.answer_system(question.id)}
+            assert [c.display for c in codings] == [o.label.in_language("en") for o in question.options]
+
+
+def test_get_fhir_questionnaire(client, ruleset):
+    for path in ("/fhir/Questionnaire", "/fhir/Questionnaire/pump-check"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.mimetype == "application/fhir+json"
+        resource = Questionnaire.model_validate_json(response.data)
+        assert resource.identifier[0].value == ruleset.digest
+
+
+def _parts(bundle: Bundle):
+    response, assessment = (entry.resource for entry in bundle.entry)
+    assert isinstance(response, QuestionnaireResponse) and isinstance(assessment, RiskAssessment)
+    return response, assessment
+
+
+@pytest.mark.parametrize("answers", [
+    {},                                                             # none
+    {"numbness": "yes"},                                            # soon
+    {"days_since_surgery": 200, "fever": "yes", "redness": "spreading"},  # urgent
+    {"fever": "yes", "neck_pain": "stiff", "spasticity": "yes"},    # emergency, many warnings
+])
+def test_a_completed_check_is_a_valid_bundle_of_answers_and_assessment(ruleset, answers):
+    result = engine.evaluate(ruleset, answers)
+    data = fhir.check_bundle(ruleset, result, datetime(2026, 11, 26, 9, 30, tzinfo=UTC), CONTACTS)
+    bundle = Bundle.model_validate(data)
+    assert bundle.type == "collection"
+    response, assessment = _parts(bundle)
+    assert response.status == "completed"
+    assert response.questionnaire == f"{fhir.QUESTIONNAIRE_URL}|{ruleset.version}"
+    assert [item.linkId for item in response.item] == [q.id for q in ruleset.questions]
+    for item in response.item:
+        answer = result.answers[item.linkId]
+        if answer is None:
+            assert not item.answer
+        elif ruleset.question(item.linkId).number:
+            assert item.answer[0].valueInteger == answer
+        else:
+            assert (item.answer[0].valueCoding.system, item.answer[0].valueCoding.code) == \
+                (fhir.answer_system(item.linkId), answer)
+    # The assessment is made from these answers, and carries the level and every warning.
+    assert assessment.basis[0].reference == bundle.entry[0].fullUrl
+    overall, *per_warning = assessment.prediction
+    assert overall.qualitativeRisk.coding[0].code == result.level.id
+    assert overall.qualitativeRisk.coding[0].system == fhir.LEVEL_SYSTEM
+    assert [(p.outcome.coding[0].code, p.qualitativeRisk.coding[0].code) for p in per_warning] == \
+        [(w.rule.id, w.level.id) for w in result.warnings]
+    assert [p.outcome.coding[1].code for p in per_warning] == [w.rule.category for w in result.warnings]
+    assert ruleset.digest in assessment.method.text and ruleset.version in assessment.method.text
+
+
+def test_the_validator_really_refuses_broken_resources(ruleset):
+    result = engine.evaluate(ruleset, {"fever": "yes"})
+    good = fhir.check_bundle(ruleset, result, datetime.now(UTC), CONTACTS)
+    assessment = good["entry"][1]["resource"]
+    RiskAssessment.model_validate(assessment)
+    for required in ("status", "subject"):
+        with pytest.raises(ValidationError):
+            RiskAssessment.model_validate({k: v for k, v in assessment.items() if k != required})
+    with pytest.raises(ValidationError):
+        RiskAssessment.model_validate(dict(assessment, levle="urgent"))   # unknown element
+    with pytest.raises(ValidationError):
+        RiskAssessment.model_validate(dict(assessment, prediction="urgent"))  # wrong shape
+    questionnaire = fhir.questionnaire(ruleset)
+    questionnaire["item"][1]["answerOption"][0]["valueCoding"]["code"] = 3  # not a code string
+    with pytest.raises(ValidationError):
+        Questionnaire.model_validate(questionnaire)
+
+
+def test_the_api_returns_fhir_on_request(client, ruleset):
+    response = client.post("/api/v1/triage?format=fhir",
+                           json={"answers": {"fever": "yes", "neck_pain": "stiff"}})
+    assert response.status_code == 200
+    assert response.mimetype == "application/fhir+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    _, assessment = _parts(Bundle.model_validate_json(response.data))
+    plain = client.post("/api/v1/triage", json={"answers": {"fever": "yes", "neck_pain": "stiff"}}).get_json()
+    assert assessment.prediction[0].qualitativeRisk.coding[0].code == plain["level"] == "emergency"
+    assert [p.outcome.coding[0].code for p in assessment.prediction[1:]] == \
+        [w["rule"] for w in plain["warnings"]]
+
+
+def test_the_api_refuses_bad_answers_and_unknown_formats_as_json(client):
+    response = client.post("/api/v1/triage?format=fhir", json={"answers": {"fever": "maybe"}})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "answers.fever"
+    response = client.post("/api/v1/triage?format=xml", json={"answers": {}})
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "format"
+
+
+def test_call_mode_download_is_a_valid_attachment_without_the_reference(client, ruleset):
+    from test_call import all_answered, csrf_token
+
+    data = all_answered(ruleset, fever="yes", days_since_surgery="10")
+    data.update(csrf_token=csrf_token(client), reference="CANARY-REF-771", call_date="2026-11-26")
+    response = client.post("/call/fhir", data=data)
+    assert response.status_code == 200
+    assert response.mimetype == "application/fhir+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="pump-check-')
+    assert b"CANARY-REF-771" not in response.data
+    response_resource, assessment = _parts(Bundle.model_validate(json.loads(response.data)))
+    answers = {item.linkId: item.answer[0] for item in response_resource.item if item.answer}
+    assert answers["fever"].valueCoding.code == "yes"
+    assert answers["days_since_surgery"].valueInteger == 10
+    assert assessment.prediction[0].qualitativeRisk.coding[0].code == "urgent"
+
+
+def test_call_mode_download_refuses_missing_answers(client):
+    from test_call import csrf_token
+
+    response = client.post("/call/fhir", data={"csrf_token": csrf_token(client), "fever": "yes"})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
