@@ -6,11 +6,13 @@ run even when the app itself cannot start because the rule file is broken.
 
 from __future__ import annotations
 
+import datetime
 import os
+import textwrap
 
 import click
 
-from . import PROJECT_ROOT, SHIPPED_RULES, cases, review, rules
+from . import PROJECT_ROOT, SHIPPED_RULES, cases, review, rules, safety
 from .yamlfile import FileProblems
 
 DEFAULT_CASES = PROJECT_ROOT / "tests" / "cases"
@@ -39,12 +41,43 @@ def rules_group():
 
 @rules_group.command("check")
 @click.argument("file", required=False)
-def check(file):
-    """Validate a rule file (default: FLASK_RULES_FILE or the shipped rules.yaml)."""
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge review dates as on this day, YYYY-MM-DD (default: today).")
+def check(file, today):
+    """Validate a rule file (default: FLASK_RULES_FILE or the shipped rules.yaml), then prove
+    it safe: totality, monotonicity, red-flag floor and reachability."""
     file = _rules_file(file)
     ruleset = _load_or_exit(file)
     click.echo(f"{file}: valid. Version {ruleset.version} ({ruleset.digest}), "
                f"{len(ruleset.questions)} questions, {len(ruleset.rules)} rules.")
+    report = safety.check(ruleset)
+    click.echo(_wrapped(f"Safety checks over {report.states:,} sets of answers ({report.space}):", 0))
+    for result in report.properties:
+        status = result.status.upper()
+        if result.status == safety.SAMPLED:
+            status = f"SAMPLED ({result.states:,} states)"
+        click.echo(f"  {result.number}. {result.name + ':':<16}{status}")
+        click.echo(_wrapped(result.how, 7))
+        for finding in result.failures:
+            click.echo(_wrapped("counterexample: " + finding.text, 7))
+            if finding.detail:
+                click.echo(_wrapped(finding.detail, 9))
+        for finding in result.warnings:
+            click.echo(_wrapped("warning: " + finding.text, 7))
+    click.echo(f"Safety checks took {report.seconds:.1f} s.")
+    day = today.date() if today else datetime.date.today()
+    for warning in safety.review_warnings(ruleset, day):
+        click.echo("warning: " + warning)
+    failed = [result.name for result in report.properties if not result.ok]
+    if failed:
+        click.echo(f"{file} is not safe to use: {', '.join(failed)} "
+                   f"{'does' if len(failed) == 1 else 'do'} not hold. Fix the rules above.", err=True)
+        raise SystemExit(1)
+
+
+def _wrapped(text: str, indent: int) -> str:
+    return textwrap.fill(text, width=100, initial_indent=" " * indent,
+                         subsequent_indent=" " * (indent + 2), break_on_hyphens=False)
 
 
 @rules_group.command("test")

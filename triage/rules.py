@@ -6,6 +6,7 @@ Every problem is collected with its file and line; a file with any problem gives
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import hashlib
 import json
@@ -82,6 +83,35 @@ def _schema_problems(data, lines, file) -> tuple[list[Problem], set[tuple]]:
     return problems, broken
 
 
+def _order_problems(question_id: str, values: list[str], pairs: list) -> list[tuple[int, str]]:
+    """Check that `not_comparable` pairs leave a consistent order of seriousness.
+
+    Options are listed mildest first: each is more serious than every option before it, except
+    the pairs declared not comparable. If a < b and b < c, then a < c must hold too, so (a, c)
+    cannot be declared not comparable unless (a, b) or (b, c) is.
+    """
+    problems = []
+    apart = {frozenset(pair) for pair in pairs}
+    for i, pair in enumerate(pairs):
+        if len(set(pair)) < 2:
+            problems.append((i, f"question '{question_id}': a not_comparable pair needs two "
+                                f"different options, not {pair[0]!r} twice"))
+            continue
+        if not all(value in values for value in pair):
+            continue
+        low, high = sorted(pair, key=values.index)
+        between = [v for v in values[values.index(low) + 1:values.index(high)]
+                   if frozenset((low, v)) not in apart and frozenset((v, high)) not in apart]
+        if between:
+            middle = between[0]
+            problems.append((i, f"question '{question_id}': '{low}' and '{high}' cannot be not "
+                                f"comparable, because '{middle}' is listed between them and is "
+                                f"comparable with both (so '{low}' < '{middle}' < '{high}'); "
+                                f"also declare [{low}, {middle}] or [{middle}, {high}] not "
+                                "comparable, or reorder the options"))
+    return problems
+
+
 class _Builder:
     """Semantic checks and construction, run once the shape is right."""
 
@@ -146,6 +176,9 @@ class _Builder:
                 if value not in values:
                     self.problem(path + ("not_comparable", i), f"question '{item['id']}' has no "
                                  f"option '{value}'" + _did_you_mean(value, values))
+        for i, message in _order_problems(item["id"], [o.value for o in options],
+                                          item.get("not_comparable", [])):
+            self.problem(path + ("not_comparable", i), message)
         return Question(
             id=item["id"], text=self.text(item["text"], path + ("text",)),
             hint=self.optional_text(item, "hint", path), options=options,
@@ -153,6 +186,18 @@ class _Builder:
             minimum=item.get("min"), maximum=item.get("max"),
             unit=self.optional_text(item, "unit", path),
             not_comparable=tuple(frozenset(p) for p in item.get("not_comparable", [])))
+
+    def review_dates(self, review, path, rule_id: str) -> None:
+        dates = {}
+        for key in ("on", "next_due"):
+            try:
+                dates[key] = datetime.date.fromisoformat(review[key])
+            except ValueError:
+                self.problem(path + (key,), f"rule '{rule_id}': review {key} {review[key]!r} is "
+                                            "not a real date (YYYY-MM-DD)")
+        if len(dates) == 2 and dates["next_due"] < dates["on"]:
+            self.problem(path + ("next_due",), f"rule '{rule_id}': the next review "
+                         f"({review['next_due']}) is before the last one ({review['on']})")
 
     def condition(self, item, path, questions: dict[str, Question]):
         if "all" in item or "any" in item:
@@ -207,6 +252,8 @@ class _Builder:
                 self.problem(path + ("category",), f"rule '{item['id']}': there is no category "
                              f"'{item['category']}'" + _did_you_mean(item["category"], categories))
             review = item.get("review")
+            if review:
+                self.review_dates(review, path + ("review",), item["id"])
             rules.append(Rule(
                 id=item["id"], category=item["category"], level=Level.from_id(item["level"]),
                 when=self.condition(item["when"], path + ("when",), by_id),
