@@ -441,8 +441,10 @@ class _Checker:
             seen.add(rule.id)
             state = {q.id: (values[q.id] if q.id in values else self.domain[q.id][0])
                      for q in self.ruleset.questions}
+            unread = {q.id for q in self.ruleset.questions if q.number and q.id not in values}
+            where = _rule_where(rule, self.ruleset)
             failures.append(Finding(
-                f"{self.shown.with_(state)}, rule '{rule.id}' ({_rule_where(rule, self.ruleset)}) "
+                f"{self.shown.with_(state, irrelevant=unread)}, rule '{rule.id}' ({where}) "
                 f"cannot be evaluated: {message}", state, (rule.id,)))
         # The engine end to end, on the mildest and the most serious answers and a sample: it
         # must run and agree with the tables the other proofs use.
@@ -721,14 +723,15 @@ def _import_z3():
     return z3
 
 
-def check(ruleset: RuleSet, *, prove: bool = True, samples: int = SAMPLES, seed: int = 0) -> SafetyReport:
+def check(ruleset: RuleSet, *, prove: bool = True, samples: int | None = None,
+          seed: int = 0) -> SafetyReport:
     """Check the four properties of a loaded rule set.
 
     With prove=True (the default) properties 2-4 are proved with the z3 solver, falling back to
     sampling for a property the solver cannot decide in time; prove=False samples them all.
     """
     started = time.perf_counter()
-    checker = _Checker(ruleset, samples, seed)
+    checker = _Checker(ruleset, SAMPLES if samples is None else samples, seed)
     z3 = _import_z3() if prove else None
     compiled = _Compiled(ruleset, checker.domain, z3)
     total = checker.totality(compiled)
