@@ -168,10 +168,13 @@ def test_the_reference_goes_nowhere_but_the_note(app, client, ruleset, caplog):
     response = post_call(client, all_answered(ruleset, reference=CANARY, fever="yes"))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count(CANARY) == 2                    # the note, and its print copy
+    # The note, its print copy, and the "Change answers" form: all on this one page.
+    assert page.count(CANARY) == 3
     assert CANARY not in str(response.headers)
     assert CANARY not in caplog.text
     assert all(CANARY not in cookie.value for cookie in client._cookies.values())
+    edit = re.search(r'<form method="post" action="/call">(.*?)</form>', page, re.S).group(1)
+    assert f'name="reference" value="{CANARY}"' in edit
     # The FHIR download form on the result page re-posts the answers only.
     download = re.search(r'<form method="post" action="/call/fhir">(.*?)</form>', page, re.S).group(1)
     assert CANARY not in download and 'name="reference"' not in download
@@ -183,3 +186,18 @@ def test_copy_script_is_served_from_this_site(client):
         assert "navigator.clipboard" in response.get_data(as_text=True)
     with client.get("/static/call.css") as response:
         assert "@media print" in response.get_data(as_text=True)
+
+
+def test_change_answers_brings_the_call_back_filled_in_without_a_result(client, ruleset):
+    page = post_call(client, all_answered(ruleset, fever="yes", days_since_surgery="12",
+                                          reference="AB 1234", call_date="2026-11-25")).get_data(as_text=True)
+    edit = re.search(r'<form method="post" action="/call">(.*?)</form>', page, re.S).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', edit))
+    assert 'name="action" value="edit"' in edit
+    fields["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', edit).group(1)
+    response = client.post("/call", data=dict(fields, action="edit"))
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    again = response.get_data(as_text=True)
+    assert "chart-note" not in again and "There is a problem" not in again
+    assert 'id="fever-1" name="fever" value="yes" checked' in again
+    assert 'value="AB 1234"' in again and 'value="2026-11-25"' in again and 'value="12"' in again

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Blueprint, current_app, make_response, render_template
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -79,6 +79,9 @@ def _answers(form, ruleset: RuleSet) -> dict:
 def call():
     ruleset = loaded().ruleset
     form = _form()
+    if request.form.get("action") == "edit":
+        # "Change answers" on the result page: the same answers back in the form, not evaluated.
+        return no_store(make_response(render_template("call.html", form=form, ruleset=ruleset)))
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         page = render_template("call.html", form=form, ruleset=ruleset)
