@@ -1,6 +1,6 @@
 # Two commands for a fresh machine:
-#   make run    set up .venv, install, serve the app on http://127.0.0.1:5000
-#   make test   set up .venv, install with test tools, run every test and check
+#   make run    set up .venv, install, check rules.yaml, serve the app on http://127.0.0.1:5000
+#   make test   set up .venv, install with test tools, run every check and test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,11 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-setup: $(BIN)/python
+# Install again only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
 
-setup-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
 
 run: setup
 	$(BIN)/flask --app wsgi rules check
@@ -23,7 +29,7 @@ run: setup
 	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 test: setup-test
-	$(BIN)/ruff check triage tests benchmarks wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/flask --app wsgi rules check
 	$(BIN)/flask --app wsgi rules test
 	$(BIN)/pytest -q

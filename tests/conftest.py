@@ -1,5 +1,6 @@
 """Shared fixtures: an app on the shipped rules, its client and CLI runner."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,11 @@ import pytest
 from triage import SHIPPED_RULES, create_app, rules
 
 TESTS = Path(__file__).parent
+PROJECT = TESTS.parent
+
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
+               "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
+               "AFTER_HOURS_PHONE": "555-0199", "EMERGENCY_NUMBER": "911"}
 
 
 @pytest.fixture(scope="session")
@@ -16,9 +22,7 @@ def ruleset():
 
 @pytest.fixture
 def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
-                       "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
-                       "AFTER_HOURS_PHONE": "555-0199", "EMERGENCY_NUMBER": "911"})
+    return create_app(dict(TEST_CONFIG))
 
 
 @pytest.fixture
@@ -29,3 +33,27 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def csrf_token(client) -> str:
+    """Open the questions page as a browser would and return the form's CSRF token."""
+    page = client.get("/check").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def none_answers(ruleset) -> dict[str, str]:
+    """Return the form answers of someone with no symptoms: the first option everywhere."""
+    return {q.id: q.values[0] for q in ruleset.questions if not q.number}
+
+
+@pytest.fixture
+def submit(client, ruleset):
+    """Post the self-check form like a browser: a fresh CSRF token, then the answers."""
+
+    def post(answers: dict, *, with_token: bool = True):
+        data = dict(answers)
+        if with_token:
+            data["csrf_token"] = csrf_token(client)
+        return client.post("/check", data=data)
+
+    return post

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_RULES = PROJECT_ROOT / "rules.yaml"
+
+# Settings that are text, whatever they look like. `from_prefixed_env` parses values as JSON,
+# so 911 would arrive as a number and 1.50 as 1.5: these are read back as the exact string.
+TEXT_SETTINGS = ("SECRET_KEY", "RULES_FILE", "CARE_TEAM_NAME", "CARE_TEAM_PHONE",
+                 "AFTER_HOURS_PHONE", "EMERGENCY_NUMBER")
+MIN_SECRET_KEY_LENGTH = 16
 
 
 class StartupError(RuntimeError):
@@ -41,14 +48,12 @@ def create_app(test_config: dict | None = None):
     )
     if test_config is None:
         app.config.from_prefixed_env()
+        for key in TEXT_SETTINGS:
+            if f"FLASK_{key}" in os.environ:
+                app.config[key] = os.environ[f"FLASK_{key}"]
     else:
         app.config.update(test_config)
-    for key in ("CARE_TEAM_NAME", "CARE_TEAM_PHONE", "AFTER_HOURS_PHONE", "EMERGENCY_NUMBER"):
-        app.config[key] = str(app.config[key])  # from_prefixed_env reads 911 as a number
-
-    if not app.config["SECRET_KEY"] or len(str(app.config["SECRET_KEY"])) < 16:
-        raise StartupError("set FLASK_SECRET_KEY to a long random value (at least 16 characters), "
-                           "e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'")
+    _check_config(app.config)
 
     from . import api, call, forms, rules, views
     from .yamlfile import FileProblems
@@ -64,3 +69,20 @@ def create_app(test_config: dict | None = None):
     api.init_app(app)
     call.init_app(app)
     return app
+
+
+def _check_config(config) -> None:
+    """Make the contact settings plain text; refuse a weak secret or no emergency number."""
+    for key in TEXT_SETTINGS[1:]:
+        value = config[key]
+        config[key] = "" if value is None else str(value).strip()
+    secret = config["SECRET_KEY"]
+    if not isinstance(secret, str | bytes) or len(secret.strip()) < MIN_SECRET_KEY_LENGTH:
+        raise StartupError(f"set FLASK_SECRET_KEY to a long random value (at least "
+                           f"{MIN_SECRET_KEY_LENGTH} characters), e.g. "
+                           "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+    if not config["EMERGENCY_NUMBER"]:
+        raise StartupError("FLASK_EMERGENCY_NUMBER is empty; set it to the local emergency "
+                           "number (or leave it unset for 911)")
+    config["CARE_TEAM_NAME"] = config["CARE_TEAM_NAME"] or "your care team"
+    config["RULES_FILE"] = config["RULES_FILE"] or str(SHIPPED_RULES)

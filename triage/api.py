@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Blueprint, jsonify, make_response, request
+from flask import Blueprint, current_app, jsonify, make_response, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import engine, fhir
 from .model import Question, Result, RuleSet
@@ -19,12 +20,21 @@ class BadRequest(Exception):
     """The body is not a JSON object we can read."""
 
 
+MAX_ERRORS = 50  # a refusal lists at most this many problems
+MAX_ECHO = 80  # characters of a client's own key or value repeated back in a message
+
+
 def _refuse_duplicates(pairs):
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        raise BadRequest(f"the key {repeated[0]!r} appears more than once")
-    return dict(pairs)
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise BadRequest(f"the key {_clip(repeated)!r} appears more than once")
+    return result
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "..."
 
 
 def _refuse_constant(name):
@@ -33,7 +43,36 @@ def _refuse_constant(name):
 
 def error(status: int, errors: list[dict]):
     """Return a JSON refusal: `errors` is a list of {field, message}."""
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        errors = errors[:MAX_ERRORS] + [{"field": None, "message": f"and {more} more problems"}]
     return no_store(jsonify({"errors": errors})), status
+
+
+def http_error_json(problem: HTTPException):
+    """Return the JSON refusal for an HTTP error under /api/ (404, 405, 413, 500...)."""
+    status = problem.code or 500
+    if status == 404:
+        message = ("there is nothing at this address; the API has GET /api/v1/questions and "
+                   "POST /api/v1/triage")
+    elif status == 405:
+        allowed = " or ".join(m for m in problem.valid_methods or () if m not in ("HEAD", "OPTIONS"))
+        message = f"{_clip(request.method)} is not allowed here; use {allowed}"
+    elif status == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        message = (f"the request body is too large: the limit is {limit} bytes "
+                   f"({limit // 1024} KB), and a triage request needs far less")
+    elif status >= 500:
+        message = ("the server could not work out advice for this request; nothing was stored. "
+                   "Try again, and if it keeps happening tell the people who run Pump Check")
+    else:
+        message = f"the request could not be used ({problem.name})"
+    return error(status, [{"field": None, "message": message}])
+
+
+def _clip_message(message: str) -> str:
+    """Shorten a message that repeats a huge key or value, keeping its start and its end."""
+    return message if len(message) <= 500 else message[:150] + " ... " + message[-300:]
 
 
 def question_json(question: Question, language: str = "en") -> dict:
@@ -68,6 +107,16 @@ def questions():
                     "questions": [question_json(q) for q in ruleset.questions]})
 
 
+def _read_body() -> bytes:
+    """Return the request body; one sent without a length (chunked) may not pass the limit."""
+    data = request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    # Werkzeug stops reading a chunked body at the limit without a word; never use a cut body.
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        raise RequestEntityTooLarge()
+    return data
+
+
 @bp.post("/triage")
 def triage():
     ruleset = loaded().ruleset
@@ -79,7 +128,7 @@ def triage():
         return error(400, [{"field": None, "message":
                             "send a JSON body with Content-Type: application/json"}])
     try:
-        body = json.loads(request.get_data(), object_pairs_hook=_refuse_duplicates,
+        body = json.loads(_read_body(), object_pairs_hook=_refuse_duplicates,
                           parse_constant=_refuse_constant)
     except BadRequest as problem:
         return error(400, [{"field": None, "message": f"the body is not usable JSON: {problem}"}])
@@ -90,7 +139,7 @@ def triage():
                             '{"answers": {...}}'}])
     extra = sorted(set(body) - {"answers"})
     if extra:
-        return error(422, [{"field": key, "message": "unknown field; only 'answers' is allowed"}
+        return error(422, [{"field": _clip(key), "message": "unknown field; only 'answers' is allowed"}
                            for key in extra])
     if "answers" not in body:
         return error(422, [{"field": "answers", "message": "is missing; send "
@@ -102,7 +151,7 @@ def triage():
     try:
         result = engine.evaluate(ruleset, answers)
     except engine.AnswerProblems as problems:
-        return error(422, [{"field": f"answers.{field}", "message": message}
+        return error(422, [{"field": f"answers.{_clip(field)}", "message": _clip_message(message)}
                            for field, message in problems.problems])
     if output == "fhir":
         bundle = fhir.check_bundle(ruleset, result, datetime.now().astimezone(), contacts())

@@ -13,6 +13,7 @@ import textwrap
 import click
 
 from . import PROJECT_ROOT, SHIPPED_RULES, cases, review, rules, safety
+from .model import Level
 from .yamlfile import FileProblems
 
 DEFAULT_CASES = PROJECT_ROOT / "tests" / "cases"
@@ -107,9 +108,50 @@ def test(paths, rules_file):
 
 @rules_group.command("show")
 @click.argument("file", required=False)
-def show(file):
+@click.option("--by-level", is_flag=True,
+              help="Group the rules by level (emergency first) instead of by category.")
+def show(file, by_level):
     """Print the whole rule set as sentences, grouped by category, for clinical review."""
-    click.echo(review.sheet_text(_load_or_exit(_rules_file(file))))
+    ruleset = _load_or_exit(_rules_file(file))
+    click.echo(by_level_text(ruleset) if by_level else review.sheet_text(ruleset))
+
+
+def by_level_text(ruleset, width: int = 78) -> str:
+    """Return every rule grouped by level, most urgent first, then a category x level count."""
+    def wrapped(text: str, first: str, rest: str | None = None) -> str:
+        return textwrap.fill(" ".join(text.split()), width=width, initial_indent=first,
+                             subsequent_indent=" " * len(first) if rest is None else rest,
+                             break_on_hyphens=False)
+
+    lines = [f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
+             f"File: {ruleset.file}"]
+    for level in sorted(Level, reverse=True):
+        action = ruleset.levels[level].action.in_language("en")
+        members = [rule for rule in ruleset.rules if rule.level == level]
+        if level == Level.NONE:
+            lines += ["", wrapped(action, "When no rule matches, the patient is told: ", "")]
+            break
+        lines += ["", f"== {level.id.upper()}: {len(members)} rules",
+                  wrapped(action, "The patient is told: ", ""), ""]
+        for rule in members:
+            category = ruleset.categories[rule.category].title.in_language("en")
+            lines.append(wrapped(f"{rule.id} ({category}): {rule.title.in_language('en')}", "  ",
+                                 "    "))
+            lines.append(wrapped(f"If {review.condition_text(rule.when, ruleset)}", "    "))
+            lines.append(wrapped(rule.advice.in_language("en"), "    Advice: "))
+            lines.append(wrapped(rule.source, "    Source: "))
+            lines.append("")
+    levels = [level for level in sorted(Level, reverse=True) if level != Level.NONE]
+    name_width = max(len(category) for category in [*ruleset.categories, "category"]) + 2
+    lines += ["", "Rules by category and level",
+              f"{'category':<{name_width}}" + "".join(f"{level.id:>11}" for level in levels)
+              + f"{'total':>8}"]
+    for category in ruleset.categories:
+        counts = [sum(r.category == category and r.level == level for r in ruleset.rules)
+                  for level in levels]
+        lines.append(f"{category:<{name_width}}" + "".join(f"{count:>11}" for count in counts)
+                     + f"{sum(counts):>8}" + ("   <- no rules" if not sum(counts) else ""))
+    return "\n".join(lines)
 
 
 @rules_group.command("diff")

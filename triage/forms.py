@@ -1,13 +1,73 @@
-"""The self-check form, built once from the rule file's questions."""
+"""The self-check form, built once from the rule file's questions.
+
+No answer is assumed: every choice question must be answered (each has an explicit "no" or
+"none" option, listed first), nothing is preselected, and the only optional question is the
+number of days since surgery.
+"""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+import re
 
-from .model import RuleSet
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, ValidationError
+from wtforms.widgets import TextInput
+
+from .model import Question, RuleSet
+
+# Plain ASCII digits with an optional sign: "-1" is a number (out of range), "1.5" is not.
+WHOLE_NUMBER = re.compile(r"([+-]?)0*([0-9]+)")
+MAX_DIGITS = 12  # more digits than this is out of range anyway; never int() a huge string
+
+
+class WholeNumberField(Field):
+    """An optional whole number within limits, typed as text (GOV.UK's advice for numbers)."""
+
+    widget = TextInput()
+
+    def __init__(self, label, minimum: int, maximum: int, messages: dict[str, str], **kwargs):
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum, self.messages = minimum, maximum, messages
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        match = WHOLE_NUMBER.fullmatch(text)
+        if not match:
+            raise ValueError(self.messages["whole"])
+        sign, digits = match.groups()
+        if len(digits) > MAX_DIGITS:
+            digits = "9" * MAX_DIGITS
+        self.data = int(sign + digits)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors or self.data is None:
+            return
+        if self.minimum is not None and self.data < self.minimum:
+            raise ValidationError(self.messages["low"])
+        if self.maximum is not None and self.data > self.maximum:
+            raise ValidationError(self.messages["high"])
+
+
+def number_messages(question: Question, language: str = "en") -> dict[str, str]:
+    """Return the messages for a number that is not whole, too low or too high."""
+    unit = question.unit.in_language(language) if question.unit else ""
+    what = f"the number of {unit}" if unit else "the number"
+    first = what[0].upper() + what[1:]
+    return {
+        "whole": f"Enter {what} as a whole number, like 14, or leave it blank if you do not know",
+        "low": f"{first} must be {question.minimum} or more",
+        "high": f"{first} must be {question.maximum} or less",
+    }
 
 
 def build_form(ruleset: RuleSet, language: str = "en") -> type[FlaskForm]:
@@ -20,18 +80,15 @@ def build_form(ruleset: RuleSet, language: str = "en") -> type[FlaskForm]:
         label = question.text.in_language(language)
         hint = question.hint.in_language(language) if question.hint else ""
         if question.number:
-            low, high = question.minimum, question.maximum
-            field = IntegerField(label, description=hint, validators=[
-                Optional(),
-                NumberRange(low, high, message=f"Enter a whole number from {low} to {high}, "
-                            "or leave it blank"),
-            ])
+            field = WholeNumberField(label, question.minimum, question.maximum,
+                                     number_messages(question, language), description=hint)
         else:
             field = RadioField(
                 label, description=hint,
                 choices=[SelectChoice(option.value, option.label.in_language(language))
                          for option in question.options],
                 validators=[InputRequired(message=f"Choose an answer for: {label}")],
-                validate_choice=True)
+                validate_choice=True,
+                invalid_choice_message=f"Choose one of the answers shown for: {label}")
         setattr(CheckForm, question.id, field)
     return CheckForm

@@ -1,17 +1,40 @@
-"""The patient's pages: start, the questions, the result."""
+"""The patient's pages: start, the questions, the result, and friendly error pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from . import engine
 from .model import Level
 
 bp = Blueprint("check", __name__)
 csrf = CSRFProtect()
+
+# Error pages in plain words: (title, what happened and what to do).
+PAGE_ERRORS = {
+    400: ("Your answers could not be read",
+          "Something in what was sent could not be read, so no advice was given. "
+          "Please start the check again."),
+    404: ("Page not found",
+          "There is no page at this address. Check the address, or start the check again."),
+    405: ("This page cannot do that",
+          "This page cannot be used that way. Please start the check again."),
+    413: ("Too much was sent",
+          "More was sent than a symptom check needs, so it was not read. "
+          "Please start the check again."),
+    500: ("Something went wrong",
+          "Pump Check could not give advice this time. If you are worried, do not wait: "
+          "call for help now."),
+}
+CSRF_REFUSED = ("Your answers were not sent",
+                "This page was open too long, was sent twice, or your browser blocks cookies, so "
+                "we could not safely accept it. Pump Check needs one cookie to send the form "
+                "safely; it holds none of your answers. Please start the check again.")
 
 
 def loaded():
@@ -29,6 +52,17 @@ def contacts() -> dict[str, str]:
         "care_team_phone": care_team_phone,
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
     }
+
+
+def tel_href(number: str) -> str:
+    """Return a `tel:` link for a phone number, or "" if it has no digits to dial."""
+    digits = re.sub(r"[^0-9+*#]", "", number or "")
+    return f"tel:{digits}" if re.search(r"[0-9]", digits) else ""
+
+
+def capfirst(text: str) -> str:
+    """Capitalise the first letter only ("the Pump Clinic" -> "The Pump Clinic")."""
+    return text[:1].upper() + text[1:]
 
 
 def no_store(response):
@@ -61,6 +95,8 @@ def questions():
 def init_app(app) -> None:
     csrf.init_app(app)
     app.register_blueprint(bp)
+    app.add_template_filter(tel_href, "tel")
+    app.add_template_filter(capfirst, "capfirst")
 
     @app.context_processor
     def numbers():
@@ -68,23 +104,26 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):
-        page = render_template("error.html", title="Your answers were not sent",
-                               message="This page was open too long or was sent twice, so we "
-                               "could not safely accept it. Please start the check again.")
-        return no_store(make_response(page, 400))
+        # Say nothing of what was sent: the refused answers are not shown again.
+        return error_page(400, *CSRF_REFUSED)
 
-    for status, title in ((404, "Page not found"), (405, "This page cannot do that"),
-                          (413, "Too much was sent"), (500, "Something went wrong")):
-        app.register_error_handler(status, _error_page(status, title))
+    app.register_error_handler(HTTPException, http_error)
 
 
-def _error_page(status: int, title: str):
-    def handler(error):
-        message = getattr(error, "description", "") if status != 500 else (
-            "Pump Check could not give advice this time. If you are worried, do not wait: "
-            "call the numbers below.")
-        if request.path.startswith("/api/"):
-            return no_store(jsonify({"errors": [{"field": None, "message": message or title}]})), status
-        return no_store(make_response(render_template("error.html", title=title,
-                                                      message=message), status))
-    return handler
+def http_error(error: HTTPException):
+    """Answer any HTTP error: JSON under /api/, else a page with the numbers to call."""
+    status = error.code or 500
+    if request.path.startswith("/api/"):
+        from .api import http_error_json
+        response, status = http_error_json(error)
+    else:
+        title, message = PAGE_ERRORS.get(status, (error.name, PAGE_ERRORS[400][1]))
+        response, status = error_page(status, title, message)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response, status
+
+
+def error_page(status: int, title: str, message: str):
+    page = render_template("error.html", title=title, message=message, status=status)
+    return no_store(make_response(page)), status

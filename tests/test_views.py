@@ -1,0 +1,368 @@
+"""The patient's pages through the Flask test client: start, questions, result, errors."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from conftest import TEST_CONFIG, none_answers
+
+from triage import create_app, engine
+from triage.model import Level
+
+
+class Page(HTMLParser):
+    """A parsed page: the title, every element's attributes, and the text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.title, self.elements, self.text_parts, self._in_title = "", [], [], False
+        self.feed(html)
+        self.text = " ".join("".join(self.text_parts).split())
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        self.text_parts.append(data)
+
+    def find(self, tag=None, **attrs) -> list[dict]:
+        return [a for t, a in self.elements if (tag is None or t == tag)
+                and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+    def by_id(self, element_id: str) -> dict:
+        found = self.find(id=element_id)
+        assert len(found) == 1, f"expected one element with id {element_id!r}, found {len(found)}"
+        return found[0]
+
+
+def page(response) -> Page:
+    return Page(response.get_data(as_text=True))
+
+
+def assert_numbers_shown(response):
+    """Every patient-facing page shows the emergency number and the care team's numbers."""
+    shown = page(response)
+    assert shown.find("a", href="tel:911"), "no tap-to-call link for 911"
+    assert shown.find("a", href="tel:5550100"), "no tap-to-call link for the care team"
+    assert "Emergency? Call 911 now." in shown.text
+    assert "The Pump Clinic: 555-0100; after hours: 555-0199." in shown.text
+
+
+# Start page -----------------------------------------------------------------------------------
+
+def test_start_page_says_what_this_is_and_whom_to_call(client, ruleset):
+    response = client.get("/")
+    assert response.status_code == 200
+    shown = page(response)
+    assert "If you think it is an emergency, call 911 now" in shown.text
+    assert f"Answer {len(ruleset.questions)} short questions" in shown.text
+    assert "This is not a diagnosis" in shown.text
+    assert "call the Pump Clinic on 555-0100" in shown.text
+    assert shown.find("a", href="/check")
+    assert_numbers_shown(response)
+
+
+def test_without_a_care_team_phone_pages_say_where_to_find_it():
+    app = create_app({**TEST_CONFIG, "CARE_TEAM_PHONE": "", "AFTER_HOURS_PHONE": "",
+                      "CARE_TEAM_NAME": "your care team"})
+    shown = page(app.test_client().get("/"))
+    assert "Your care team: the number on your discharge papers." in shown.text
+    assert not shown.find("a", href="tel:")
+
+
+def test_pages_load_nothing_from_other_hosts(client, submit, ruleset):
+    for response in (client.get("/"), client.get("/check"), submit(none_answers(ruleset)),
+                     client.get("/nowhere")):
+        html = response.get_data(as_text=True)
+        assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+# The questions ---------------------------------------------------------------------------------
+
+def test_questions_page_asks_every_question_with_nothing_preselected(client, ruleset):
+    response = client.get("/check")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    shown = page(response)
+    assert shown.title.startswith("Your symptoms")
+    form = shown.find("form")[0]
+    assert form["method"] == "post" and "novalidate" in form
+    for question in ruleset.questions:
+        assert question.text["en"] in shown.text
+        if question.number:
+            field = shown.by_id(question.id)
+            assert field["type"] == "text" and field["inputmode"] == "numeric"
+            assert field["value"] == ""
+            continue
+        radios = shown.find("input", name=question.id)
+        assert [r["value"] for r in radios] == list(question.values)
+        for index, option in enumerate(question.options):
+            assert shown.by_id(f"{question.id}-{index}")["value"] == option.value
+            assert option.label["en"] in shown.text
+    inputs = [a for t, a in shown.elements if t == "input"]
+    assert not [a for a in inputs if "checked" in a or "required" in a]
+    assert_numbers_shown(response)
+
+
+def test_hints_are_linked_to_their_questions(client, ruleset):
+    shown = page(client.get("/check"))
+    fever_hint = shown.by_id("fever-hint")
+    assert fever_hint is not None
+    fieldsets = [a for a in shown.find("fieldset") if "fever-hint" in a.get("aria-describedby", "")]
+    assert len(fieldsets) == 1
+    assert shown.by_id("days_since_surgery")["aria-describedby"] == "days_since_surgery-hint"
+
+
+def test_no_answers_at_all_is_refused_not_assumed(submit, ruleset):
+    response = submit({})
+    assert response.status_code == 400
+    shown = page(response)
+    assert shown.title.startswith("Error: ")
+    choice_questions = [q for q in ruleset.questions if not q.number]
+    summary_links = [a["href"] for a in shown.find("a") if a.get("href", "").startswith("#")
+                     and a["href"] != "#main"]
+    assert summary_links == [f"#{q.id}-0" for q in choice_questions]
+    assert "Result" not in shown.title
+
+
+def test_one_missing_answer_keeps_every_other_answer(submit, ruleset):
+    answers = {**none_answers(ruleset), "fever": "yes", "headache": "positional",
+               "days_since_surgery": "12"}
+    del answers["neck_pain"]
+    response = submit(answers)
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "no-store"
+    shown = page(response)
+    assert shown.title.startswith("Error: ")
+    # The summary comes first in the main content, titled as GOV.UK does, linking to the field.
+    html = response.get_data(as_text=True)
+    main = html[html.index('<main'):]
+    assert main.index("There is a problem") < main.index("<h1")
+    message = "Choose an answer for: Does your neck hurt or feel stiff?"
+    assert shown.find("a", href="#neck_pain-0")
+    assert shown.by_id("neck_pain-0")["type"] == "radio"
+    assert shown.text.count(message) == 2  # in the summary, and beside the question
+    assert shown.by_id("neck_pain-error")
+    fieldset = [a for a in shown.find("fieldset") if "neck_pain-error" in a.get("aria-describedby", "")]
+    assert len(fieldset) == 1
+    # Every answer given is still there.
+    for question_id, value in answers.items():
+        if question_id == "days_since_surgery":
+            assert shown.by_id(question_id)["value"] == "12"
+            continue
+        checked = [a["value"] for a in shown.find("input", name=question_id) if "checked" in a]
+        assert checked == [value], question_id
+    assert not [a for a in shown.find("input", name="neck_pain") if "checked" in a]
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("abc", "Enter the number of days as a whole number, like 14, or leave it blank if you do not know"),
+    ("1.5", "Enter the number of days as a whole number, like 14, or leave it blank if you do not know"),
+    ("1,5", "Enter the number of days as a whole number, like 14, or leave it blank if you do not know"),
+    ("12 days", "Enter the number of days as a whole number, like 14, or leave it blank if you do not know"),
+    ("１２", "Enter the number of days as a whole number, like 14, or leave it blank if you do not know"),
+    ("1_000", "Enter the number of days as a whole number, like 14, or leave it blank if you do not know"),
+    ("-1", "The number of days must be 0 or more"),
+    ("3651", "The number of days must be 3650 or less"),
+    ("9" * 5000, "The number of days must be 3650 or less"),
+])
+def test_days_since_surgery_refuses_what_is_not_a_whole_number_in_range(submit, ruleset, typed,
+                                                                         message):
+    response = submit({**none_answers(ruleset), "days_since_surgery": typed})
+    assert response.status_code == 400
+    shown = page(response)
+    assert shown.title.startswith("Error: ")
+    assert shown.text.count(message) == 2
+    assert shown.find("a", href="#days_since_surgery")
+    field = shown.by_id("days_since_surgery")
+    assert field["value"] == typed  # what was typed is shown again, to correct
+    assert field["aria-describedby"] == "days_since_surgery-hint days_since_surgery-error"
+    assert field["aria-invalid"] == "true"
+    # Only that field has a problem: the other answers were all fine and are kept.
+    assert len(shown.find("a", href="#days_since_surgery")) == 1
+    assert len([a for a in shown.find("input") if "checked" in a]) == len(none_answers(ruleset))
+
+
+@pytest.mark.parametrize(("typed", "days"), [("", None), ("   ", None), ("0", 0), ("3650", 3650),
+                                            (" 14 ", 14), ("007", 7), ("+30", 30)])
+def test_days_since_surgery_accepts_blank_or_a_whole_number(submit, ruleset, typed, days):
+    answers = {**none_answers(ruleset), "fever": "yes", "days_since_surgery": typed}
+    response = submit(answers)
+    assert response.status_code == 200
+    shown = page(response)
+    shown_days = "not given" if days is None else f"{days} days"
+    assert f"How many days ago was your pump surgery? {shown_days}" in shown.text
+
+
+def test_an_answer_that_is_not_an_option_is_refused(submit, ruleset):
+    response = submit({**none_answers(ruleset), "fever": "maybe"})
+    assert response.status_code == 400
+    assert ("Choose one of the answers shown for: Do you have a fever or chills?"
+            in page(response).text)
+
+
+# The result ----------------------------------------------------------------------------------
+
+def test_no_symptoms_gives_no_warnings_with_everything_a_result_needs(submit, ruleset):
+    response = submit(none_answers(ruleset))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    shown = page(response)
+    assert shown.title.startswith("Result: No warning signs")
+    assert "We found no warning signs" in shown.text
+    assert "None of your answers is a warning sign." in shown.text
+    assert_result_basics(shown, ruleset)
+    assert_numbers_shown(response)
+
+
+def assert_result_basics(shown: Page, ruleset):
+    assert "This is not a diagnosis." in shown.text
+    assert f"Rule set version {ruleset.version} (digest {ruleset.digest})" in shown.text
+    times = shown.find("time")
+    assert len(times) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", times[0]["datetime"])
+    assert re.search(r"Checked \d\d \w+ \d{4} at \d\d:\d\d UTC", shown.text)
+    check_again = [a for a in shown.find("a", href="/check")]
+    assert check_again, "no way to check again"
+    assert shown.find("p", class_="no-print")
+
+
+def test_an_emergency_says_call_911_first_and_why(submit, ruleset):
+    answers = {**none_answers(ruleset), "fever": "yes", "neck_pain": "stiff", "spasticity": "yes"}
+    expected = engine.evaluate(ruleset, answers)
+    assert expected.level == Level.EMERGENCY
+    response = submit(answers)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    shown = page(response)
+    assert shown.title == "Result: Emergency - Pump Check"
+    main = html[html.index("<main"):]
+    # The one action comes first, with the number to tap.
+    assert re.search(r"<h1>\s*Call 911 now\.\s*</h1>", main)
+    assert main.index("Call 911 now.") < main.index("Why we say this")
+    action = main[:main.index("</div>")]
+    assert 'href="tel:911"' in action
+    assert_result_basics(shown, ruleset)
+    # All matching warnings are shown, most urgent first, each with its advice and reasons.
+    levels = re.findall(r'<li class="warning warning--(\w+)">', html)
+    assert levels == [warning.level.id for warning in expected.warnings]
+    assert len(set(levels)) > 1 and levels == sorted(levels, key=["emergency", "urgent", "soon"].index)
+    items = html.split('<li class="warning warning--')[1:]
+    for warning, item in zip(expected.warnings, items, strict=True):
+        text = unescape(Page(item).text)
+        assert warning.rule.title["en"] in text and warning.rule.advice["en"].split()[0] in text
+        reasons = text[text.index("Because you said:"):]
+        for question_id, answer in warning.because:
+            question = ruleset.question(question_id)
+            assert f"{question.text['en']} {question.label_for(answer)}" in reasons
+    assert ("Because you said: Do you have a fever or chills? Yes, 38 °C (100.4 °F) or higher, "
+            "or chills Does your neck hurt or feel stiff?" in unescape(shown.text))
+
+
+def test_urgent_result_gives_the_care_team_now_and_after_hours(submit, ruleset):
+    response = submit({**none_answers(ruleset), "drainage": "cloudy"})
+    shown = page(response)
+    assert shown.title == "Result: Urgent - Pump Check"
+    assert "Call the Pump Clinic now on 555-0100 (after hours: 555-0199)" in shown.text
+    assert "go to the nearest emergency department" in shown.text
+    action_links = [a["href"] for a in shown.find("a") if a.get("href", "").startswith("tel:")]
+    assert {"tel:5550100", "tel:5550199", "tel:911"} <= set(action_links)
+
+
+def test_every_warning_says_because_you_said(submit, ruleset):
+    answers = {q.id: q.values[-1] for q in ruleset.questions if not q.number}
+    response = submit({**answers, "days_since_surgery": "10"})
+    html = response.get_data(as_text=True)
+    warnings = html.count('<li class="warning ')
+    assert warnings >= 10
+    assert html.count("Because you said:") == warnings
+
+
+def test_check_again_gives_an_empty_form(client, submit, ruleset):
+    submit({**none_answers(ruleset), "fever": "yes"})
+    shown = page(client.get("/check"))
+    assert not [a for a in shown.find("input") if "checked" in a]
+
+
+def test_the_stylesheet_has_a_print_layout(client):
+    with client.get("/static/site.css") as response:
+        css = response.get_data(as_text=True)
+    assert "@media print" in css and ".no-print" in css
+
+
+# CSRF and errors --------------------------------------------------------------------------
+
+MARKER = "zebra-7731"
+
+
+@pytest.mark.parametrize("token", [None, "", "not-a-token", "IjEyMyI.abc.def"])
+def test_a_post_without_a_valid_token_is_refused_kindly(client, ruleset, token):
+    data = {**none_answers(ruleset), "fever": "yes", "days_since_surgery": MARKER}
+    if token is not None:
+        data["csrf_token"] = token
+    client.get("/check")
+    response = client.post("/check", data=data)
+    assert response.status_code == 400
+    shown = page(response)
+    assert shown.title.startswith("Your answers were not sent")
+    assert "Please start the check again" in shown.text
+    assert MARKER not in response.get_data(as_text=True)
+    assert "Yes, 38" not in shown.text  # no answer shown back
+    assert response.headers["Cache-Control"] == "no-store"
+    assert_numbers_shown(response)
+
+
+def test_a_token_from_another_browser_is_refused(app, ruleset):
+    from conftest import csrf_token
+    token = csrf_token(app.test_client())
+    response = app.test_client().post("/check", data={**none_answers(ruleset), "csrf_token": token})
+    assert response.status_code == 400
+    assert page(response).title.startswith("Your answers were not sent")
+
+
+def test_unknown_page(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    shown = page(response)
+    assert shown.title.startswith("Page not found")
+    assert "In an emergency, call 911 now." in shown.text
+    assert_numbers_shown(response)
+
+
+def test_wrong_method_on_a_page(client):
+    response = client.post("/")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert page(response).title.startswith("This page cannot do that")
+    assert_numbers_shown(response)
+
+
+def test_an_oversized_form_is_refused_in_plain_words(client, ruleset):
+    response = client.post("/check", data={**none_answers(ruleset), "days_since_surgery": "1" * 70_000})
+    assert response.status_code == 413
+    shown = page(response)
+    assert shown.title.startswith("Too much was sent")
+    assert "More was sent than a symptom check needs" in shown.text
+    assert_numbers_shown(response)
+
+
+def test_a_crash_shows_the_numbers_to_call():
+    app = create_app({**TEST_CONFIG, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    shown = page(response)
+    assert shown.title.startswith("Something went wrong")
+    assert "If you are worried, do not wait" in shown.text
+    assert "a bug" not in shown.text
+    assert_numbers_shown(response)
