@@ -224,7 +224,7 @@ def test_no_symptoms_gives_no_warnings_with_everything_a_result_needs(submit, ru
 
 def assert_result_basics(shown: Page, ruleset):
     assert "This is not a diagnosis." in shown.text
-    assert f"Rule set version {ruleset.version} (digest {ruleset.digest})" in shown.text
+    assert f"Rule set version {ruleset.version} ({ruleset.digest})" in shown.text
     times = shown.find("time")
     assert len(times) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", times[0]["datetime"])
     assert re.search(r"Checked \d\d \w+ \d{4} at \d\d:\d\d UTC", shown.text)
