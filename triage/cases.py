@@ -10,6 +10,7 @@ One runner for pytest and `flask rules test`. A case file is a YAML list:
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +89,8 @@ def load_cases(paths) -> list[Case]:
             continue
         errors = list(jsonschema.Draft202012Validator(CASE_SCHEMA).iter_errors(data))
         for error in errors:
-            problems.append(Problem(str(file), yamlfile.line_of(lines, tuple(error.absolute_path)),
-                                    error.message))
+            path, message = _plain(error, data)
+            problems.append(Problem(str(file), yamlfile.line_of(lines, path), message))
         if errors:
             continue
         cases.extend(Case(item["name"], item["answers"], item["level"],
@@ -98,6 +99,37 @@ def load_cases(paths) -> list[Case]:
     if problems:
         raise FileProblems(problems)
     return cases
+
+
+def _plain(error: jsonschema.ValidationError, data) -> tuple[tuple, str]:
+    """Say what is wrong with a case in plain words, naming the case."""
+    path = tuple(error.absolute_path)
+    where = "the file"
+    if path and isinstance(data, list) and isinstance(data[path[0]], dict):
+        name = data[path[0]].get("name")
+        where = f"case '{name}'" if isinstance(name, str) else f"case {path[0] + 1}"
+    elif path:
+        where = f"case {path[0] + 1}"
+    known = CASE_SCHEMA["items"]["properties"]
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return path, f"{where}: {', '.join(repr(key) for key in missing)} is missing"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(known), key=str)
+        close = difflib.get_close_matches(str(extra[0]), list(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; use {', '.join(known)}"
+        return path + (extra[0],), f"{where}: '{extra[0]}' is not a known key here{hint}"
+    if error.validator == "enum":
+        return path, (f"{where}: level {error.instance!r} is not one of: {', '.join(LEVEL_IDS)}"
+                      + "".join(f" (did you mean '{c}'?)" for c in difflib.get_close_matches(
+                          str(error.instance), LEVEL_IDS, n=1)))
+    if error.validator == "type" and not path:
+        return path, "the file should be a list of cases, each starting with '- name: ...'"
+    if error.validator == "type":
+        kinds = {"object": "a set of 'key: value' answers", "array": "a list such as "
+                 "[site_infection]", "string": "text"}
+        return path, f"{where}: {path[-1]} should be {kinds.get(error.validator_value, 'different')}"
+    return path, f"{where}: {error.message}"
 
 
 def run_case(ruleset: RuleSet, case: Case) -> Outcome:

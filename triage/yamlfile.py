@@ -1,8 +1,9 @@
 """Read a YAML file safely, keeping the line of every value for error messages.
 
-Two YAML traps are closed here:
-- YAML 1.1 reads bare yes/no/on/off as booleans. A clinic's option values `yes` and
-  `no` must stay the strings they look like, so only `true`/`false` are booleans.
+YAML 1.1 traps are closed here, so a file means what it looks like (as in YAML 1.2):
+- bare yes/no/on/off stay the words they look like: a clinic's option values `yes` and
+  `no` must reach the engine as strings, so only `true`/`false` are booleans;
+- numbers are plain decimals: `030` is 30 (not octal 24), `1:30` is text (not 90);
 - PyYAML keeps the last of two duplicate keys without a word; we refuse them.
 Dates are left as strings (`2026-11-25`); the schema checks their form.
 """
@@ -40,23 +41,40 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2-style booleans and no implicit dates."""
 
 
+_REPLACED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp",
+             "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# The YAML 1.2 core schema's booleans, integers and floats.
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
 
 Lines = dict[tuple, int]
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _to_python(loader: _Loader, node: yaml.Node, path: tuple, lines: Lines,
                problems: list[Problem], file: str):
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(file, node.start_mark.line + 1,
+                                f"'!' tags are not allowed in this file ({node.tag})"))
+        return None
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves `<<` merge keys
         result = {}
@@ -81,10 +99,30 @@ def _to_python(loader: _Loader, node: yaml.Node, path: tuple, lines: Lines,
     return loader.construct_object(node, deep=True)
 
 
-def _plain(error: yaml.YAMLError) -> str:
-    text = f"{error.context or ''} {error.problem or ''}".strip()
-    if "'\\t'" in text:
-        return "a tab character is not allowed in YAML; indent with spaces"
+_HINTS = (
+    ("'\\t'", "a tab character is not allowed; indent with spaces"),
+    ("quoted scalar", "a quote opened on line {start} is never closed"),
+    ("flow sequence", "a list opened with '[' on line {start} is not closed with ']' as expected; "
+                      "put text containing : ? , # [ ] {{ }} in quotes"),
+    ("flow mapping", "a '{{' opened on line {start} is not closed with '}}' as expected; "
+                     "put text containing : ? , # [ ] {{ }} in quotes"),
+    ("could not find expected ':'", "a line above has no ':' (every line is 'key: value' "
+                                    "or a '- ' list item)"),
+    ("mapping values are not allowed", "a ':' is not expected here; put text containing ': ' "
+                                       "in quotes, or check the indentation"),
+    ("expected <block end>", "the indentation here does not line up with the lines above it"),
+    ("undefined alias", "a '*' name refers to no '&' anchor; put text starting with * in quotes"),
+    ("constructor for the tag", "'!' tags are not allowed in a rule file"),
+)
+
+
+def _plain(error: yaml.MarkedYAMLError) -> str:
+    """Say what is wrong in plain words, keeping YAML's own words for the expert."""
+    text = " ".join(part for part in (error.context, error.problem) if part)
+    start = error.context_mark.line + 1 if error.context_mark else "?"
+    for clue, plain in _HINTS:
+        if clue in text:
+            return f"this is not valid YAML: {plain.format(start=start)} (YAML says: {text})"
     return f"this is not valid YAML: {text}"
 
 
@@ -95,8 +133,13 @@ def load(path: str | Path) -> tuple[object, Lines]:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FileProblems([Problem(file, 0, "the file does not exist")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FileProblems([Problem(file, 0, f"the file cannot be read: {error}")]) from None
+    except UnicodeDecodeError as error:
+        line = error.object[:error.start].count(b"\n") + 1
+        raise FileProblems([Problem(
+            file, line, f"the file is not saved as UTF-8 text (byte {error.object[error.start]:#04x} "
+            "on this line); save it again as UTF-8")]) from None
+    except OSError as error:
+        raise FileProblems([Problem(file, 0, f"the file cannot be read: {error.strerror}")]) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
