@@ -1,0 +1,219 @@
+"""The example cases in tests/cases/: each one through the engine, and what they cover.
+
+The same runner serves `flask rules test`, so a clinician editing rules.yaml sees the same
+failures as CI.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from triage import SHIPPED_RULES, cases, rules
+from triage.cli import rules_group
+from triage.model import LEVEL_IDS
+
+CASES_DIR = Path(__file__).parent / "cases"
+ALL_CASES = cases.load_cases([CASES_DIR])
+
+
+def _case_id(case: cases.Case) -> str:
+    return f"{Path(case.file).stem}: {case.name}"
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_id)
+def test_case(ruleset, case):
+    outcome = cases.run_case(ruleset, case)
+    assert outcome.passed, outcome.explain()
+
+
+@pytest.fixture(scope="module")
+def outcomes(ruleset):
+    return [cases.run_case(ruleset, case) for case in ALL_CASES]
+
+
+def test_there_are_enough_cases():
+    assert len(ALL_CASES) >= 60
+    assert len({case.name for case in ALL_CASES}) == len(ALL_CASES), "case names must differ"
+
+
+def test_every_case_uses_known_levels_and_categories(ruleset):
+    for case in ALL_CASES:
+        assert case.level in LEVEL_IDS
+        assert case.categories <= set(ruleset.categories), case.name
+
+
+def test_every_rule_fires_in_some_case(ruleset, outcomes):
+    fired = {rule for outcome in outcomes for rule in outcome.rules}
+    assert [rule.id for rule in ruleset.rules if rule.id not in fired] == []
+
+
+def test_every_rule_is_silent_in_a_near_miss(ruleset, outcomes):
+    """Each rule stays silent in a case that answers one of the rule's own questions.
+
+    A case with no answers at all would make every rule "silent"; that proves nothing, so
+    the case must have answered something the rule looks at (a near miss).
+    """
+    missing = []
+    for rule in ruleset.rules:
+        asked = rule.when.questions()
+        if not any(rule.id not in outcome.rules and asked & set(outcome.case.answers)
+                   for outcome in outcomes):
+            missing.append(rule.id)
+    assert missing == []
+
+
+def test_every_level_and_category_is_expected_somewhere(ruleset):
+    assert {case.level for case in ALL_CASES} == set(LEVEL_IDS)
+    assert set().union(*(case.categories for case in ALL_CASES)) == set(ruleset.categories)
+
+
+def test_the_case_files_write_yes_and_no_bare():
+    """The files use bare yes/no (which YAML 1.1 would read as true/false) ..."""
+    text = "\n".join(path.read_text("utf-8") for path in CASES_DIR.glob("*.yaml"))
+    assert "fever: yes" in text and "wound_open: no" in text
+    plain = [item for path in CASES_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())]
+    assert any(item["answers"].get("fever") is True for item in plain), \
+        "plain PyYAML turns bare yes into True: the trap our loader must close"
+
+
+def test_bare_yes_and_no_reach_the_engine_as_strings(ruleset):
+    """... and our loader hands them to the engine as the words they look like."""
+    values = [value for case in ALL_CASES for key, value in case.answers.items()
+              if not ruleset.question(key).number]
+    assert values and all(isinstance(value, str) for value in values)
+    assert {"yes", "no"} <= set(values)
+    fever = next(case for case in ALL_CASES if case.answers.get("fever") == "yes")
+    assert cases.run_case(ruleset, fever).passed
+
+
+MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
+
+
+def test_bare_on_off_yes_no_in_rules_and_cases_stay_words(tmp_path):
+    """A clinic's own options `on`/`off` (and `yes`/`no`) work unquoted in both files."""
+    rule_file = tmp_path / "rules.yaml"
+    rule_file.write_text(MINIMAL.read_text("utf-8").replace(
+        "questions:\n",
+        "questions:\n"
+        "  - id: heating_pad\n"
+        "    text: {en: \"Is a heating pad on the pump?\"}\n"
+        "    options:\n"
+        "      - value: off\n"
+        "        label: {en: Off}\n"
+        "      - value: on\n"
+        "        label: {en: On}\n", 1).replace(
+        "rules:\n",
+        "rules:\n"
+        "  - id: heat-on-pump\n"
+        "    category: site_infection\n"
+        "    level: soon\n"
+        "    when: {question: heating_pad, is: on}\n"
+        "    title: {en: Heat on the pump}\n"
+        "    advice: {en: Heat can change the pump's flow.}\n"
+        "    source: ref Overdose (heat can increase pump flow)\n", 1), "utf-8")
+    ruleset = rules.load(rule_file)
+    assert ruleset.question("heating_pad").values == ("off", "on")
+    case_file = tmp_path / "cases.yaml"
+    case_file.write_text(
+        "- name: heat on\n  answers: {heating_pad: on, fever: no}\n  level: soon\n"
+        "  categories: [site_infection]\n"
+        "- name: heat off\n  answers: {heating_pad: off, fever: no, redness: none}\n"
+        "  level: none\n  categories: []\n", "utf-8")
+    loaded = cases.load_cases([case_file])
+    assert [case.answers["heating_pad"] for case in loaded] == ["on", "off"]
+    assert [case.answers["fever"] for case in loaded] == ["no", "no"]
+    assert all(cases.run_case(ruleset, case).passed for case in loaded)
+
+
+def test_a_case_that_disagrees_fails_with_expected_and_got(ruleset, tmp_path):
+    case_file = tmp_path / "wrong.yaml"
+    case_file.write_text("- name: early fever wrongly expected calm\n"
+                         "  answers: {days_since_surgery: 10, fever: yes}\n"
+                         "  level: none\n  categories: []\n", "utf-8")
+    [case] = cases.load_cases([case_file])
+    outcome = cases.run_case(ruleset, case)
+    assert not outcome.passed
+    text = outcome.explain()
+    assert f"{case_file}:1: early fever wrongly expected calm" in text
+    assert "expected NONE []" in text
+    assert "got      URGENT ['site_infection']" in text
+    assert "site-fever-first-90-days" in text
+
+
+def test_a_case_with_answers_the_rules_refuse_fails_and_says_why(ruleset, tmp_path):
+    case_file = tmp_path / "bad_answers.yaml"
+    case_file.write_text("- name: a misspelled answer\n  answers: {fever: yess}\n"
+                         "  level: none\n  categories: []\n", "utf-8")
+    outcome = cases.run_case(ruleset, cases.load_cases([case_file])[0])
+    assert not outcome.passed
+    assert "the answers are not allowed" in outcome.explain()
+    assert "fever: 'yess' is not an allowed answer; use one of: no, yes" in outcome.explain()
+
+
+def test_a_malformed_case_file_is_refused_with_file_and_line(tmp_path):
+    case_file = tmp_path / "malformed.yaml"
+    case_file.write_text("- name: ok\n  answers: {}\n  level: none\n  categories: []\n"
+                         "- name: no level here\n  answers: {}\n  categories: []\n"
+                         "- name: unknown level\n  answers: {}\n  level: asap\n  categories: []\n",
+                         "utf-8")
+    with pytest.raises(cases.FileProblems) as caught:
+        cases.load_cases([case_file])
+    lines = {problem.line for problem in caught.value.problems}
+    assert lines == {5, 10}
+    assert all(problem.file == str(case_file) for problem in caught.value.problems)
+
+
+# ------------------------------------------------------------------ `flask rules test`
+
+
+def _rules_test(*args):
+    return CliRunner().invoke(rules_group, ["test", "--rules", str(SHIPPED_RULES), *args])
+
+
+def test_rules_test_passes_on_the_shipped_cases():
+    result = _rules_test()
+    assert result.exit_code == 0, result.output
+    assert f"{len(ALL_CASES)} of {len(ALL_CASES)} cases pass" in result.output
+    assert "FAIL" not in result.output and "not covered" not in result.output
+
+
+def test_rules_test_fails_on_a_wrong_case_file_with_expected_vs_got(tmp_path):
+    case_file = tmp_path / "wrong.yaml"
+    case_file.write_text(
+        "- name: right - spreading redness is urgent\n"
+        "  answers: {days_since_surgery: 5, redness: spreading}\n"
+        "  level: urgent\n  categories: [site_infection]\n"
+        "- name: wrong - slow breathing expected soon\n"
+        "  answers: {breathing: slow_or_shallow}\n"
+        "  level: soon\n  categories: [overdose]\n"
+        "- name: wrong - the pump alarm category left out\n"
+        "  answers: {pump_alarm: yes, spasticity: yes}\n"
+        "  level: emergency\n  categories: [withdrawal]\n", "utf-8")
+    result = _rules_test(str(case_file))
+    assert result.exit_code == 1
+    out = result.output
+    assert "1 of 3 cases pass" in out
+    assert f"FAIL {case_file}:5: wrong - slow breathing expected soon" in out
+    assert "expected SOON ['overdose']\n    got      EMERGENCY ['overdose']" in out
+    assert f"FAIL {case_file}:9: wrong - the pump alarm category left out" in out
+    assert "expected EMERGENCY ['withdrawal']\n    got      EMERGENCY ['pump_problem', 'withdrawal']" \
+        in out
+    assert "right - spreading redness" not in out
+
+
+def test_rules_test_refuses_a_malformed_case_file(tmp_path):
+    case_file = tmp_path / "malformed.yaml"
+    case_file.write_text("- name: x\n  answers: {}\n  level: none\n  categories: []\n  colour: red\n",
+                         "utf-8")
+    result = _rules_test(str(case_file))
+    assert result.exit_code == 1
+    assert f"{case_file}:5: case 'x': 'colour' is not a known key here" in result.output
+
+
+def test_rules_test_on_a_broken_rule_file_exits_non_zero():
+    broken = Path(__file__).parent / "rules_invalid" / "unknown_level.yaml"
+    result = CliRunner().invoke(rules_group, ["test", "--rules", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}:" in result.output and "level 'high' is not one of" in result.output
