@@ -154,8 +154,8 @@ def test_a_hidden_rule_is_not_judged_from_a_sample(ruleset):
 def test_a_file_that_would_break_totality_is_refused_by_the_loader():
     with pytest.raises(FileProblems) as error:
         load("totality.yaml")
-    assert str(error.value) == (f"{UNSAFE / 'totality.yaml'}:50: question 'fever' is not a "
-                                "number: use 'is' with one of its options")
+    assert str(error.value) == (f"{UNSAFE / 'totality.yaml'}:50: rule 'fever-number': question "
+                                "'fever' is not a number: use 'is' with one of its options (no, yes)")
     result = run_check(str(UNSAFE / "totality.yaml"))
     assert result.exit_code == 1 and "cannot be used" in result.output
 
