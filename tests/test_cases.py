@@ -217,3 +217,86 @@ def test_rules_test_on_a_broken_rule_file_exits_non_zero():
     result = CliRunner().invoke(rules_group, ["test", "--rules", str(broken)])
     assert result.exit_code == 1
     assert f"{broken}:" in result.output and "level 'high' is not one of" in result.output
+
+
+# ------------------------------------------------------------------ the reference's floor
+# The clinical reference's urgency table, written out independently of rules.yaml: for any
+# answers, the result must be at least as urgent as every row that applies, and show the
+# category the row names. Checked for every combination of up to three warning answers at
+# the day boundaries, not only for the hand-written cases above.
+
+E, U, S = "emergency", "urgent", "soon"
+
+
+def _early(a):
+    return a["days_since_surgery"] is None or a["days_since_surgery"] <= 90
+
+
+FLOOR = [  # (the table's words, level, categories that must show, when the row applies)
+    ("slow or shallow breathing", E, {"overdose"}, lambda a: a["breathing"] == "slow_or_shallow"),
+    ("hard to wake, unusually sleepy, fainting", E, set(), lambda a: a["confusion"] == "yes"),
+    ("fever with stiff neck", E, {"csf_infection"},
+     lambda a: a["fever"] == "yes" and a["neck_pain"] == "stiff"),
+    ("severe headache with stiff neck", E, {"csf_infection"},
+     lambda a: a["headache"] == "severe" and a["neck_pain"] == "stiff"),
+    ("fever with confusion", E, {"csf_infection"},
+     lambda a: a["fever"] == "yes" and a["confusion"] == "yes"),
+    ("fever with severe back pain and new weakness", E, {"csf_infection"},
+     lambda a: a["fever"] == "yes" and a["back_pain"] == "severe" and a["muscle_weakness"] == "yes"),
+    ("withdrawal signs with fever or confusion (flag withdrawal and infection)", E,
+     {"withdrawal", "csf_infection"},
+     lambda a: "yes" in (a["spasticity"], a["itching"]) and "yes" in (a["fever"], a["confusion"])),
+    ("new weakness of the legs or arms", E, {"nerve_injury"}, lambda a: a["muscle_weakness"] == "yes"),
+    ("an alarm plus any withdrawal sign (ref Pump alarms)", E, {"pump_problem", "withdrawal"},
+     lambda a: a["pump_alarm"] == "yes" and "yes" in (a["spasticity"], a["itching"])),
+    ("fever in the first 90 days (or date not known)", U, {"site_infection"},
+     lambda a: a["fever"] == "yes" and _early(a)),
+    ("spreading or hot redness", U, {"site_infection"}, lambda a: a["redness"] == "spreading"),
+    ("pus or cloudy drainage", U, {"site_infection"}, lambda a: a["drainage"] == "cloudy"),
+    ("wound open or device showing", U, {"wound_breakdown"}, lambda a: a["wound_open"] == "yes"),
+    ("severe belly pain", U, {"abdominal_infection"}, lambda a: a["abdominal_pain"] == "severe"),
+    ("itching without rash", U, {"withdrawal"}, lambda a: a["itching"] == "yes"),
+    ("positional headache with clear fluid leaking", U, {"csf_leak"},
+     lambda a: a["headache"] == "positional" and a["drainage"] == "clear"),
+    ("a pump alarm with no symptoms", U, {"pump_problem"}, lambda a: a["pump_alarm"] == "yes"),
+    ("positional headache alone", S, {"csf_leak"}, lambda a: a["headache"] == "positional"),
+    ("a swelling that keeps growing", S, set(), lambda a: a["swelling"] == "increasing"),
+    ("a little clear or bloody drainage", S, set(), lambda a: a["drainage"] in ("clear", "bloody")),
+    ("pain getting worse instead of better", S, set(), lambda a: a["site_pain"] == "worse"),
+    ("fever after day 90 with nothing else", S, set(), lambda a: a["fever"] == "yes"),
+    ("numbness near the pump", S, {"nerve_injury"}, lambda a: a["numbness"] == "yes"),
+    ("spasms worse than usual", S, {"withdrawal"}, lambda a: a["spasticity"] == "yes"),
+]
+DAYS = (None, 0, 30, 31, 90, 91, 400, 3650)
+
+
+def _combinations(ruleset, most=3):
+    import itertools
+
+    warnings = [(q.id, o.value) for q in ruleset.questions if not q.number for o in q.options[1:]]
+    for size in range(most + 1):
+        for chosen in itertools.combinations(warnings, size):
+            if len({question for question, _ in chosen}) == size:
+                yield dict(chosen)
+
+
+def test_no_combination_of_answers_is_below_the_reference_table(ruleset):
+    from triage.engine import evaluate
+    from triage.model import Level
+
+    checked, below, applied = 0, [], set()
+    for chosen in _combinations(ruleset):
+        for days in DAYS:
+            result = evaluate(ruleset, {**chosen, "days_since_surgery": days})
+            answers = result.answers
+            shown = {w.rule.category for w in result.warnings}
+            for words, level, categories, applies in FLOOR:
+                if not applies(answers):
+                    continue
+                applied.add(words)
+                if result.level < Level.from_id(level) or not categories <= shown:
+                    below.append(f"{chosen} day {days}: {words} needs {level.upper()} "
+                                 f"{sorted(categories)}, got {result.level.id.upper()} {sorted(shown)}")
+            checked += 1
+    assert checked > 20_000 and applied == {row[0] for row in FLOOR}
+    assert below == [], f"{len(below)} under the reference, e.g.\n" + "\n".join(below[:20])
