@@ -30,6 +30,7 @@ run: setup
 
 test: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
 	$(BIN)/flask --app wsgi rules check
 	$(BIN)/flask --app wsgi rules test
 	$(BIN)/pytest -q

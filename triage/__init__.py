@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None):
         EMERGENCY_NUMBER="911",
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,
+        MAX_FORM_PARTS=200,
+        PROXY_FIX=0,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
@@ -55,7 +57,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, rules, views
+    from . import api, call, forms, health, rules, security, views
     from .yamlfile import FileProblems
 
     try:
@@ -65,9 +67,11 @@ def create_app(test_config: dict | None = None):
             from None
     app.extensions["pump_check"] = Loaded(ruleset, forms.build_form(ruleset))
 
+    security.init_app(app)
     views.init_app(app)
     api.init_app(app)
     call.init_app(app)
+    health.init_app(app)
     return app
 
 

@@ -1,0 +1,143 @@
+"""/healthz, and the real server: gunicorn refuses an invalid rule file, and a new rule file
+is put into force only when it is valid (deploy/reload-rules.sh, gunicorn USR2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gunicorn_server import get, running, server_env, start, wait_for
+
+from triage import PROJECT_ROOT, SHIPPED_RULES, rules
+
+RELOAD = PROJECT_ROOT / "deploy" / "reload-rules.sh"
+
+
+def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready", "rules_version": ruleset.version,
+                                   "rules_digest": ruleset.digest}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.head("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("broken", [
+    None,
+    lambda loaded: dataclasses.replace(loaded, ruleset=None),
+    lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, rules=())),
+    lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, digest="")),
+])
+def test_healthz_is_not_ready_without_a_valid_rule_set(app, broken):
+    app.extensions["pump_check"] = broken(app.extensions["pump_check"]) if broken else None
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "not ready"
+
+
+def test_gunicorn_refuses_to_start_on_an_invalid_rule_file(tmp_path):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("version: 1\nquestions: []\n")
+    log = tmp_path / "gunicorn.log"
+    process = start(log, FLASK_RULES_FILE=str(bad))
+    assert process.wait(timeout=60) != 0
+    output = log.read_text()
+    assert "Pump Check did not start: the rule file is not valid" in output
+    assert f"{bad}:1:" in output
+    assert "Listening at" not in output  # it never accepted a connection
+
+
+def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    process = start(log, FLASK_SECRET_KEY="")
+    assert process.wait(timeout=60) != 0
+    assert "set FLASK_SECRET_KEY" in log.read_text()
+
+
+def test_gunicorn_serves_the_shipped_rules_and_says_so(tmp_path):
+    ruleset = rules.load(SHIPPED_RULES)
+    with running(tmp_path) as (base, _, log):
+        status, body = get(base + "/healthz")
+        assert status == 200
+        assert json.loads(body) == {"status": "ready", "rules_version": ruleset.version,
+                                    "rules_digest": ruleset.digest}
+        assert f"Pump Check ready: rules version {ruleset.version} ({ruleset.digest})" in log.read_text()
+
+
+def digest_served(base: str) -> str:
+    return json.loads(get(base + "/healthz")[1])["rules_digest"]
+
+
+def test_hup_does_not_load_a_new_rule_file_with_preload(tmp_path):
+    """As gunicorn's docs say: with preload_app, HUP restarts workers from the loaded app."""
+    live = tmp_path / "rules.yaml"
+    shutil.copy(SHIPPED_RULES, live)
+    old = rules.load(live).digest
+    with running(tmp_path, FLASK_RULES_FILE=str(live)) as (base, process, log):
+        live.write_text(live.read_text().replace('version: "', 'version: "new-', 1))
+        process.send_signal(signal.SIGHUP)
+        wait_for(log, r"Hang up: Master")
+        wait_for(log, r"(?s)Hang up: Master.*Booting worker")
+        assert digest_served(base) == old
+
+
+def test_usr2_with_an_invalid_rule_file_leaves_the_old_rules_in_force(tmp_path):
+    live = tmp_path / "rules.yaml"
+    shutil.copy(SHIPPED_RULES, live)
+    old = rules.load(live).digest
+    with running(tmp_path, FLASK_RULES_FILE=str(live)) as (base, process, log):
+        live.write_text("version: broken\n")
+        process.send_signal(signal.SIGUSR2)
+        wait_for(log, r"Pump Check did not start: the rule file is not valid")
+        assert process.poll() is None
+        assert digest_served(base) == old
+
+
+def reload_rules(pidfile: Path, base: str, live: Path, cases: Path):
+    env = server_env(FLASK_RULES_FILE=str(live), PUMP_CHECK_BIN=str(Path(sys.executable).parent),
+                     PATH=os.environ["PATH"])
+    return subprocess.run([str(RELOAD), str(pidfile), base, str(cases)], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_reload_rules_puts_a_valid_file_in_force_and_refuses_an_invalid_one(tmp_path):
+    live = tmp_path / "rules.yaml"
+    shutil.copy(SHIPPED_RULES, live)
+    old = rules.load(live).digest
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
+                     "  level: emergency\n  categories: [csf_infection, site_infection]\n")
+    pidfile = tmp_path / "gunicorn.pid"
+    with running(tmp_path, "--pid", str(pidfile), FLASK_RULES_FILE=str(live)) as (base, process, _):
+        good = live.read_text()
+        live.write_text(good.replace("version:", "version: [", 1))
+        refused = reload_rules(pidfile, base, live, cases)
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "RULES NOT CHANGED: the new rule file is not valid" in refused.stderr
+        assert f'"rules_digest":"{old}"' in refused.stderr  # says loudly what is still in force
+        assert digest_served(base) == old and process.poll() is None
+
+        live.write_text(good.replace('version: "', 'version: "reloaded-', 1))
+        new = rules.load(live).digest
+        done = reload_rules(pidfile, base, live, cases)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f'"rules_digest":"{new}"' in done.stdout
+        assert digest_served(base) == new
+        process.wait(timeout=30)  # the old master has stopped; the new one now owns the pidfile
+        new_master = int(pidfile.read_text())
+    os.kill(new_master, signal.SIGTERM)
+    for _ in range(600):
+        try:
+            os.kill(new_master, 0)
+        except ProcessLookupError:
+            break
+        subprocess.run(["sleep", "0.05"], check=True)
+    else:
+        raise AssertionError("the new gunicorn master did not stop")

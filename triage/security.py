@@ -1,0 +1,128 @@
+"""HTTP security on every response: headers, caching, the session cookie, and proxies.
+
+A small `after_request` rather than Flask-Talisman: Talisman's last release (1.1.0) is from
+August 2023 and declares nothing newer than Python 3.9; by default it redirects every request
+to HTTPS, which behind a TLS-terminating proxy needs the very proxy settings this module makes
+explicit anyway. What we need is a fixed set of headers, which fits in these few lines and is
+pinned by tests/test_security.py.
+
+Patient answers only ever travel in POST bodies, and every response that is not a static file
+is sent with `Cache-Control: no-store`, so no browser, proxy or CDN keeps a copy of a result.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import StartupError
+
+# No script at all is served, and no inline style: everything comes from this host.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+# Features a symptom checklist never needs; `()` means no origin, not even ours, may use them.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+))
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "X-Frame-Options": "DENY",  # for browsers that predate frame-ancestors
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+# Sent only on HTTPS responses: browsers ignore it over HTTP, and sending it there is misleading.
+# No includeSubDomains: the clinic's other hosts are not ours to force onto HTTPS.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with `Secure` set whenever the request came over HTTPS.
+
+    The session holds only the form's CSRF token, never an answer.
+    """
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]
+                    or (has_request_context() and request.is_secure))
+
+
+def proxy_count(value) -> int:
+    """Read FLASK_PROXY_FIX: how many reverse proxies stand in front of the app (0 = none)."""
+    text = "" if value is None else str(value).strip()
+    if text == "":
+        return 0
+    if isinstance(value, bool) or not text.isdigit() or int(text) > 5:
+        raise StartupError("FLASK_PROXY_FIX must be the number of reverse proxies in front of the "
+                           f"app (0 to 5), not {value!r}")
+    return int(text)
+
+
+def add_headers(response):
+    response.headers.update(HEADERS)
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    if request.endpoint != "static":
+        # Results, re-shown forms, API answers and error pages: none may be kept anywhere.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def refuse_cross_site_posts():
+    """Refuse a form post that the browser says came from another site (Fetch Metadata).
+
+    This replaces Flask-WTF's HTTPS Referer check, which cannot work with
+    `Referrer-Policy: no-referrer` (browsers then send no Referer, so every HTTPS post would be
+    refused). Browsers without Fetch Metadata send no Sec-Fetch-Site; the CSRF token and the
+    SameSite session cookie still protect them. The API is not cookie-based, so it is exempt.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.blueprint == "api":
+        return
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        raise CSRFError("The form was sent from another site.")
+
+
+def refuse_oversized_chunked_bodies():
+    """Refuse a chunked body over MAX_CONTENT_LENGTH with 413, as a body with Content-Length is.
+
+    Werkzeug reads a chunked body (no Content-Length) only up to the limit and silently drops
+    the rest, so the app would see a truncated body and answer 400, or even accept it.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if (limit is None or request.content_length is not None
+            or "chunked" not in request.headers.get("Transfer-Encoding", "").lower()):
+        return
+    body = request.get_data(cache=True)  # at most `limit` bytes; the app reads this copy
+    if len(body) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+
+
+def init_app(app) -> None:
+    """Trust X-Forwarded-For/-Proto only from a configured number of proxies; add the checks and
+    headers. Call it before the views' init_app, so the checks run before Flask-WTF's CSRF check.
+    """
+    proxies = proxy_count(app.config.get("PROXY_FIX", 0))
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.extensions["pump_check_proxies"] = proxies
+    app.session_interface = SessionInterface()
+    app.config["WTF_CSRF_SSL_STRICT"] = False  # see refuse_cross_site_posts
+    app.before_request(refuse_oversized_chunked_bodies)
+    app.before_request(refuse_cross_site_posts)
+    app.after_request(add_headers)
