@@ -60,6 +60,13 @@ def every_kind_of_response(client, ruleset):
         ("API not found", client.get("/api/v1/nothing")),
         ("health", client.get("/healthz")),
         ("static", client.get("/static/site.css")),
+        ("call mode", client.get("/call")),
+        ("call result", client.post("/call", data=valid_form(ruleset, token))),
+        ("call re-shown", client.post("/call", data={"csrf_token": token})),
+        ("call FHIR download", client.post("/call/fhir", data=valid_form(ruleset, token))),
+        ("rules sheet", client.get("/rules")),
+        ("FHIR questionnaire", client.get("/fhir/Questionnaire")),
+        ("triage API as FHIR", client.post("/api/v1/triage?format=fhir", json={"answers": {}})),
     ]
     for _, response in responses:
         response.get_data()  # buffer the body, then release the file behind a static response
@@ -78,7 +85,9 @@ def test_each_kind_of_response_has_the_expected_status(responses):
         "start": 200, "questions": 200, "result": 200, "form re-shown": 400, "no CSRF token": 400,
         "form too big": 413, "not found": 404, "wrong method": 405, "questions API": 200,
         "triage API": 200, "API not JSON": 400, "API 422": 422, "API too big": 413,
-        "API not found": 404, "health": 200, "static": 200}
+        "API not found": 404, "health": 200, "static": 200, "call mode": 200, "call result": 200,
+        "call re-shown": 400, "call FHIR download": 200, "rules sheet": 200,
+        "FHIR questionnaire": 200, "triage API as FHIR": 200}
 
 
 def test_every_response_carries_the_security_headers(responses):
@@ -112,13 +121,24 @@ def test_the_content_security_policy_is_strict():
     assert not {"script-src", "style-src"} & set(directives), "must not loosen default-src"
 
 
-INLINE = re.compile(r"<script|<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+# A script must be a file from /static (<script src=...></script>); nothing inline.
+INLINE = re.compile(r"<script\b(?![^>]*\ssrc=)|<script\b[^>]*>(?!\s*</script>)|<style|\sstyle\s*="
+                    r"|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
 def test_templates_have_no_inline_script_or_style(template):
     """The CSP forbids inline script and style, so a template using them would break."""
     assert not INLINE.findall((TEMPLATES / template).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("markup, inline", [
+    ('<script src="/static/copy.js" defer></script>', False), ("<script>alert(1)</script>", True),
+    ('<script src="/static/a.js">alert(1)</script>', True), ('<p style="color: red">', True),
+    ('<button onclick="go()">', True), ("<style>p {}</style>", True), ('<p class="x">', False),
+])
+def test_the_inline_check_tells_files_from_inline_code(markup, inline):
+    assert bool(INLINE.findall(markup)) is inline
 
 
 def test_rendered_pages_have_no_inline_script_or_style_and_load_nothing_from_elsewhere(responses):
@@ -277,7 +297,7 @@ def chunked(client, path: str, body: bytes, content_type: str):
                        environ_overrides={"wsgi.input_terminated": True})
 
 
-@pytest.mark.parametrize("size, status", [(100, 200), (64 * 1024, 200), (64 * 1024 + 1, 413)])
+@pytest.mark.parametrize("size, status", [(100, 200), (64 * 1024 - 1, 200), (64 * 1024 + 1, 413)])
 def test_a_chunked_api_body_is_held_to_the_same_limit(client, size, status):
     body = b'{"answers": {"fever": "yes"}}'
     response = chunked(client, "/api/v1/triage", body.ljust(size), "application/json")
@@ -344,13 +364,19 @@ def canary_requests(client, ruleset):
     send("API: as a form", client.post(api, data={"fever": CANARY}))
     send("API: oversized", client.post(api, json={"answers": {"fever": CANARY * 6000}}))
     send("API: answers not an object", client.post(api, json={"answers": [CANARY]}))
+    send("API as FHIR: value", client.post(api + "?format=fhir", json={"answers": {"fever": CANARY}}),
+         echo_ok=True)
+    # Call mode: the nurse's patient reference is shown in the chart note on the result page.
+    send("call: reference", client.post("/call", data={**form, "reference": CANARY}), echo_ok=True)
+    send("call: choice value", client.post("/call", data={**form, "fever": CANARY}))
+    send("call: FHIR download", client.post("/call/fhir", data={**form, "x": CANARY}))
     return sent
 
 
 def test_the_canary_never_leaks(client, ruleset, caplog, capfd):
     caplog.set_level(logging.DEBUG)
     sent = canary_requests(client, ruleset)
-    assert len(sent) == 18
+    assert len(sent) == 22
     for name, response, echo_ok in sent:
         assert 200 <= response.status_code < 500, name
         assert response.headers["Cache-Control"] == "no-store", name
