@@ -361,3 +361,18 @@ def test_large_conditions_compiled_part_by_part_give_the_same_findings(monkeypat
 def test_the_shipped_rules_compiled_part_by_part_are_still_proved(monkeypatch, ruleset):
     monkeypatch.setattr(safety, "TABLE_LIMIT", 1)
     assert [r.status for r in safety.check(ruleset).properties] == [safety.PROVED] * 4
+
+
+def test_a_step_from_a_middle_answer_is_shown_from_that_answer(tmp_path):
+    # Found on 2026.11.25-3: clear fluid with fever was EMERGENCY and cloudy fluid with fever
+    # only URGENT. The counterexample must show that step, not a step from "no fluid".
+    shipped = Path(__file__).parent.parent / "rules.yaml"
+    text = shipped.read_text("utf-8").replace("{question: drainage, is: [clear, cloudy]}",
+                                              "{question: drainage, is: clear}")
+    assert text != shipped.read_text("utf-8")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, "utf-8")
+    finding = by_number(safety.check(rules.load(path)))[2].failures[0]
+    assert "with fever: yes and drainage: clear the result is EMERGENCY; changing drainage " \
+           "from clear to cloudy makes it URGENT" in finding.text
+    assert engine.evaluate(rules.load(path), finding.answers).level == Level.EMERGENCY

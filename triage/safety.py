@@ -502,14 +502,16 @@ class _Checker:
                               state: State) -> Finding:
         ruleset = self.ruleset
 
-        def still(trial):
-            return _level(ruleset, {**trial, question.id: a}) > _level(ruleset, {**trial, question.id: b})
+        def lowers(trial, start):
+            return _level(ruleset, {**trial, question.id: start}) > \
+                _level(ruleset, {**trial, question.id: b})
 
         if not question.number:  # start from the mildest answer the step still fails from
             pairs = more_serious_pairs(question)
-            a = next((v for v in question.values if (v, a) in pairs
-                      and still({**state, question.id: v})), a)
-        state, irrelevant = self.shown.shrink({**state, question.id: a}, still, fixed={question.id})
+            a = next((v for v in question.values if (v, a) in pairs and (v, b) in pairs
+                      and lowers(state, v)), a)
+        state, irrelevant = self.shown.shrink({**state, question.id: a},
+                                              lambda trial: lowers(trial, a), fixed={question.id})
         before, after = {**state, question.id: a}, {**state, question.id: b}
         level_a, level_b = _level(ruleset, before), _level(ruleset, after)
         first = question.values[0] if not question.number else None
