@@ -230,16 +230,18 @@ def test_diff_warns_when_the_version_was_not_changed(tmp_path, ruleset):
 
 def test_a_removed_option_makes_a_case_unrunnable_and_says_so(tmp_path, ruleset):
     text = SHIPPED_RULES.read_text(encoding="utf-8")
-    text = text.replace('      - value: mild\n        label: {en: "A mild ache"}\n', "")
-    path = tmp_path / "no-mild-neck.yaml"
+    removed = '      - value: mild\n        label: {en: "A little swelling that is not growing"}\n'
+    assert removed in text
+    text = text.replace(removed, "")
+    path = tmp_path / "no-mild-swelling.yaml"
     path.write_text(text, encoding="utf-8")
     case_file = tmp_path / "c.yaml"
-    case_file.write_text("- name: mild neck ache\n  answers: {neck_pain: mild}\n  level: none\n"
+    case_file.write_text("- name: mild swelling\n  answers: {swelling: mild}\n  level: none\n"
                          "  categories: []\n", encoding="utf-8")
     found = review.diff(ruleset, rules.load(path), cases.load_cases([case_file]))
-    assert found.questions_changed == (("neck_pain", ("option 'mild' removed",)),)
+    assert found.questions_changed == (("swelling", ("option 'mild' removed",)),)
     (change,) = found.case_changes
-    assert change.old == "NONE []" and change.new.startswith("cannot run: neck_pain")
+    assert change.old == "NONE []" and change.new.startswith("cannot run: swelling")
 
 
 def test_diff_refuses_a_broken_new_file(tmp_path):
@@ -271,5 +273,6 @@ def test_rules_test_reports_each_rule_no_case_makes_fire(case_dir, ruleset):
     assert result.exit_code == 0, result.output
     uncovered = set(re.findall(r"no case makes rule '([\w-]+)' fire", result.output))
     fired = {"site-spreading-redness", "nerve-numbness", "csf-fever-stiff-neck",
-             "site-fever-first-90-days", "csf-stiff-neck"}
+             "site-fever-first-90-days", "csf-stiff-neck",
+             "csf-fever-with-headache-or-neck-pain"}
     assert uncovered == {rule.id for rule in ruleset.rules} - fired
