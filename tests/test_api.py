@@ -274,3 +274,9 @@ def test_never_a_500_for_anything_a_client_sends(client, raw, content_type):
     assert response.mimetype == "application/json"
     if response.status_code != 200:
         refusal(response, response.status_code)
+
+
+def test_unknown_fhir_address_is_404_json(client):
+    errors = refusal(client.get("/fhir/Patient"), 404)
+    assert errors[0]["message"] == ("there is nothing at this address; FHIR has "
+                                    "GET /fhir/Questionnaire")

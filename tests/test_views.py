@@ -1,6 +1,7 @@
 """The patient's pages through the Flask test client: start, questions, result, errors."""
 
 import re
+import time
 from html import unescape
 from html.parser import HTMLParser
 
@@ -366,3 +367,15 @@ def test_a_crash_shows_the_numbers_to_call():
     assert "If you are worried, do not wait" in shown.text
     assert "a bug" not in shown.text
     assert_numbers_shown(response)
+
+
+@pytest.mark.parametrize(("hours", "status"), [(3, 200), (23, 200), (25, 400)])
+def test_a_slow_patient_keeps_their_answers_for_a_day(client, ruleset, monkeypatch, hours, status):
+    import itsdangerous.timed
+    from conftest import csrf_token
+
+    token = csrf_token(client)
+    later = time.time() + hours * 3600
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.post("/check", data={**none_answers(ruleset), "csrf_token": token})
+    assert response.status_code == status

@@ -47,6 +47,9 @@ def create_app(test_config: dict | None = None):
         PROXY_FIX=0,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # A tired patient may leave the questions open for hours; an expired token would
+        # throw their answers away. The token still dies with the browser session.
+        WTF_CSRF_TIME_LIMIT=24 * 3600,
     )
     if test_config is None:
         app.config.from_prefixed_env()

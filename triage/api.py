@@ -52,7 +52,9 @@ def error(status: int, errors: list[dict]):
 def http_error_json(problem: HTTPException):
     """Return the JSON refusal for an HTTP error under /api/ (404, 405, 413, 500...)."""
     status = problem.code or 500
-    if status == 404:
+    if status == 404 and request.path.startswith("/fhir/"):
+        message = "there is nothing at this address; FHIR has GET /fhir/Questionnaire"
+    elif status == 404:
         message = ("there is nothing at this address; the API has GET /api/v1/questions and "
                    "POST /api/v1/triage")
     elif status == 405:

@@ -111,9 +111,9 @@ def init_app(app) -> None:
 
 
 def http_error(error: HTTPException):
-    """Answer any HTTP error: JSON under /api/, else a page with the numbers to call."""
+    """Answer any HTTP error: JSON under /api/ and /fhir/, else a page with the numbers to call."""
     status = error.code or 500
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/fhir/")):
         from .api import http_error_json
         response, status = http_error_json(error)
     else:
