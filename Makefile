@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test
+.PHONY: run test setup setup-test chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ run: setup
 	FLASK_SECRET_KEY="$${FLASK_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
 	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-test: setup-test
+# Debian's Chromium for the browser tests, when missing and we may install it (root + apt).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	  || echo "could not install chromium: browser tests will skip (or fail in CI)"; fi
+
+test: setup-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
 	$(BIN)/flask --app wsgi rules check

@@ -60,7 +60,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, health, rules, security, views
+    from . import api, call, forms, health, i18n, rules, security, views
     from .yamlfile import FileProblems
 
     try:
@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None):
 
     security.init_app(app)
     views.init_app(app)
+    i18n.init_app(app)
     api.init_app(app)
     call.init_app(app)
     health.init_app(app)

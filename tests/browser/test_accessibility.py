@@ -1,0 +1,91 @@
+"""axe-core (WCAG 2.2 AA) on every page and state, no sideways scrolling at 320 px, 44 px targets."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import (
+    LEVEL_ANSWERS,
+    answer_by_tapping,
+    answers_for,
+    axe_report,
+    horizontal_overflow,
+    press_button,
+    run_axe,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _result(level):
+    def reach(page, server, ruleset):
+        page.goto(server + "/check")
+        answer_by_tapping(page, ruleset, answers_for(ruleset, level))
+        press_button(page, "See what to do")
+    return reach
+
+
+def _errors(page, server, ruleset):
+    page.goto(server + "/check")
+    press_button(page, "See what to do")
+    assert page.locator("#error-summary").count() == 1
+
+
+def _get(path):
+    def reach(page, server, ruleset):
+        page.goto(server + path)
+    return reach
+
+
+# Every page and state a patient can meet; staff pages join when they exist.
+STATES = {
+    "start": _get("/"),
+    "questions": _get("/check"),
+    "questions-errors": _errors,
+    **{f"result-{level}": _result(level) for level in LEVEL_ANSWERS},
+    "not-found": _get("/no-such-page"),
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_axe_finds_no_wcag22_aa_violation(phone, server, ruleset, state):
+    STATES[state](phone, server, ruleset)
+    violations = run_axe(phone, f"{state}-en-phone")
+    assert violations == [], axe_report(violations)
+
+
+@pytest.mark.parametrize("state", ["start", "questions-errors", "result-emergency"])
+def test_axe_at_desktop_width(desktop, server, ruleset, state):
+    STATES[state](desktop, server, ruleset)
+    violations = run_axe(desktop, f"{state}-en-desktop")
+    assert violations == [], axe_report(violations)
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_no_sideways_scrolling_at_320_px(browser, server, ruleset, state):
+    """320 CSS px is a 1280 px window at 400 % zoom (WCAG 1.4.10 reflow); 200 % is easier."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        STATES[state](page, server, ruleset)
+        assert page.evaluate("() => window.innerWidth") == 320
+        assert horizontal_overflow(page) <= 0, f"{state} scrolls sideways at 320 px"
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+TARGETS = ("button, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), "
+           ".radio, .checkbox, .radio label, .checkbox label, .button, .back-link, .language-link, "
+           ".error-summary a, .tel, .site-name")
+
+
+@pytest.mark.parametrize("state", ["start", "questions-errors", "result-urgent"])
+def test_tap_targets_are_at_least_44_px(phone, server, ruleset, state):
+    STATES[state](phone, server, ruleset)
+    small = phone.evaluate("""selector => [...document.querySelectorAll(selector)]
+        .filter(e => e.offsetParent !== null)
+        .map(e => { const r = e.getBoundingClientRect();
+                    return {what: e.outerHTML.slice(0, 80), w: Math.round(r.width),
+                            h: Math.round(r.height)}; })
+        .filter(b => b.w < 44 || b.h < 44)""", TARGETS)
+    assert small == []

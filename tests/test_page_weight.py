@@ -1,0 +1,103 @@
+"""Light pages: each page with its stylesheet under 30 KB, no script, nothing from another host."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+from triage import PROJECT_ROOT, create_app
+
+BUDGET = 30 * 1024  # bytes of HTML plus every stylesheet it links
+FIGURES = PROJECT_ROOT / "artifacts" / "page-weight.txt"
+LEVEL_ANSWERS = {"emergency": {"breathing": "slow_or_shallow"}, "urgent": {"pump_alarm": "yes"},
+                 "soon": {"headache": "positional"}, "none": {}}
+
+
+class Links(HTMLParser):
+    """Collect what a page would load or link to."""
+
+    def __init__(self):
+        super().__init__()
+        self.stylesheets, self.scripts, self.urls, self.inline = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts.append(attrs.get("src") or "(inline)")
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or ""):
+            self.stylesheets.append(attrs["href"])
+        for name in ("src", "href", "action", "srcset", "poster", "data"):
+            if attrs.get(name):
+                self.urls.append(attrs[name])
+        if "style" in attrs or any(name.startswith("on") for name in attrs):
+            self.inline.append(f"<{tag} {' '.join(attrs)}>")
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "weight-test-key-0123456789",
+                      "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
+                      "AFTER_HOURS_PHONE": "555-0199"})
+    return app.test_client()
+
+
+def _answers(ruleset, level):
+    answers = {q.id: ("" if q.number else q.values[0]) for q in ruleset.questions}
+    answers.update(LEVEL_ANSWERS[level])
+    return answers
+
+
+def pages(ruleset):
+    """Every patient page and state: (name, method, path, form data)."""
+    yield "start", "get", "/", None
+    yield "questions", "get", "/check", None
+    yield "questions-errors", "post", "/check", {}  # the worst case: every answer missing
+    for level in LEVEL_ANSWERS:
+        yield f"result-{level}", "post", "/check", _answers(ruleset, level)
+    yield "not-found", "get", "/no-such-page", None
+
+
+def _size(client, href: str) -> int:
+    with client.get(href) as response:
+        assert response.status_code == 200, href
+        return len(response.get_data())
+
+
+def weigh(client, ruleset):
+    rows = []
+    for name, method, path, data in pages(ruleset):
+        response = getattr(client, method)(path, data=data)
+        html = response.get_data()
+        links = Links()
+        links.feed(html.decode("utf-8"))
+        css = sum(_size(client, href) for href in links.stylesheets)
+        rows.append({"page": name, "status": response.status_code, "html": len(html), "css": css,
+                     "total": len(html) + css, "links": links})
+    return rows
+
+
+def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
+    rows = weigh(client, ruleset)
+    lines = [f"{'page':<18} {'HTML':>7} {'CSS':>7} {'total':>7}  (bytes; budget {BUDGET})"]
+    lines += [f"{r['page']:<18} {r['html']:>7} {r['css']:>7} {r['total']:>7}" for r in rows]
+    FIGURES.parent.mkdir(exist_ok=True)
+    FIGURES.write_text("\n".join(lines) + "\n")
+    with capsys.disabled():
+        print("\npage weights (tests/test_page_weight.py):\n" + "\n".join(lines))
+    assert [r["page"] for r in rows if r["total"] >= BUDGET] == []
+    assert all(r["css"] > 0 for r in rows), "every page links its stylesheet"
+
+
+def test_no_page_has_a_script_or_inline_style(client, ruleset):
+    for row in weigh(client, ruleset):
+        assert row["links"].scripts == [], f"{row['page']} has a script"
+        assert row["links"].inline == [], f"{row['page']} has inline style or event handlers"
+
+
+def test_nothing_is_loaded_from_another_host(client, ruleset):
+    for row in weigh(client, ruleset):
+        for url in row["links"].urls:
+            parts = urlsplit(url)
+            assert parts.scheme in ("", "tel", "mailto") and not parts.netloc, (row["page"], url)

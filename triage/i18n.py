@@ -1,0 +1,128 @@
+"""The patient's language: English or Spanish, chosen with a visible switch.
+
+The app's own words come from gettext catalogues in translations/ (Flask-Babel); the rule
+file's words come from rules.yaml, one wording per declared language. The choice travels as
+`?lang=` on a link, a hidden `lang` field in a posted form, or a `lang` cookie; a new visitor
+gets the best match for the browser's Accept-Language. Only the language is remembered, never
+an answer.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from flask_babel import Babel, get_locale
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from . import PROJECT_ROOT
+
+NAMES = {"en": "English", "es": "Español"}  # each in its own language, as the switch shows it
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+babel = Babel()
+
+
+def offered() -> tuple[str, ...]:
+    """Return the languages both the app and the served rule file speak, default first."""
+    ruleset = current_app.extensions["pump_check"].ruleset
+    both = tuple(code for code in NAMES if code in ruleset.languages)
+    return both or (ruleset.languages[0],)
+
+
+def _asked() -> str | None:
+    """Return the language asked for by a link (`?lang=`) or a posted form's `lang` field."""
+    if "lang" in request.args:
+        return request.args["lang"]
+    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
+        return None
+    try:
+        return request.form.get("lang")
+    except HTTPException:  # e.g. a body too large: the error page still needs a language
+        return None
+
+
+def select_language() -> str:
+    """Pick the language: an explicit `lang` (link or form), then the cookie, then the browser."""
+    languages = offered()
+    asked = _asked()
+    if asked in languages:
+        return asked
+    if request.cookies.get(COOKIE) in languages:
+        return request.cookies[COOKIE]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def language() -> str:
+    """Return the current request's language code (e.g. "es"); "en" outside a request."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+class RuleText(LazyString):
+    """A rule-file wording that reads in the request's language, escaped like any text."""
+
+    def __init__(self, text):
+        super().__init__(lambda: text.in_language(language()))
+
+    def __html__(self):
+        return str(escape(str(self)))
+
+
+def switch() -> dict:
+    """Return what the language switch needs: the other languages and how to reach them.
+
+    A page reached by GET links to itself with `?lang=`. A page that shows a posted form (an
+    error summary, a result) re-posts the same fields with the new language instead, so the
+    answers never enter a URL and the page comes back as it was.
+    """
+    current = language()
+    others = [(code, NAMES.get(code, code)) for code in offered() if code != current]
+    fields = _posted_fields()
+    if fields is not None:
+        return {"current": current, "others": others, "post": True, "fields": fields,
+                "action": request.path}
+    query = {key: value for key, value in request.args.items() if key != "lang"}
+    links = [(code, name, request.path + "?" + urlencode({**query, "lang": code}))
+             for code, name in others]
+    return {"current": current, "others": links, "post": False}
+
+
+def _posted_fields() -> list[tuple[str, str]] | None:
+    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
+        return None
+    try:
+        return [(name, value) for name in request.form for value in request.form.getlist(name)
+                if name != "lang"]
+    except HTTPException:
+        return None
+
+
+def remember_choice(response):
+    """Keep a language chosen with the switch in a cookie; tell caches the page varies by it."""
+    asked = _asked()
+    if (asked in offered() and asked != request.cookies.get(COOKIE)
+            and not request.path.startswith("/api/")):
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    if not request.path.startswith("/static/"):
+        response.vary.update(("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language())
+    return response
+
+
+def init_app(app) -> None:
+    """Set up Flask-Babel, the language for every page, and the switch."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    babel.init_app(app, locale_selector=select_language)
+    app.after_request(remember_choice)
+
+    @app.context_processor
+    def language_context():
+        return {"language": language(), "language_switch": switch()}
