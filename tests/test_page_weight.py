@@ -59,15 +59,21 @@ def pages(ruleset):
     yield "not-found", "get", "/no-such-page", None
 
 
+# Staff pages (issue 3) are weighed and printed too, but the 30 KB budget is the patient's: the
+# review sheet lists every rule by design.
+STAFF = [("call", "get", "/call", None), ("call-errors", "post", "/call", {}),
+         ("review-sheet", "get", "/rules", None)]
+
+
 def _size(client, href: str) -> int:
     with client.get(href) as response:
         assert response.status_code == 200, href
         return len(response.get_data())
 
 
-def weigh(client, ruleset):
+def weigh(client, ruleset, staff=False):
     rows = []
-    for name, method, path, data in pages(ruleset):
+    for name, method, path, data in (STAFF if staff else pages(ruleset)):
         response = getattr(client, method)(path, data=data)
         html = response.get_data()
         links = Links()
@@ -82,6 +88,8 @@ def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
     rows = weigh(client, ruleset)
     lines = [f"{'page':<18} {'HTML':>7} {'CSS':>7} {'total':>7}  (bytes; budget {BUDGET})"]
     lines += [f"{r['page']:<18} {r['html']:>7} {r['css']:>7} {r['total']:>7}" for r in rows]
+    lines += [f"{r['page']:<18} {r['html']:>7} {r['css']:>7} {r['total']:>7}  (staff page, no budget)"
+              for r in weigh(client, ruleset, staff=True)]
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text("\n".join(lines) + "\n")
     with capsys.disabled():
@@ -93,11 +101,15 @@ def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
 def test_no_page_has_a_script_or_inline_style(client, ruleset):
     for row in weigh(client, ruleset):
         assert row["links"].scripts == [], f"{row['page']} has a script"
+    for row in weigh(client, ruleset) + weigh(client, ruleset, staff=True):
         assert row["links"].inline == [], f"{row['page']} has inline style or event handlers"
+        assert "(inline)" not in row["links"].scripts, f"{row['page']} has an inline script"
 
 
 def test_nothing_is_loaded_from_another_host(client, ruleset):
-    for row in weigh(client, ruleset):
+    for row in weigh(client, ruleset) + weigh(client, ruleset, staff=True):
         for url in row["links"].urls:
+            if url == "data:,":  # the empty favicon that stops a request for /favicon.ico
+                continue
             parts = urlsplit(url)
             assert parts.scheme in ("", "tel", "mailto") and not parts.netloc, (row["page"], url)

@@ -39,7 +39,9 @@ def _unavailable(reason: str):
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one instance at a time, and other test modules
+# (e.g. tests/test_call_browser.py) start their own.
+@pytest.fixture(scope="module")
 def playwright_api():
     try:
         from playwright.sync_api import sync_playwright
@@ -52,7 +54,7 @@ def playwright_api():
         yield api
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_api):
     browser = playwright_api.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

@@ -30,6 +30,21 @@ def _errors(page, server, ruleset):
     assert page.locator("#error-summary").count() == 1
 
 
+def _call_result(page, server, ruleset):
+    page.goto(server + "/call")
+    answer_by_tapping(page, ruleset, answers_for(ruleset, "urgent"))
+    with page.expect_navigation():
+        page.locator("#show-result").click()
+    assert page.title().startswith("Call result")
+
+
+def _call_errors(page, server, ruleset):
+    page.goto(server + "/call")
+    with page.expect_navigation():
+        page.locator("#show-result").click()
+    assert page.locator("#error-summary").count() == 1
+
+
 def _get(path):
     def reach(page, server, ruleset):
         page.goto(server + path)
@@ -43,6 +58,11 @@ STATES = {
     "questions-errors": _errors,
     **{f"result-{level}": _result(level) for level in LEVEL_ANSWERS},
     "not-found": _get("/no-such-page"),
+    # Staff pages (issue 3): call mode and the clinical review sheet.
+    "call": _get("/call"),
+    "call-errors": _call_errors,
+    "call-result": _call_result,
+    "review-sheet": _get("/rules"),
 }
 
 
