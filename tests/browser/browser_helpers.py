@@ -61,6 +61,15 @@ def focused(page) -> dict:
                 value: e.value || '', checked: !!e.checked, text: (e.innerText || '').trim()}; }""")
 
 
+def wait_for_focus(page, element_id: str, seconds: float = 5) -> bool:
+    """Return True once the element has focus (autofocus lands just after the page loads)."""
+    for _ in range(int(seconds * 20)):
+        if focused(page)["id"] == element_id:
+            return True
+        page.wait_for_timeout(50)
+    return False
+
+
 def run_axe(page, name: str) -> list[dict]:
     """Run axe-core in the page at WCAG 2.2 AA; save the result; return the violations."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -126,7 +126,7 @@ def screenshots():
 
 def pytest_terminal_summary(terminalreporter):
     """Print what axe-core found on each page and state (also saved in artifacts/axe/)."""
-    from browser_helpers import AXE_SUMMARY
+    from .browser_helpers import AXE_SUMMARY
     if not AXE_SUMMARY:
         return
     terminalreporter.section("axe-core, WCAG 2.2 AA (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa)")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import (
+
+from .browser_helpers import (
     LEVEL_ANSWERS,
     answer_by_tapping,
     answers_for,

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import LEVEL_ANSWERS, answer_by_tapping, answers_for, focused, press_button, shoot
+
+from .browser_helpers import (
+    LEVEL_ANSWERS,
+    answer_by_tapping,
+    answers_for,
+    focused,
+    press_button,
+    shoot,
+    wait_for_focus,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +120,7 @@ def test_error_summary_takes_focus_with_javascript(phone, server, ruleset, scree
     page = phone
     missing = _submit_half_answered(page, server, ruleset)
     assert page.title().startswith("Error: ")
-    assert focused(page)["id"] == "error-summary", "focus moves to the error summary"
+    assert wait_for_focus(page, "error-summary"), "focus moves to the error summary"
     summary = page.locator("#error-summary")
     assert summary.get_by_role("heading").inner_text() == "There is a problem"
     assert summary.get_by_role("link").count() == len(missing)
@@ -129,7 +138,7 @@ def test_error_summary_without_javascript(no_js, server, ruleset):
     summary = page.locator("#error-summary")
     box = summary.bounding_box()
     assert box is not None and box["y"] < 400, "the summary is near the top of the page"
-    assert focused(page)["id"] == "error-summary", "autofocus works without a script"
+    assert wait_for_focus(page, "error-summary"), "autofocus works without a script"
     links = summary.get_by_role("link")
     assert links.count() == len(missing)
     for index in range(links.count()):

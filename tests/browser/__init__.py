@@ -1,0 +1,4 @@
+"""Browser tests: Playwright with Debian Chromium.
+
+A package, so its conftest does not shadow tests/conftest.py.
+"""
