@@ -29,7 +29,10 @@ babel = Babel()
 
 def offered() -> tuple[str, ...]:
     """Return the languages both the app and the served rule file speak, default first."""
-    ruleset = current_app.extensions["pump_check"].ruleset
+    loaded = current_app.extensions.get("pump_check")
+    ruleset = getattr(loaded, "ruleset", None)
+    if ruleset is None:  # only while a health check reports a broken app
+        return ("en",)
     both = tuple(code for code in NAMES if code in ruleset.languages)
     return both or (ruleset.languages[0],)
 
