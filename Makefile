@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test chromium
+.PHONY: run test setup setup-test chromium translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ run: setup
 	$(BIN)/flask --app wsgi rules check
 	FLASK_SECRET_KEY="$${FLASK_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
 	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# After changing the pages' own words: extract them, update the Spanish catalogue (translate
+# any new entry in translations/es/LC_MESSAGES/messages.po), compile it; commit all three files.
+translations: setup-test
+	$(BIN)/pybabel extract -F translations/babel.cfg -k lazy_gettext --no-location --sort-output \
+	  --project "Pump Check" --copyright-holder "Pump Check" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --width 100 --ignore-obsolete
+	$(BIN)/pybabel compile -d translations
 
 # Debian's Chromium for the browser tests, when missing and we may install it (root + apt).
 chromium:

@@ -50,13 +50,16 @@ def _answers(ruleset, level):
 
 
 def pages(ruleset):
-    """Every patient page and state: (name, method, path, form data)."""
-    yield "start", "get", "/", None
-    yield "questions", "get", "/check", None
-    yield "questions-errors", "post", "/check", {}  # the worst case: every answer missing
-    for level in LEVEL_ANSWERS:
-        yield f"result-{level}", "post", "/check", _answers(ruleset, level)
-    yield "not-found", "get", "/no-such-page", None
+    """Every patient page and state, in each language: (name, method, path, form data)."""
+    for language in ("en", "es"):
+        yield f"start-{language}", "get", f"/?lang={language}", None
+        yield f"questions-{language}", "get", f"/check?lang={language}", None
+        # the worst case: every answer missing
+        yield f"questions-errors-{language}", "post", "/check", {"lang": language}
+        for level in LEVEL_ANSWERS:
+            yield (f"result-{level}-{language}", "post", "/check",
+                   {**_answers(ruleset, level), "lang": language})
+        yield f"not-found-{language}", "get", f"/no-such-page?lang={language}", None
 
 
 # Staff pages (issue 3) are weighed and printed too, but the 30 KB budget is the patient's: the
@@ -86,9 +89,9 @@ def weigh(client, ruleset, staff=False):
 
 def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
     rows = weigh(client, ruleset)
-    lines = [f"{'page':<18} {'HTML':>7} {'CSS':>7} {'total':>7}  (bytes; budget {BUDGET})"]
-    lines += [f"{r['page']:<18} {r['html']:>7} {r['css']:>7} {r['total']:>7}" for r in rows]
-    lines += [f"{r['page']:<18} {r['html']:>7} {r['css']:>7} {r['total']:>7}  (staff page, no budget)"
+    lines = [f"{'page':<21} {'HTML':>7} {'CSS':>7} {'total':>7}  (bytes; budget {BUDGET})"]
+    lines += [f"{r['page']:<21} {r['html']:>7} {r['css']:>7} {r['total']:>7}" for r in rows]
+    lines += [f"{r['page']:<21} {r['html']:>7} {r['css']:>7} {r['total']:>7}  (staff page, no budget)"
               for r in weigh(client, ruleset, staff=True)]
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text("\n".join(lines) + "\n")

@@ -141,10 +141,11 @@ def _edited_copy(tmp_path: Path) -> Path:
     text = text.replace(lowered, lowered.replace("level: urgent", "level: soon"))
     removed = re.search(r"  - id: nerve-numbness\n(    .*\n|\n)*", text)
     text = text.replace(removed.group(0), "")
-    text = text.replace('label: {en: "Slow or shallow"}', 'label: {en: "Slow, or shallow"}')
+    text = text.replace('label: {en: "Slow or shallow",', 'label: {en: "Slow, or shallow",')
     text += ('\n  - id: site-mild-swelling\n    category: site_infection\n    level: soon\n'
              '    when: {question: swelling, is: mild}\n    title:\n      en: Some swelling\n'
-             '    advice:\n      en: Mention it to the care team.\n    source: test edit\n')
+             '      es: Algo de hinchazón\n    advice:\n      en: Mention it to the care team.\n'
+             '      es: Dígaselo a su equipo médico.\n    source: test edit\n')
     path = tmp_path / "edited.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -230,7 +231,8 @@ def test_diff_warns_when_the_version_was_not_changed(tmp_path, ruleset):
 
 def test_a_removed_option_makes_a_case_unrunnable_and_says_so(tmp_path, ruleset):
     text = SHIPPED_RULES.read_text(encoding="utf-8")
-    removed = '      - value: mild\n        label: {en: "A little swelling that is not growing"}\n'
+    removed = ('      - value: mild\n        label: {en: "A little swelling that is not growing", '
+               'es: "Un poco de hinchazón que no crece"}\n')
     assert removed in text
     text = text.replace(removed, "")
     path = tmp_path / "no-mild-swelling.yaml"

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import engine, fhir
+from . import engine, fhir, i18n
 from .model import Question, Result, RuleSet
 from .views import contacts, csrf, loaded, no_store
 
@@ -102,11 +102,31 @@ def result_json(result: Result, ruleset: RuleSet, language: str = "en") -> dict:
     }
 
 
+def _language() -> str | None:
+    """Return the language of the words sent back: ?lang=, else Accept-Language, else English.
+
+    None means ?lang= names a language the rule file does not have. The response's
+    Content-Language header says which language was used.
+    """
+    asked = request.args.get("lang")
+    if asked is not None and asked not in i18n.offered():
+        return None
+    return i18n.language()
+
+
+def _unknown_language():
+    return error(422, [{"field": "lang", "message": "unknown language; use one of: "
+                        + ", ".join(i18n.offered())}])
+
+
 @bp.get("/questions")
 def questions():
     ruleset = loaded().ruleset
+    language = _language()
+    if language is None:
+        return _unknown_language()
     return jsonify({"rules_version": ruleset.version, "rules_digest": ruleset.digest,
-                    "questions": [question_json(q) for q in ruleset.questions]})
+                    "questions": [question_json(q, language) for q in ruleset.questions]})
 
 
 def _read_body() -> bytes:
@@ -122,6 +142,9 @@ def _read_body() -> bytes:
 @bp.post("/triage")
 def triage():
     ruleset = loaded().ruleset
+    language = _language()
+    if language is None:
+        return _unknown_language()
     output = request.args.get("format", "json")
     if output not in ("json", "fhir"):
         return error(400, [{"field": "format", "message": "use ?format=json (the default) or "
@@ -158,7 +181,7 @@ def triage():
     if output == "fhir":
         bundle = fhir.check_bundle(ruleset, result, datetime.now().astimezone(), contacts())
         return no_store(fhir_json(bundle))
-    return no_store(jsonify(result_json(result, ruleset)))
+    return no_store(jsonify(result_json(result, ruleset, language)))
 
 
 def fhir_json(resource: dict):

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import TextInput
 
+from .i18n import RuleText, lazy_gettext
 from .model import Question, RuleSet
 
 # Plain ASCII digits with an optional sign: "-1" is a number (out of range), "1.5" is not.
@@ -58,37 +59,52 @@ class WholeNumberField(Field):
             raise ValidationError(self.messages["high"])
 
 
-def number_messages(question: Question, language: str = "en") -> dict[str, str]:
-    """Return the messages for a number that is not whole, too low or too high."""
-    unit = question.unit.in_language(language) if question.unit else ""
-    what = f"the number of {unit}" if unit else "the number"
-    first = what[0].upper() + what[1:]
+def number_messages(question: Question) -> dict:
+    """Return the messages for a number that is not whole, too low or too high.
+
+    They are lazy: each is worded in the patient's language when it is shown.
+    """
+    low, high = question.minimum, question.maximum
+    if question.unit:
+        unit = RuleText(question.unit)
+        return {
+            "whole": lazy_gettext("Enter the number of %(unit)s as a whole number, like 14, or leave "
+                                  "it blank if you do not know", unit=unit),
+            "low": lazy_gettext("The number of %(unit)s must be %(low)s or more", unit=unit, low=low),
+            "high": lazy_gettext("The number of %(unit)s must be %(high)s or less", unit=unit, high=high),
+        }
     return {
-        "whole": f"Enter {what} as a whole number, like 14, or leave it blank if you do not know",
-        "low": f"{first} must be {question.minimum} or more",
-        "high": f"{first} must be {question.maximum} or less",
+        "whole": lazy_gettext("Enter the number as a whole number, like 14, or leave it blank if you "
+                              "do not know"),
+        "low": lazy_gettext("The number must be %(low)s or more", low=low),
+        "high": lazy_gettext("The number must be %(high)s or less", high=high),
     }
 
 
-def build_form(ruleset: RuleSet, language: str = "en") -> type[FlaskForm]:
-    """Return a FlaskForm subclass with one field per question, in the file's order."""
+def build_form(ruleset: RuleSet) -> type[FlaskForm]:
+    """Return a FlaskForm subclass with one field per question, in the file's order.
+
+    Labels, hints and messages are looked up when shown, in the patient's language.
+    """
 
     class CheckForm(FlaskForm):
         pass
 
     for question in ruleset.questions:
-        label = question.text.in_language(language)
-        hint = question.hint.in_language(language) if question.hint else ""
+        label = RuleText(question.text)
+        hint = RuleText(question.hint) if question.hint else ""
         if question.number:
             field = WholeNumberField(label, question.minimum, question.maximum,
-                                     number_messages(question, language), description=hint)
+                                     number_messages(question), description=hint)
         else:
             field = RadioField(
                 label, description=hint,
-                choices=[SelectChoice(option.value, option.label.in_language(language))
+                choices=[SelectChoice(option.value, RuleText(option.label))
                          for option in question.options],
-                validators=[InputRequired(message=f"Choose an answer for: {label}")],
+                validators=[InputRequired(message=lazy_gettext(
+                    "Choose an answer for: %(question)s", question=label))],
                 validate_choice=True,
-                invalid_choice_message=f"Choose one of the answers shown for: {label}")
+                invalid_choice_message=lazy_gettext(
+                    "Choose one of the answers shown for: %(question)s", question=label))
         setattr(CheckForm, question.id, field)
     return CheckForm

@@ -9,10 +9,11 @@ an answer.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import current_app, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -23,6 +24,7 @@ NAMES = {"en": "English", "es": "Español"}  # each in its own language, as the 
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+STAFF_ONLY_ENGLISH = {"call", "review"}  # blueprints of the staff pages, written in English only
 
 babel = Babel()
 
@@ -52,6 +54,8 @@ def _asked() -> str | None:
 def select_language() -> str:
     """Pick the language: an explicit `lang` (link or form), then the cookie, then the browser."""
     languages = offered()
+    if request.blueprint in STAFF_ONLY_ENGLISH:
+        return "en" if "en" in languages else languages[0]
     asked = _asked()
     if asked in languages:
         return asked
@@ -66,43 +70,60 @@ def language() -> str:
     return locale.language if locale is not None else "en"
 
 
-class RuleText(LazyString):
-    """A rule-file wording that reads in the request's language, escaped like any text."""
-
-    def __init__(self, text):
-        super().__init__(lambda: text.in_language(language()))
+class _Lazy(LazyString):
+    """Words looked up when shown, so one form class serves every language; escaped in pages."""
 
     def __html__(self):
         return str(escape(str(self)))
 
 
+class RuleText(_Lazy):
+    """A rule-file wording that reads in the request's language."""
+
+    def __init__(self, text):
+        super().__init__(lambda: text.in_language(language()))
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """Translate `message` when it is shown (Flask-Babel's, but escaped like any text)."""
+    return _Lazy(lambda: gettext(message, **variables))
+
+
 def switch() -> dict:
     """Return what the language switch needs: the other languages and how to reach them.
 
-    A page reached by GET links to itself with `?lang=`. A page that shows a posted form (an
-    error summary, a result) re-posts the same fields with the new language instead, so the
-    answers never enter a URL and the page comes back as it was.
+    Any other page links to its own path with `?lang=`. The questions page after a post (an
+    error summary, or a result) re-posts the patient's answers with the new language instead,
+    so answers never enter a URL and the page comes back as it was. Only answers the rule file
+    knows are re-posted, never anything else that was sent.
     """
     current = language()
-    others = [(code, NAMES.get(code, code)) for code in offered() if code != current]
-    fields = _posted_fields()
+    others = [(code, NAMES.get(code, code)) for code in offered()
+              if code != current and request.blueprint not in STAFF_ONLY_ENGLISH]
+    fields = _answers_to_repost() if request.endpoint == "check.questions" else None
     if fields is not None:
-        return {"current": current, "others": others, "post": True, "fields": fields,
-                "action": request.path}
-    query = {key: value for key, value in request.args.items() if key != "lang"}
-    links = [(code, name, request.path + "?" + urlencode({**query, "lang": code}))
-             for code, name in others]
+        from flask_wtf.csrf import generate_csrf
+        return {"current": current, "others": others, "post": True, "action": request.path,
+                "fields": [("csrf_token", generate_csrf()), *fields]}
+    # Nothing else from the address is repeated back: only the path and the language.
+    links = [(code, name, request.path + "?" + urlencode({"lang": code})) for code, name in others]
     return {"current": current, "others": links, "post": False}
 
 
-def _posted_fields() -> list[tuple[str, str]] | None:
+def _answers_to_repost() -> list[tuple[str, str]] | None:
     if request.method != "POST" or request.mimetype not in _FORM_TYPES:
         return None
+    ruleset = current_app.extensions["pump_check"].ruleset
     try:
-        return [(name, value) for name in request.form for value in request.form.getlist(name)
-                if name != "lang"]
+        sent = request.form
     except HTTPException:
         return None
+    fields = []
+    for question in ruleset.questions:
+        value = sent.get(question.id, "").strip()
+        if question.number and re.fullmatch(r"[0-9]{1,6}", value) or value in question.values:
+            fields.append((question.id, value))
+    return fields
 
 
 def remember_choice(response):

@@ -6,35 +6,39 @@ import re
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, make_response, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from . import engine
+from .i18n import lazy_gettext
 from .model import Level
 
 bp = Blueprint("check", __name__)
 csrf = CSRFProtect()
 
-# Error pages in plain words: (title, what happened and what to do).
+# Error pages in plain words: (title, what happened and what to do), in the patient's language.
 PAGE_ERRORS = {
-    400: ("Your answers could not be read",
-          "Something in what was sent could not be read, so no advice was given. "
-          "Please start the check again."),
-    404: ("Page not found",
-          "There is no page at this address. Check the address, or start the check again."),
-    405: ("This page cannot do that",
-          "This page cannot be used that way. Please start the check again."),
-    413: ("Too much was sent",
-          "More was sent than a symptom check needs, so it was not read. "
-          "Please start the check again."),
-    500: ("Something went wrong",
-          "Pump Check could not give advice this time. If you are worried, do not wait: "
-          "call for help now."),
+    400: (lazy_gettext("Your answers could not be read"),
+          lazy_gettext("Something in what was sent could not be read, so no advice was given. "
+                       "Please start the check again.")),
+    404: (lazy_gettext("Page not found"),
+          lazy_gettext("There is no page at this address. Check the address, or start the check "
+                       "again.")),
+    405: (lazy_gettext("This page cannot do that"),
+          lazy_gettext("This page cannot be used that way. Please start the check again.")),
+    413: (lazy_gettext("Too much was sent"),
+          lazy_gettext("More was sent than a symptom check needs, so it was not read. "
+                       "Please start the check again.")),
+    500: (lazy_gettext("Something went wrong"),
+          lazy_gettext("Pump Check could not give advice this time. If you are worried, do not "
+                       "wait: call for help now.")),
 }
-CSRF_REFUSED = ("Your answers were not sent",
-                "This page was open too long, was sent twice, or your browser blocks cookies, so "
-                "we could not safely accept it. Pump Check needs one cookie to send the form "
-                "safely; it holds none of your answers. Please start the check again.")
+CSRF_REFUSED = (lazy_gettext("Your answers were not sent"),
+                lazy_gettext("This page was open too long, was sent twice, or your browser blocks "
+                             "cookies, so we could not safely accept it. Pump Check needs one cookie "
+                             "to send the form safely; it holds none of your answers. Please start "
+                             "the check again."))
 
 
 def loaded():
@@ -45,10 +49,13 @@ def loaded():
 def contacts() -> dict[str, str]:
     """Return the numbers every page shows, with plain words where one is not configured."""
     config = current_app.config
-    care_team_phone = config["CARE_TEAM_PHONE"] or "the number on your discharge papers"
+    care_team_phone = config["CARE_TEAM_PHONE"] or _("the number on your discharge papers")
+    care_team = config["CARE_TEAM_NAME"]
+    if care_team == "your care team":  # the default wording, so it can be translated
+        care_team = _("your care team")
     return {
         "emergency_number": config["EMERGENCY_NUMBER"],
-        "care_team": config["CARE_TEAM_NAME"],
+        "care_team": care_team,
         "care_team_phone": care_team_phone,
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
     }
@@ -100,7 +107,7 @@ def init_app(app) -> None:
 
     @app.context_processor
     def numbers():
-        return {"contacts": contacts(), "language": "en"}
+        return {"contacts": contacts()}
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):

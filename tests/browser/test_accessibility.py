@@ -10,24 +10,29 @@ from .browser_helpers import (
     answers_for,
     axe_report,
     horizontal_overflow,
-    press_button,
     run_axe,
 )
 
 pytestmark = pytest.mark.browser
 
 
+def _submit(page):
+    """Send the questions form, whatever the page's language."""
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
 def _result(level):
     def reach(page, server, ruleset):
         page.goto(server + "/check")
         answer_by_tapping(page, ruleset, answers_for(ruleset, level))
-        press_button(page, "See what to do")
+        _submit(page)
     return reach
 
 
 def _errors(page, server, ruleset):
     page.goto(server + "/check")
-    press_button(page, "See what to do")
+    _submit(page)
     assert page.locator("#error-summary").count() == 1
 
 
@@ -71,6 +76,19 @@ STATES = {
 def test_axe_finds_no_wcag22_aa_violation(phone, server, ruleset, state):
     STATES[state](phone, server, ruleset)
     violations = run_axe(phone, f"{state}-en-phone")
+    assert violations == [], axe_report(violations)
+
+
+SPANISH = ["start", "questions", "questions-errors", "result-emergency", "result-urgent", "result-soon",
+           "result-none", "not-found"]
+
+
+@pytest.mark.parametrize("state", SPANISH)
+def test_axe_in_spanish(phone, server, ruleset, state):
+    phone.goto(server + "/?lang=es")  # the switch's cookie carries Spanish to every page
+    STATES[state](phone, server, ruleset)
+    assert phone.locator("html").get_attribute("lang") == "es"
+    violations = run_axe(phone, f"{state}-es-phone")
     assert violations == [], axe_report(violations)
 
 

@@ -45,7 +45,7 @@ def test_phone_journey_reaches_each_level(phone, server, ruleset, screenshots, l
     shoot(page, screenshots, f"result-{level}-phone")
 
 
-@pytest.mark.parametrize("level", ["emergency", "none"])
+@pytest.mark.parametrize("level", list(LEVEL_ANSWERS))
 def test_desktop_screenshots(desktop, server, ruleset, screenshots, level):
     page = desktop
     page.goto(server + "/")
@@ -146,3 +146,37 @@ def test_error_summary_without_javascript(no_js, server, ruleset):
         assert target.startswith("#") and page.locator(target).count() == 1
     links.first.click()
     assert focused(page)["name"] == missing[0].id
+
+
+def test_spanish_journey_and_back_to_english(phone, server, ruleset, screenshots):
+    page = phone
+    page.goto(server + "/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Español").tap()
+    assert page.locator("html").get_attribute("lang") == "es"
+    shoot(page, screenshots, "start-es-phone")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Empezar").tap()
+    assert page.title() == "Sus síntomas - Pump Check"
+    answer_by_tapping(page, ruleset, answers_for(ruleset, "urgent"))
+    press_button(page, "Ver qué hacer", tap=True)
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert heading_of(ruleset, "urgent", "es") in page.locator("#action").inner_text()
+    assert "Porque usted dijo:" in page.locator("main").inner_text()
+    shoot(page, screenshots, "result-urgent-es-phone")
+    # The switch on a result re-posts the answers: the same result comes back in English.
+    press_button(page, "English", tap=True)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert heading_of(ruleset, "urgent") in page.locator("#action").inner_text()
+    assert "?" not in page.url, "no answer (or anything else) went into the address"
+
+
+def test_spanish_error_summary_takes_focus(no_js, server, ruleset):
+    page = no_js
+    page.goto(server + "/check?lang=es")
+    press_button(page, "Ver qué hacer")
+    assert wait_for_focus(page, "error-summary")
+    summary = page.locator("#error-summary")
+    assert summary.get_by_role("heading").inner_text() == "Hay un problema"
+    assert summary.get_by_role("link").first.inner_text() == \
+        "Elija una respuesta para: " + ruleset.question("fever").text["es"]

@@ -1,0 +1,210 @@
+"""English and Spanish: the switch, the lang attribute, the form, the result, the API, catalogues."""
+
+from __future__ import annotations
+
+import gettext
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from triage import PROJECT_ROOT, SHIPPED_RULES, rules
+from triage.yamlfile import FileProblems
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+SPANISH_PO = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
+
+
+@pytest.fixture
+def client(app):
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app.test_client()
+
+
+def answers(ruleset, **chosen):
+    return {**{q.id: ("" if q.number else q.values[0]) for q in ruleset.questions}, **chosen}
+
+
+def html_lang(page: str) -> str:
+    return re.search(r'<html lang="([^"]+)">', page).group(1)
+
+
+# The rule file -------------------------------------------------------------------------------
+
+def test_the_shipped_rules_speak_english_and_spanish(ruleset):
+    assert ruleset.languages == ("en", "es")
+    texts = [t for level in ruleset.levels.values() for t in (level.heading, level.action)]
+    texts += [c.title for c in ruleset.categories.values()]
+    for q in ruleset.questions:
+        texts += [t for t in (q.text, q.hint, q.ask, q.unit) if t]
+        texts += [t for o in q.options for t in (o.label, o.hint) if t]
+    texts += [t for r in ruleset.rules for t in (r.title, r.advice)]
+    assert all(set(t) == {"en", "es"} and t["es"].strip() for t in texts)
+    assert len(texts) > 150
+
+
+def test_a_text_without_its_spanish_wording_fails_validation(tmp_path):
+    text = SHIPPED_RULES.read_text("utf-8")
+    spanish_advice = "      es: >-\n        Si respira lento o poco profundo"
+    assert spanish_advice in text
+    line = text[:text.index(spanish_advice)].count("\n") - 2  # `advice:` is 3 lines above
+    broken = tmp_path / "rules.yaml"
+    broken.write_text(text.replace(spanish_advice, "      # no Spanish\n        #", 1), "utf-8")
+    with pytest.raises(FileProblems) as raised:
+        rules.load(broken)
+    message = str(raised.value)
+    assert f"{broken}:{line}: rule 'overdose-breathing', advice: the wording in es is missing" in message
+    assert "advice: the wording in es is missing (the file declares languages: en, es)" in message
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+def test_english_by_default_with_a_visible_switch_to_spanish(client):
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert html_lang(page) == "en" and response.headers["Content-Language"] == "en"
+    assert '<a href="/?lang=es" hreflang="es" lang="es" class="language-link">Español</a>' in page
+    assert "Accept-Language" in response.headers["Vary"] and "Cookie" in response.headers["Vary"]
+
+
+def test_the_switch_gives_spanish_and_remembers_only_the_language(client):
+    response = client.get("/?lang=es")
+    page = response.get_data(as_text=True)
+    assert html_lang(page) == "es" and response.headers["Content-Language"] == "es"
+    assert "Revise sus síntomas después de la cirugía de la bomba de baclofeno" in page
+    assert '<a href="/?lang=en" hreflang="en" lang="en" class="language-link">English</a>' in page
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=es;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/check").get_data(as_text=True)  # the cookie carries it to the next page
+    assert html_lang(page) == "es" and "¿Tiene fiebre o escalofríos?" in page
+
+
+@pytest.mark.parametrize("header, expected", [("es-MX,es;q=0.9,en;q=0.5", "es"), ("es", "es"),
+                                              ("fr-FR,fr", "en"), ("en-GB", "en"), (None, "en")])
+def test_a_first_visit_follows_the_browser(client, header, expected):
+    headers = {"Accept-Language": header} if header else {}
+    assert html_lang(client.get("/", headers=headers).get_data(as_text=True)) == expected
+
+
+def test_an_unknown_language_is_ignored(client):
+    response = client.get("/?lang=xx")
+    assert html_lang(response.get_data(as_text=True)) == "en"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_form_carries_the_language(client, ruleset):
+    page = client.get("/check?lang=es").get_data(as_text=True)
+    assert '<input type="hidden" name="lang" value="es">' in page
+    client.delete_cookie("lang")
+    response = client.post("/check", data={"fever": "yes", "lang": "es"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and html_lang(page) == "es"
+    assert "<title>Error: Sus síntomas - Pump Check</title>" in page
+    assert "Hay un problema" in page
+    assert "Elija una respuesta para: ¿Cómo está el dolor en sus heridas (barriga o espalda)?" in page
+
+
+def test_a_spanish_result_is_all_spanish(client, ruleset):
+    data = {**answers(ruleset, breathing="slow_or_shallow", days_since_surgery="12"), "lang": "es"}
+    page = client.post("/check", data=data).get_data(as_text=True)
+    assert html_lang(page) == "es"
+    assert "<title>Resultado: Emergencia - Pump Check</title>" in page
+    assert "Llame al 911 ahora." in page and "Porque usted dijo:" in page
+    assert "Respira lento o poco profundo" in page  # the rule's title from rules.yaml
+    assert "¿Cómo está su respiración? <strong>Lenta o poco profunda</strong>" in page
+    assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} a las \d\d:\d\d</time> UTC",
+                     page)
+    assert "Versión de las reglas" in page
+
+
+def test_switching_language_on_a_result_reposts_the_answers_not_a_link(client, ruleset):
+    data = answers(ruleset, pump_alarm="yes", days_since_surgery="12")
+    page = client.post("/check", data={**data, "evil": "<x>"}).get_data(as_text=True)
+    switch = re.search(r'<nav class="language-switch".*?</nav>', page, re.S).group(0)
+    assert '<form method="post" action="/check">' in switch
+    assert ('<button type="submit" name="lang" value="es" lang="es" class="language-link">Español'
+            '</button>') in switch
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', switch))
+    assert hidden.pop("csrf_token")
+    assert hidden == {key: value for key, value in data.items() if value != ""}
+    assert "evil" not in switch and "?" not in re.search(r'action="([^"]*)"', switch).group(1)
+    again = client.post("/check", data={**hidden, "lang": "es"}).get_data(as_text=True)
+    assert html_lang(again) == "es" and "Sonó la alarma de la bomba" in again
+
+
+def test_error_pages_speak_the_patients_language(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "es"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and html_lang(page) == "es"
+    assert "No se encontró la página" in page and "llame al" in page
+
+
+def test_staff_pages_stay_english_with_no_switch(client):
+    page = client.get("/call?lang=es").get_data(as_text=True)
+    assert html_lang(page) == "en" and "language-switch" not in page
+
+
+def test_numbers_left_unset_are_worded_in_the_patients_language(app):
+    app.config.update(CARE_TEAM_PHONE="", CARE_TEAM_NAME="your care team", WTF_CSRF_ENABLED=False)
+    page = app.test_client().get("/?lang=es").get_data(as_text=True)
+    assert "Su equipo médico: el número en sus papeles del alta" in page
+
+
+# The API -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, headers", [("?lang=es", {}), ("", {"Accept-Language": "es-ES"})])
+def test_the_api_answers_in_spanish_when_asked(client, query, headers):
+    response = client.get("/api/v1/questions" + query, headers=headers)
+    assert response.headers["Content-Language"] == "es"
+    fever = next(q for q in response.get_json()["questions"] if q["id"] == "fever")
+    assert fever["text"] == "¿Tiene fiebre o escalofríos?" and fever["options"][1]["label"].startswith("Sí")
+    response = client.post("/api/v1/triage" + query, headers=headers, json={"answers": {"pump_alarm": "yes"}})
+    assert response.headers["Content-Language"] == "es"
+    assert response.get_json()["warnings"][0]["title"] == "Sonó la alarma de la bomba"
+
+
+def test_the_api_refuses_a_language_it_does_not_have(client):
+    response = client.post("/api/v1/triage?lang=fr", json={"answers": {}})
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": [{"field": "lang",
+                                               "message": "unknown language; use one of: en, es"}]}
+
+
+def test_the_api_speaks_english_by_default(client):
+    response = client.post("/api/v1/triage", json={"answers": {"pump_alarm": "yes"}})
+    assert response.headers["Content-Language"] == "en"
+    assert response.get_json()["warnings"][0]["title"] == "The pump alarm has sounded"
+
+
+# The catalogues ------------------------------------------------------------------------------
+
+def _code_messages() -> set[str]:
+    method_map = [("triage/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "lazy_gettext": None}
+    return {message for _, _, message, _, _ in
+            extract_from_dir(str(PROJECT_ROOT), method_map, keywords=keywords) if message}
+
+
+def test_every_word_of_the_app_has_its_spanish(capsys):
+    with open(SPANISH_PO, "rb") as file:
+        catalogue = read_po(file)
+    wanted = _code_messages()
+    assert len(wanted) > 50
+    missing = sorted(m for m in wanted if m not in catalogue or not catalogue[m].string
+                     or catalogue[m].fuzzy)
+    assert missing == [], "run `make translations` and translate these in " + str(SPANISH_PO)
+    for message in catalogue:  # the placeholders survive translation
+        if message.id:
+            assert sorted(re.findall(r"%\(\w+\)s", message.id)) == \
+                sorted(re.findall(r"%\(\w+\)s", message.string)), message.id
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    with open(SPANISH_PO, "rb") as file:
+        catalogue = read_po(file)
+    with open(SPANISH_PO.with_suffix(".mo"), "rb") as file:
+        compiled = gettext.GNUTranslations(file)
+    for message in catalogue:
+        if message.id:
+            assert compiled.gettext(message.id) == message.string, "run `make translations`"
