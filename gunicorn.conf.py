@@ -55,6 +55,8 @@ proc_name = "pump-check"
 def when_ready(server):
     """Say loudly which rule set is in force, so a deploy can check it took the new file."""
     if server.cfg.preload_app:
-        ruleset = server.app.wsgi().extensions["pump_check"].ruleset
-        server.log.info("Pump Check ready: rules version %s (%s), %d rules",
-                        ruleset.version, ruleset.digest, len(ruleset.rules))
+        loaded = server.app.wsgi().extensions.get("pump_check")  # absent for benchmarks/floor.py
+        if loaded is not None:
+            ruleset = loaded.ruleset
+            server.log.info("Pump Check ready: rules version %s (%s), %d rules",
+                            ruleset.version, ruleset.digest, len(ruleset.rules))
