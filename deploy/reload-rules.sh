@@ -17,16 +17,23 @@ shift 2
 bin=${PUMP_CHECK_BIN:-.venv/bin}
 wait_seconds=${RELOAD_TIMEOUT:-30}
 
-in_force() { curl -fsS --max-time 5 "$url/healthz" 2>/dev/null || echo "(no answer from $url/healthz)"; }
+in_force() {  # the venv's Python, so that the script needs no curl
+    "$bin/python" -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1] + "/healthz", timeout=5).read().decode())' "$url" 2>/dev/null \
+        || echo "(no answer from $url/healthz)"
+}
 fail() {
     echo "RULES NOT CHANGED: $*" >&2
     echo "In force now: $(in_force)" >&2
     exit 1
 }
 alive() {  # running, and not a zombie waiting for its parent to reap it
-    local state
-    state=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
 }
+children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
 
 "$bin/flask" --app wsgi rules check || fail "the new rule file is not valid (see above)."
 "$bin/flask" --app wsgi rules test "$@" || fail "the example cases fail with the new rule file (see above)."
@@ -47,11 +54,11 @@ done
 new=$(cat "$pidfile.2")
 # Wait until the new master has workers and is still alive a moment later.
 for _ in $(seq $((wait_seconds * 2))); do
-    [ -n "$(pgrep -P "$new")" ] && break
+    [ -n "$(children "$new")" ] && break
     sleep 0.5
 done
 sleep 1
-{ alive "$new" && [ -n "$(pgrep -P "$new")" ]; } \
+{ alive "$new" && [ -n "$(children "$new")" ]; } \
     || fail "the new gunicorn master has no workers; the old master is still serving."
 
 kill -TERM "$old"
