@@ -99,23 +99,36 @@ def test_axe_at_desktop_width(desktop, server, ruleset, state):
     assert violations == [], axe_report(violations)
 
 
+@pytest.mark.parametrize("width, scale", [(320, 1), (640, 2)], ids=["320px", "200%-zoom"])
 @pytest.mark.parametrize("state", list(STATES))
-def test_no_sideways_scrolling_at_320_px(browser, server, ruleset, state):
-    """320 CSS px is a 1280 px window at 400 % zoom (WCAG 1.4.10 reflow); 200 % is easier."""
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+def test_no_sideways_scrolling_at_320_px_or_200_percent(browser, server, ruleset, state, width, scale):
+    """320 CSS px is a 1280 px window at 400 % zoom (WCAG 1.4.10 reflow); 640 CSS px at a device
+    scale of 2 is the same window at 200 %."""
+    context = browser.new_context(viewport={"width": width, "height": 640}, device_scale_factor=scale)
     page = context.new_page()
     try:
         STATES[state](page, server, ruleset)
-        assert page.evaluate("() => window.innerWidth") == 320
-        assert horizontal_overflow(page) <= 0, f"{state} scrolls sideways at 320 px"
-        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 320
+        assert page.evaluate("() => window.innerWidth") == width
+        assert horizontal_overflow(page) <= 0, f"{state} scrolls sideways at {width} px"
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= width
     finally:
         context.close()
 
 
+def test_the_result_prints_without_the_sites_controls(desktop, server, ruleset, screenshots):
+    _result("urgent")(desktop, server, ruleset)
+    desktop.emulate_media(media="print")
+    assert desktop.locator("#action").is_visible() and desktop.locator(".warnings").is_visible()
+    assert desktop.locator(".help-line").is_visible(), "the numbers to call stay on paper"
+    assert ruleset.version in desktop.locator(".meta").inner_text()
+    for hidden in (".site-header", ".site-footer", ".skip-link", "a.button"):
+        assert not desktop.locator(hidden).is_visible(), f"{hidden} is not printed"
+    desktop.pdf(path=str(screenshots / "result-urgent-print.pdf"), format="A4")
+
+
 TARGETS = ("button, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), "
            ".radio, .checkbox, .radio label, .checkbox label, .button, .back-link, .language-link, "
-           ".error-summary a, .tel, .site-name")
+           ".error-summary a, .help-line .tel, .card .tel, .site-name")
 
 
 @pytest.mark.parametrize("state", ["start", "questions-errors", "result-urgent"])
