@@ -110,7 +110,7 @@ def test_a_spanish_result_is_all_spanish(client, ruleset):
     page = client.post("/check", data=data).get_data(as_text=True)
     assert html_lang(page) == "es"
     assert "<title>Resultado: Emergencia - Pump Check</title>" in page
-    assert "Llame al 911 ahora." in page and "Porque usted dijo:" in page
+    assert 'Llame al <a class="tel" href="tel:911">911</a> ahora.' in page and "Porque usted dijo:" in page
     assert "Respira lento o poco profundo" in page  # the rule's title from rules.yaml
     assert "¿Cómo está su respiración? <strong>Lenta o poco profunda</strong>" in page
     assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} a las \d\d:\d\d</time> UTC",

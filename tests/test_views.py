@@ -245,10 +245,11 @@ def test_an_emergency_says_call_911_first_and_why(submit, ruleset):
     assert shown.title == "Result: Emergency - Pump Check"
     main = html[html.index("<main"):]
     # The one action comes first, with the number to tap.
-    assert re.search(r"<h1>\s*Call 911 now\.\s*</h1>", main)
-    assert main.index("Call 911 now.") < main.index("Why we say this")
+    assert re.search(r'<h1>\s*Call <a class="tel" href="tel:911">911</a> now\.\s*</h1>', main)
+    assert main.index("<h1>") < main.index("Why we say this")
     action = main[:main.index("</div>")]
     assert 'href="tel:911"' in action
+    assert unescape(Page(action).text).count("Call 911 now.") == 1  # said once, not twice
     assert_result_basics(shown, ruleset)
     # All matching warnings are shown, most urgent first, each with its advice and reasons.
     levels = re.findall(r'<li class="warning warning--(\w+)">', html)

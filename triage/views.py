@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import engine
@@ -67,6 +68,22 @@ def tel_href(number: str) -> str:
     return f"tel:{digits}" if re.search(r"[0-9]", digits) else ""
 
 
+def phone_link(number: str) -> Markup:
+    """Return a phone number as a tap-to-call link (plain text if it has nothing to dial)."""
+    href = tel_href(number)
+    return Markup('<a class="tel" href="{}">{}</a>').format(href, number) if href \
+        else Markup.escape(number)
+
+
+def action_html(action: str) -> Markup:
+    """Fill a level's action from the rule file with the clinic's numbers, each one tappable."""
+    numbers = contacts()
+    return Markup.escape(action).format(
+        care_team=numbers["care_team"],
+        **{key: phone_link(numbers[key])
+           for key in ("emergency_number", "care_team_phone", "after_hours_phone")})
+
+
 def capfirst(text: str) -> str:
     """Capitalise the first letter only ("the Pump Clinic" -> "The Pump Clinic")."""
     return text[:1].upper() + text[1:]
@@ -103,6 +120,8 @@ def init_app(app) -> None:
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.add_template_filter(tel_href, "tel")
+    app.add_template_filter(phone_link, "phone_link")
+    app.add_template_filter(action_html, "action_html")
     app.add_template_filter(capfirst, "capfirst")
 
     @app.context_processor
