@@ -62,8 +62,8 @@ def generated_file(count: int, folder: Path) -> Path:
         "category": rng.choice(categories),
         "level": rng.choice(levels[:3]),
         "when": condition(rng, data["questions"]),
-        "title": {"en": f"Generated rule {index}"},
-        "advice": {"en": "Generated for the engine benchmark."},
+        "title": {language: f"Generated rule {index}" for language in data["languages"]},
+        "advice": {language: "Generated for the engine benchmark." for language in data["languages"]},
         "source": "benchmarks/engine.py (generated)",
     } for index in range(count)]
     path = folder / f"rules-{count}.yaml"

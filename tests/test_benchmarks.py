@@ -1,0 +1,24 @@
+"""The benchmarks' own inputs stay valid as the rule file and the app change (no timing here:
+speed is measured by running the scripts in benchmarks/, not by tests)."""
+
+import sys
+from pathlib import Path
+
+from triage import PROJECT_ROOT, engine, rules
+
+sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+
+import engine as engine_benchmark  # noqa: E402
+import load  # noqa: E402
+
+
+def test_generated_rule_files_load_and_evaluate(tmp_path: Path):
+    for size in (10, 100):
+        ruleset = rules.load(engine_benchmark.generated_file(size, tmp_path))
+        assert len(ruleset.rules) == size
+        for answers in engine_benchmark.answer_sets(ruleset, 20):
+            engine.evaluate(ruleset, answers)
+
+
+def test_the_load_benchmark_answers_are_valid_and_an_emergency(ruleset):
+    assert engine.evaluate(ruleset, load.ANSWERS).level.id == "emergency"
