@@ -90,6 +90,33 @@ def test_empty_emergency_number_refuses_to_start(clean_env):
         env_app(clean_env, SECRET_KEY=SECRET, EMERGENCY_NUMBER=" ")
 
 
+def test_an_unknown_time_zone_refuses_to_start(clean_env):
+    with pytest.raises(StartupError, match="FLASK_TIME_ZONE 'Mars/Olympus' is not a known"):
+        env_app(clean_env, SECRET_KEY=SECRET, TIME_ZONE="Mars/Olympus")
+
+
+@pytest.mark.parametrize(("zone", "hour", "label"), [("UTC", "18:30", "UTC"),
+                                                     ("America/Chicago", "12:30", "CST")])
+def test_results_and_chart_notes_use_the_clinics_time_zone(clean_env, monkeypatch, zone, hour,
+                                                           label):
+    import datetime as real
+
+    class Frozen(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real.datetime(2026, 11, 25, 18, 30, tzinfo=real.UTC).astimezone(tz)
+
+    monkeypatch.setattr("triage.views.datetime", Frozen)
+    app = env_app(clean_env, SECRET_KEY=SECRET, TIME_ZONE=zone)
+    app.config["WTF_CSRF_ENABLED"] = False
+    ruleset = app.extensions["pump_check"].ruleset
+    answers = {q.id: q.values[0] for q in ruleset.questions if not q.number}
+    page = app.test_client().post("/check", data=answers).get_data(as_text=True)
+    assert re.search(rf"25 November 2026 at {hour}</time> {label}\.", page)
+    call = app.test_client().post("/call", data=answers).get_data(as_text=True)
+    assert f"2026-11-25 {hour} {label}" in call
+
+
 def broken_rules(tmp_path):
     """Copy the shipped rules with two mistakes; return the file and the mistakes' lines."""
     lines = SHIPPED_RULES.read_text("utf-8").splitlines()

@@ -33,11 +33,11 @@ SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
     "en": {"emergency_number": "911", "care_team": "your care team", "care_team_phone": "555-0100",
            "after_hours_phone": "555-0199", "count": "18", "number": "911", "phone": "555-0100",
            "after_hours": "555-0199", "question": "Do you have a fever", "unit": "days",
-           "low": "0", "high": "3650", "when": "today", "version": "1", "digest": "x"},
+           "low": "0", "high": "3650", "when": "today", "version": "1", "digest": "x", "zone": "UTC"},
     "es": {"emergency_number": "911", "care_team": "su equipo médico", "care_team_phone": "555-0100",
            "after_hours_phone": "555-0199", "count": "18", "number": "911", "phone": "555-0100",
            "after_hours": "555-0199", "question": "Tiene fiebre", "unit": "días",
-           "low": "0", "high": "3650", "when": "hoy", "version": "1", "digest": "x"},
+           "low": "0", "high": "3650", "when": "hoy", "version": "1", "digest": "x", "zone": "UTC"},
 }
 # Medical words that must stay, and the words that explain each, somewhere in that language.
 GLOSSARY = {

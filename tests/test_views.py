@@ -227,7 +227,8 @@ def assert_result_basics(shown: Page, ruleset):
     assert "This is not a diagnosis." in shown.text
     assert f"Rule set version {ruleset.version} ({ruleset.digest})" in shown.text
     times = shown.find("time")
-    assert len(times) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", times[0]["datetime"])
+    assert len(times) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d",
+                                            times[0]["datetime"])
     assert re.search(r"Checked \d\d \w+ \d{4} at \d\d:\d\d UTC", shown.text)
     check_again = [a for a in shown.find("a", href="/check")]
     assert check_again, "no way to check again"

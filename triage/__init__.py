@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ SHIPPED_RULES = PROJECT_ROOT / "rules.yaml"
 # Settings that are text, whatever they look like. `from_prefixed_env` parses values as JSON,
 # so 911 would arrive as a number and 1.50 as 1.5: these are read back as the exact string.
 TEXT_SETTINGS = ("SECRET_KEY", "RULES_FILE", "CARE_TEAM_NAME", "CARE_TEAM_PHONE",
-                 "AFTER_HOURS_PHONE", "EMERGENCY_NUMBER")
+                 "AFTER_HOURS_PHONE", "EMERGENCY_NUMBER", "TIME_ZONE")
 MIN_SECRET_KEY_LENGTH = 16
 
 
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None):
         CARE_TEAM_PHONE="",
         AFTER_HOURS_PHONE="",
         EMERGENCY_NUMBER="911",
+        TIME_ZONE="UTC",  # the clinic's, for the times on results and chart notes
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=200,
@@ -92,5 +94,11 @@ def _check_config(config) -> None:
     if not config["EMERGENCY_NUMBER"]:
         raise StartupError("FLASK_EMERGENCY_NUMBER is empty; set it to the local emergency "
                            "number (or leave it unset for 911)")
+    try:
+        zoneinfo.ZoneInfo(config["TIME_ZONE"] or "UTC")
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise StartupError(f"FLASK_TIME_ZONE {config['TIME_ZONE']!r} is not a known time zone; "
+                           "use a name such as America/Chicago, or leave it unset for UTC") from None
+    config["TIME_ZONE"] = config["TIME_ZONE"] or "UTC"
     config["CARE_TEAM_NAME"] = config["CARE_TEAM_NAME"] or "your care team"
     config["RULES_FILE"] = config["RULES_FILE"] or str(SHIPPED_RULES)

@@ -13,7 +13,6 @@ rules treat as the more careful case.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
@@ -23,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from . import engine, fhir, note, review
 from .model import Level, RuleSet
-from .views import contacts, loaded, no_store
+from .views import clinic_now, contacts, loaded, no_store
 
 bp = Blueprint("call", __name__, url_prefix="/call")
 review_bp = Blueprint("review", __name__)
@@ -87,7 +86,7 @@ def call():
         page = render_template("call.html", form=form, ruleset=ruleset)
         return no_store(make_response(page, status))
     result = engine.evaluate(ruleset, _answers(form, ruleset))
-    written_at = datetime.now().astimezone()
+    written_at = clinic_now()
     chart_note = note.chart_note(ruleset, result, contacts(), written_at=written_at,
                                  reference=form.reference.data or "", call_date=form.call_date.data)
     page = render_template("call_result.html", result=result, ruleset=ruleset, form=form,
@@ -104,7 +103,7 @@ def download_fhir():
         page = render_template("call.html", form=form, ruleset=ruleset)
         return no_store(make_response(page, 400))
     result = engine.evaluate(ruleset, _answers(form, ruleset))
-    now = datetime.now().astimezone()
+    now = clinic_now()
     bundle = fhir.check_bundle(ruleset, result, now, contacts())
     response = make_response(json.dumps(bundle, ensure_ascii=False, indent=2))
     response.mimetype = fhir.MEDIA_TYPE

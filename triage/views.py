@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+import zoneinfo
+from datetime import datetime
 
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import gettext as _
@@ -89,6 +90,11 @@ def capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def clinic_now() -> datetime:
+    """Return the time now in the clinic's time zone (FLASK_TIME_ZONE)."""
+    return datetime.now(zoneinfo.ZoneInfo(current_app.config["TIME_ZONE"]))
+
+
 def no_store(response):
     """Keep a page with patient answers out of every cache."""
     response.headers["Cache-Control"] = "no-store"
@@ -112,7 +118,7 @@ def questions():
     answers = {q.id: form[q.id].data for q in ruleset.questions}
     result = engine.evaluate(ruleset, answers)
     page = render_template("result.html", result=result, ruleset=ruleset,
-                           checked_at=datetime.now(UTC), Level=Level)
+                           checked_at=clinic_now(), Level=Level)
     return no_store(make_response(page))
 
 
