@@ -97,13 +97,16 @@ def prepare(port: int) -> dict[str, dict]:
             "WRK_CONTENT_TYPE": "application/x-www-form-urlencoded"}
     api = {"WRK_METHOD": "POST", "WRK_BODY": json.dumps({"answers": ANSWERS}),
            "WRK_CONTENT_TYPE": "application/json"}
+    digest = json.loads(request(port, "GET", "/healthz")[2])["rules_digest"]
     status, _, result = request(port, "POST", "/check", form_body,
                                 {"Cookie": cookie, "Content-Type": form["WRK_CONTENT_TYPE"]})
-    assert status == 200 and b"Call 911 now" in result, (status, result[:300])
+    # A result page shows the rules digest; a re-shown form (any refusal) does not.
+    assert status == 200 and digest.encode() in result and b'href="tel:911"' in result, \
+        (status, result[:300])
     status, _, answer = request(port, "POST", "/api/v1/triage", api["WRK_BODY"],
                                 {"Content-Type": "application/json"})
     assert status == 200 and json.loads(answer)["level"] == "emergency", (status, answer)
-    return {"start": {"WRK_METHOD": "GET"}, "form": form, "api": api,
+    return {"start": {"WRK_METHOD": "GET"}, "form": form, "api": api, "digest": digest,
             "result_bytes": len(result), "api_bytes": len(answer)}
 
 

@@ -44,11 +44,11 @@ def build_requests(port: int) -> list[tuple[str, bytes, bytes]]:
         return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
 
     form = prepared["form"]
-    start = ("start page", raw("GET", "/"), b"Start the check")
+    start = ("start page", raw("GET", "/"), b'href="/check')
     questions = ("questions", raw("GET", "/check"), b"csrf_token")
     post = ("form post", raw("POST", "/check", {"Cookie": form["WRK_COOKIE"],
                                                 "Content-Type": form["WRK_CONTENT_TYPE"]},
-                             form["WRK_BODY"]), b"Rule set version")
+                             form["WRK_BODY"]), prepared["digest"].encode())
     api = ("API post", raw("POST", "/api/v1/triage", {"Content-Type": "application/json"},
                            json.dumps({"answers": ANSWERS})), b'"level":"emergency"')
     # Per 10 requests: 2 start pages, 1 questions page, 3 form posts, 4 API posts.

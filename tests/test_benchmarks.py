@@ -1,6 +1,7 @@
 """The benchmarks' own inputs stay valid as the rule file and the app change (no timing here:
 speed is measured by running the scripts in benchmarks/, not by tests)."""
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -22,3 +23,16 @@ def test_generated_rule_files_load_and_evaluate(tmp_path: Path):
 
 def test_the_load_benchmark_answers_are_valid_and_an_emergency(ruleset):
     assert engine.evaluate(ruleset, load.ANSWERS).level.id == "emergency"
+
+
+def test_the_load_and_soak_requests_work_against_gunicorn(tmp_path):
+    """What load.py and soak.py send gets the responses they check for."""
+    import soak
+    from gunicorn_server import running
+
+    with running(tmp_path) as (base, _, _):
+        port = int(base.rsplit(":", 1)[1])
+        prepared = load.prepare(port)  # asserts a result page and an emergency from the API
+        assert prepared["result_bytes"] > 1000
+        for name, raw, expect in soak.build_requests(port):
+            assert asyncio.run(soak.one(port, raw, expect, timeout=30)) is None, name

@@ -469,3 +469,15 @@ def test_gunicorn_logs_hold_no_answers_and_refuse_big_chunked_bodies(tmp_path, r
     assert '"POST /check HTTP/1.1" 200' in output  # the access log is on and was captured
     assert '"GET /check HTTP/1.1" 200' in output  # the path is logged, its query string is not
     assert CANARY not in output
+
+
+def test_the_cookie_signer_follows_a_new_secret_key(app, client, ruleset):
+    """The session's signer is built once, but a changed secret key (rotation) is seen."""
+    form = valid_form(ruleset, csrf_token(client))
+    first = app.session_interface.get_signing_serializer(app)
+    assert app.session_interface.get_signing_serializer(app) is first
+    assert client.post("/check", data=form).status_code == 200
+    app.secret_key = "another-secret-key-0123456789"
+    assert app.session_interface.get_signing_serializer(app) is not first
+    # The cookie signed with the old key is no longer accepted, so the same post is refused.
+    assert client.post("/check", data=form).status_code == 400

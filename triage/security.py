@@ -61,6 +61,14 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]
                     or (has_request_context() and request.is_secure))
 
+    def get_signing_serializer(self, app):
+        """Flask builds the cookie signer anew on every request; build it once per secret key."""
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = getattr(self, "_signer", None)
+        if cached is None or cached[0] != key:
+            self._signer = cached = (key, super().get_signing_serializer(app))
+        return cached[1]
+
 
 def proxy_count(value) -> int:
     """Read FLASK_PROXY_FIX: how many reverse proxies stand in front of the app (0 = none)."""
@@ -128,9 +136,10 @@ def refuse_oversized_chunked_bodies():
     Werkzeug reads a chunked body (no Content-Length) only up to the limit and silently drops
     the rest, so the app would see a truncated body and answer 400, or even accept it.
     """
+    if "chunked" not in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return  # the common case, checked first: this runs on every request
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if (limit is None or request.content_length is not None
-            or "chunked" not in request.headers.get("Transfer-Encoding", "").lower()):
+    if limit is None or request.content_length is not None:
         return
     body = request.get_data(cache=True)  # at most `limit` bytes; the app reads this copy
     if len(body) >= limit and request.environ["wsgi.input"].read(1):
