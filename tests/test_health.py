@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,29 +116,41 @@ def test_reload_rules_puts_a_valid_file_in_force_and_refuses_an_invalid_one(tmp_
     cases.write_text("- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
                      "  level: emergency\n  categories: [csf_infection, site_infection]\n")
     pidfile = tmp_path / "gunicorn.pid"
-    with running(tmp_path, "--pid", str(pidfile), FLASK_RULES_FILE=str(live)) as (base, process, _):
-        good = live.read_text()
-        live.write_text(good.replace("version:", "version: [", 1))
-        refused = reload_rules(pidfile, base, live, cases)
-        assert refused.returncode == 1, refused.stdout + refused.stderr
-        assert "RULES NOT CHANGED: the new rule file is not valid" in refused.stderr
-        assert f'"rules_digest":"{old}"' in refused.stderr  # says loudly what is still in force
-        assert digest_served(base) == old and process.poll() is None
+    try:
+        with running(tmp_path, "--pid", str(pidfile), FLASK_RULES_FILE=str(live)) as (base, process, _):
+            good = live.read_text()
+            live.write_text(good.replace("version:", "version: [", 1))
+            refused = reload_rules(pidfile, base, live, cases)
+            assert refused.returncode == 1, refused.stdout + refused.stderr
+            assert "RULES NOT CHANGED: the new rule file is not valid" in refused.stderr
+            assert f'"rules_digest":"{old}"' in refused.stderr  # says loudly what is in force
+            assert digest_served(base) == old and process.poll() is None
 
-        live.write_text(good.replace('version: "', 'version: "reloaded-', 1))
-        new = rules.load(live).digest
-        done = reload_rules(pidfile, base, live, cases)
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert f'"rules_digest":"{new}"' in done.stdout
-        assert digest_served(base) == new
-        process.wait(timeout=30)  # the old master has stopped; the new one now owns the pidfile
-        new_master = int(pidfile.read_text())
-    os.kill(new_master, signal.SIGTERM)
-    for _ in range(600):
+            live.write_text(good.replace('version: "', 'version: "reloaded-', 1))
+            new = rules.load(live).digest
+            done = reload_rules(pidfile, base, live, cases)
+            assert done.returncode == 0, done.stdout + done.stderr
+            assert f'"rules_digest":"{new}"' in done.stdout
+            assert digest_served(base) == new
+            process.wait(timeout=30)  # the old master has stopped; the new one owns the pidfile
+            assert int(pidfile.read_text()) != process.pid
+    finally:
+        stop_new_masters(pidfile)
+
+
+def stop_new_masters(pidfile: Path) -> None:
+    """Stop any master a USR2 started (the test's own process is stopped by `running`)."""
+    for file in (pidfile, pidfile.with_name(pidfile.name + ".2")):
         try:
-            os.kill(new_master, 0)
-        except ProcessLookupError:
-            break
-        subprocess.run(["sleep", "0.05"], check=True)
-    else:
-        raise AssertionError("the new gunicorn master did not stop")
+            pid = int(file.read_text())
+            os.kill(pid, signal.SIGTERM)
+        except (OSError, ValueError):
+            continue
+        for _ in range(600):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"gunicorn master {pid} did not stop")
