@@ -76,7 +76,7 @@ class Question:
     unit: Text | None = None
     not_comparable: tuple[frozenset[str], ...] = ()
 
-    @property
+    @functools.cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
