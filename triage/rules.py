@@ -38,7 +38,6 @@ RESERVED_IDS = frozenset({
     "csrf_token", "data", "errors", "form_errors", "hidden_tag", "is_submitted", "meta",
     "populate_obj", "post_process", "process", "validate", "validate_on_submit",
 })
-ID_PATTERN = "^[a-z][a-z0-9_]*$"
 
 
 @cache
@@ -528,7 +527,8 @@ def _placeholder_problems(words: str) -> list[str]:
 def load(path: str | Path) -> RuleSet:
     """Load and validate a rule file; raise FileProblems listing every problem found."""
     file = str(path)
-    data, lines = yamlfile.load(path)
+    raw = yamlfile.read_bytes(path)  # read once: the digest is of exactly what was checked
+    data, lines = yamlfile.load(path, raw)
     problems, broken = _schema_problems(data, lines, file)
     if _frame_broken(broken, data):
         raise FileProblems(problems)  # the file's frame is wrong: nothing more can be checked
@@ -536,5 +536,5 @@ def load(path: str | Path) -> RuleSet:
     ruleset = builder.build()
     if problems or ruleset is None:
         raise FileProblems(problems + builder.problems)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(raw).hexdigest()[:12]
     return dataclasses.replace(ruleset, digest=digest)

@@ -126,20 +126,28 @@ def _plain(error: yaml.MarkedYAMLError) -> str:
     return f"this is not valid YAML: {text}"
 
 
-def load(path: str | Path) -> tuple[object, Lines]:
-    """Load a YAML file; return its data and a map from each value's path to its line."""
-    file = str(path)
+def read_bytes(path: str | Path) -> bytes:
+    """Return a file's bytes, or raise FileProblems saying plainly why it cannot be read."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_bytes()
     except FileNotFoundError:
-        raise FileProblems([Problem(file, 0, "the file does not exist")]) from None
+        raise FileProblems([Problem(str(path), 0, "the file does not exist")]) from None
+    except OSError as error:
+        raise FileProblems([Problem(str(path), 0,
+                                    f"the file cannot be read: {error.strerror}")]) from None
+
+
+def load(path: str | Path, raw: bytes | None = None) -> tuple[object, Lines]:
+    """Load a YAML file (or its bytes, already read); return its data and each value's line."""
+    file = str(path)
+    raw = read_bytes(path) if raw is None else raw
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = error.object[:error.start].count(b"\n") + 1
         raise FileProblems([Problem(
             file, line, f"the file is not saved as UTF-8 text (byte {error.object[error.start]:#04x} "
             "on this line); save it again as UTF-8")]) from None
-    except OSError as error:
-        raise FileProblems([Problem(file, 0, f"the file cannot be read: {error.strerror}")]) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
