@@ -79,7 +79,8 @@ __all__ = [
     "review_warnings",
 ]
 
-# The check's settings, read each time check() runs (so a test can change them here).
+# The check's settings, read each time check() runs (so a test can change them here, and
+# stand in an undecided solver for `_ask`, the one function that asks the solver).
 TABLE_LIMIT = 4096  # tabulate a condition whole if it reads at most this many combinations
 SOLVER_TIMEOUT_MS = 20_000  # per solver question; past it, the property is sampled instead
 SAMPLES = 2_000  # base states for a sampled property
