@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from gunicorn_server import get, running, server_env, start, wait_for
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, rules
+from triage import PROJECT_ROOT, SHIPPED_RULES, rules, safety
 
 RELOAD = PROJECT_ROOT / "deploy" / "reload-rules.sh"
+UNSAFE = PROJECT_ROOT / "tests" / "rules_unsafe" / "red_flag.yaml"  # valid, fails a proof
 
 
 def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
@@ -35,6 +36,8 @@ def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
     lambda loaded: dataclasses.replace(loaded, ruleset=None),
     lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, rules=())),
     lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, digest="")),
+    lambda loaded: dataclasses.replace(loaded, safety=None),  # never proved
+    lambda loaded: dataclasses.replace(loaded, safety=safety.check(rules.load(UNSAFE))),  # failed
 ])
 def test_healthz_is_not_ready_without_a_valid_rule_set(app, broken):
     app.extensions["pump_check"] = broken(app.extensions["pump_check"]) if broken else None
@@ -53,6 +56,16 @@ def test_gunicorn_refuses_to_start_on_an_invalid_rule_file(tmp_path):
     assert "Pump Check did not start: the rule file is not valid" in output
     assert f"{bad}:1:" in output
     assert "Listening at" not in output  # it never accepted a connection
+
+
+def test_gunicorn_refuses_to_start_on_a_rule_file_that_fails_the_safety_proofs(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    process = start(log, FLASK_RULES_FILE=str(UNSAFE))
+    assert process.wait(timeout=120) != 0
+    output = log.read_text()
+    assert f"Pump Check did not start: the rule file {UNSAFE} is valid but not safe" in output
+    assert "Red-flag floor: FAILED" in output
+    assert "Listening at" not in output
 
 
 def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):

@@ -195,7 +195,7 @@ def test_x_forwarded_proto_is_ignored_without_a_configured_proxy(client):
 
 
 def test_x_forwarded_proto_is_honoured_with_flask_proxy_fix():
-    client = create_app({**CONFIG, "PROXY_FIX": 1}).test_client()
+    client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
     response = client.get("/check", headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert "Secure" in session_cookie(response)
@@ -231,7 +231,7 @@ def test_the_api_may_be_called_from_another_site(client):
 
 
 def test_an_https_form_post_works_behind_a_proxy(ruleset):
-    client = create_app({**CONFIG, "PROXY_FIX": 1}).test_client()
+    client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
     https = {"X-Forwarded-Proto": "https"}
     page = client.get("/check", headers=https).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -250,12 +250,13 @@ def test_the_proxy_count_is_read_from_the_setting(value, count):
 @pytest.mark.parametrize("value", [True, "yes", -1, "-1", 6, "1.5", [1]])
 def test_a_wrong_proxy_count_stops_the_app_with_a_plain_message(value):
     with pytest.raises(StartupError, match="FLASK_PROXY_FIX must be the number of reverse proxies"):
-        create_app({**CONFIG, "PROXY_FIX": value})
+        create_app({**CONFIG, "PROXY_FIX": value, "TRUSTED_HOSTS": "localhost"})
 
 
 def test_flask_proxy_fix_from_the_environment(monkeypatch):
     monkeypatch.setenv("FLASK_SECRET_KEY", "test-secret-key-0123456789")
     monkeypatch.setenv("FLASK_PROXY_FIX", "1")
+    monkeypatch.setenv("FLASK_TRUSTED_HOSTS", "pumpcheck.example.org")
     assert create_app().extensions["pump_check_proxies"] == 1
 
 
