@@ -7,7 +7,11 @@ reverse proxy (nginx, see deploy/nginx.conf) in front: it terminates TLS and shi
 workers from slow clients.
 """
 
+import logging
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 wsgi_app = "wsgi:app"
 
@@ -38,9 +42,11 @@ limit_request_field_size = 8190
 # access log shows the path without its query string (%(U)s, never %(r)s or %(q)s), without the
 # referrer, and without the client address (that a given address used a pump symptom checker is
 # itself health information; the proxy may log addresses for abuse handling if the clinic decides).
+# gunicorn's own error log would name the client address and repeat a bad request line with its
+# query string; PrivateLogger (below) takes both out, and no line of either log can be forged.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
-errorlog = "-"
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 
 # Which scheme a request came over is decided in one place, the app: FLASK_PROXY_FIX=<number of
@@ -60,3 +66,44 @@ def when_ready(server):
             ruleset = loaded.ruleset
             server.log.info("Pump Check ready: rules version %s (%s), %d rules",
                             ruleset.version, ruleset.digest, len(ruleset.rules))
+
+
+def printable(text: str) -> str:
+    """Escape what could forge a log line or a field: control characters, quotes, backslashes."""
+    return "".join(c if c.isprintable() and c not in '"\\' else
+                   ("\\" + c if c in '"\\' else repr(c)[1:-1]) for c in text)
+
+
+class _PrivateErrors(logging.Filter):
+    """Rewrite gunicorn's error-log records: no client address, no request line or query string."""
+
+    # "Invalid request from ip=203.0.113.9: Invalid HTTP request line: 'GET /check?fever=...'"
+    INVALID = re.compile(r"Invalid request from ip=[^:]*: ([^:'\"(]*)")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        invalid = self.INVALID.match(message)
+        if invalid:
+            message = f"Invalid request refused: {invalid.group(1).strip() or 'unreadable'}"
+        elif message.startswith("Error handling request "):
+            message = "Error handling request " + message[23:].split("?", 1)[0]
+        record.msg, record.args = printable(message), ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, with the access log's fields escaped and the error log kept private."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(f, _PrivateErrors) for f in self.error_log.filters):
+            self.error_log.addFilter(_PrivateErrors())
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "m", "H"):  # the decoded path could hold CR LF: one request, one line
+            atoms[key] = printable(str(atoms[key] or "-"))
+        return atoms
+
+
+logger_class = PrivateLogger
