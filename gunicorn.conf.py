@@ -7,6 +7,7 @@ reverse proxy (nginx, see deploy/nginx.conf) in front: it terminates TLS and shi
 workers from slow clients.
 """
 
+import ipaddress
 import logging
 import os
 import re
@@ -15,9 +16,32 @@ from gunicorn.glogging import Logger
 
 wsgi_app = "wsgi:app"
 
-# Only the reverse proxy should reach gunicorn: the default suits a proxy on this host (or use a
-# unix socket, unix:/run/pump-check/gunicorn.sock); a proxy elsewhere needs a private address.
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Only the reverse proxy may reach gunicorn: its sync workers are shielded from slow clients by
+# nginx (five clients sending a byte a second would hold all five workers; issue 12, finding 11).
+# The default suits a proxy on this host (or a unix socket, unix:/run/pump-check/gunicorn.sock);
+# a proxy elsewhere needs a private address. Any other address stops gunicorn at start-up.
+
+
+def private_bind(value: str) -> str:
+    """Return GUNICORN_BIND if only a proxy can reach it (unix socket, loopback, private net)."""
+    for address in value.split():
+        if address.startswith(("unix:", "fd://")):
+            continue
+        host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            ip = None
+        if host != "localhost" and (ip is None or not (ip.is_loopback or ip.is_private)
+                                    or ip.is_unspecified):
+            raise RuntimeError(
+                f"GUNICORN_BIND={value!r}: gunicorn must listen only where the reverse proxy "
+                "reaches it (127.0.0.1:PORT, unix:/path, or a private address), never on every "
+                "address or a public one; see README, Deployment")
+    return value
+
+
+bind = private_bind(os.environ.get("GUNICORN_BIND", "127.0.0.1:8000"))
 
 # The work is pure CPU (a form, ~40 rules, a template), so sync workers, two per core plus one.
 # Sync workers close each connection after one request and must sit behind a buffering proxy.

@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import runpy
 import shutil
 import signal
 import subprocess
@@ -239,3 +240,28 @@ def stop_new_masters(pidfile: Path) -> None:
             time.sleep(0.05)
         else:
             raise AssertionError(f"gunicorn master {pid} did not stop")
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0:0", "[::]:0"])
+def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_path, bind):
+    """Issue 12, finding 11: only the proxy may reach the sync workers."""
+    log = tmp_path / "gunicorn.log"
+    process = start(log, GUNICORN_BIND=bind)
+    assert process.wait(timeout=60) != 0
+    output = log.read_text()
+    assert "gunicorn must listen only where the reverse proxy reaches it" in output
+    assert "Listening at" not in output
+
+
+@pytest.mark.parametrize("bind, allowed", [
+    ("127.0.0.1:8000", True), ("unix:/run/pump-check/gunicorn.sock", True), ("[::1]:8000", True),
+    ("10.0.0.12:8000", True), ("localhost:8000", True), ("0.0.0.0:8000", False),
+    ("8.8.8.8:80", False), (":8000", False), ("pumpcheck.example.org:8000", False),
+])
+def test_the_bind_address_must_be_private(bind, allowed):
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    if allowed:
+        assert settings["private_bind"](bind) == bind
+    else:
+        with pytest.raises(RuntimeError, match="must listen only where the reverse proxy"):
+            settings["private_bind"](bind)
