@@ -11,8 +11,10 @@ from triage import create_app, engine
 from triage.model import Level
 
 TRIAGE = "/api/v1/triage"
-INCOMPLETE = {"en": "No warning signs in the answers given",
-              "es": "Sin señales de alarma en las respuestas dadas"}
+INCOMPLETE = {
+    "en": "No warning signs in the answers given",
+    "es": "Sin señales de alarma en las respuestas dadas",
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +35,11 @@ def test_every_question_answered_is_complete_in_the_rule_files_words(client, rul
     level = ruleset.levels[Level.NONE]
     assert body["heading"] == level.heading["en"] != INCOMPLETE["en"]
     assert body["action"] == level.action["en"].format(
-        emergency_number="911", care_team="the Pump Clinic", care_team_phone="555-0100",
-        after_hours_phone="555-0199")
+        emergency_number="911",
+        care_team="the Pump Clinic",
+        care_team_phone="555-0100",
+        after_hours_phone="555-0199",
+    )
 
 
 def test_unanswered_lists_what_was_not_sent_in_rule_file_order(client, ruleset):
@@ -61,8 +66,10 @@ def test_none_with_questions_unanswered_says_in_the_answers_given(client, rulese
     assert body["level"] == "none" and body["warnings"] == []
     assert body["heading"] == INCOMPLETE[language]
     count = len(ruleset.questions)
-    start = {"en": f"Questions not answered: {count}. This check is not complete.",
-             "es": f"Preguntas sin contestar: {count}. Esta prueba no está completa."}
+    start = {
+        "en": f"Questions not answered: {count}. This check is not complete.",
+        "es": f"Preguntas sin contestar: {count}. Esta prueba no está completa.",
+    }
     assert body["action"].startswith(start[language])
     assert ruleset.levels[Level.NONE].action[language].split("{")[0].strip() in body["action"]
 
@@ -82,13 +89,15 @@ def test_a_warning_keeps_its_own_words_and_its_meaning(client, ruleset, level):
     result = engine.evaluate(ruleset, answers)
     assert body["level"] == result.level.id == level.id
     assert [w["rule"] for w in body["warnings"]] == [w.rule.id for w in result.warnings]
-    assert body["complete"] is False and set(body["unanswered"]) == \
-        {q.id for q in ruleset.questions} - set(answers)
+    assert body["complete"] is False and set(body["unanswered"]) == {q.id for q in ruleset.questions} - set(
+        answers
+    )
     assert body["heading"] == ruleset.levels[level].heading["en"]
     assert "not complete" not in body["action"]
 
 
 # The same in FHIR --------------------------------------------------------------------------------
+
 
 def _bundle(client, answers, query=""):
     response = triage(client, answers, "?format=fhir" + query)
@@ -105,8 +114,7 @@ def test_fhir_names_what_was_not_answered(client, ruleset, language):
     response, assessment = _bundle(client, sent, f"&lang={language}")
     assert response.status == "stopped" and response.language == language
     for item in response.item:
-        assert not item.answer if item.linkId in left_out or sent[item.linkId] is None \
-            else item.answer
+        assert not item.answer if item.linkId in left_out or sent[item.linkId] is None else item.answer
     label = {"en": "Questions not answered", "es": "Preguntas sin contestar"}[language]
     assert assessment.note[0].text == f"{INCOMPLETE[language]}. {label}: {', '.join(left_out)}."
     plain = triage(client, sent, f"?lang={language}").get_json()
@@ -118,5 +126,6 @@ def test_fhir_of_a_complete_check_is_completed_with_the_rule_files_words(client,
     response, assessment = _bundle(client, every_answer(ruleset))
     assert response.status == "completed"
     assert len(assessment.note) == 1 and INCOMPLETE["en"] not in json.dumps(
-        assessment.model_dump(mode="json"))
+        assessment.model_dump(mode="json")
+    )
     assert assessment.mitigation.startswith(ruleset.levels[Level.NONE].action["en"].split("{")[0])

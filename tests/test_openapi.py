@@ -48,11 +48,17 @@ def test_the_validator_really_refuses_a_broken_document(served):
 
 
 def test_every_api_and_fhir_route_is_documented(app, served):
-    routes = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith(("/api/v1/", "/fhir/"))
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
-    documented = {(path.replace("{id}", "<resource_id>"), method)
-                  for path, operations in served["paths"].items() for method in operations}
+    routes = {
+        (rule.rule, method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(("/api/v1/", "/fhir/"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    documented = {
+        (path.replace("{id}", "<resource_id>"), method)
+        for path, operations in served["paths"].items()
+        for method in operations
+    }
     assert documented == routes
 
 
@@ -64,8 +70,9 @@ def test_every_operation_documents_its_refusals_with_the_error_shape(served):
             for status in statuses - {"200"}:
                 ref = operation["responses"][status]["$ref"]
                 response = served["components"]["responses"][ref.rsplit("/", 1)[1]]
-                assert response["content"]["application/json"]["schema"] == \
-                    {"$ref": "#/components/schemas/Error"}
+                assert response["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"
+                }
     post = served["paths"]["/api/v1/triage"]["post"]["responses"]
     assert set(post) == {"200", "400", "413", "415", "422", "500"}
     assert set(post["200"]["content"]) == {"application/json", "application/fhir+json"}
@@ -119,17 +126,25 @@ def test_the_document_follows_another_rule_set(ruleset):
     """A rule set with a question dropped and an option added gives a document saying so."""
     dropped, changed = [q for q in ruleset.questions if not q.number][:2]
     extra = dataclasses.replace(changed.options[-1], value="new_option")
-    other = dataclasses.replace(ruleset, questions=tuple(
-        dataclasses.replace(q, options=(*q.options, extra)) if q is changed else q
-        for q in ruleset.questions if q is not dropped), version="clinic-2")
+    other = dataclasses.replace(
+        ruleset,
+        questions=tuple(
+            dataclasses.replace(q, options=(*q.options, extra)) if q is changed else q
+            for q in ruleset.questions
+            if q is not dropped
+        ),
+        version="clinic-2",
+    )
     document = openapi.document(other, ["en"], 1024)
     validate(document)
     properties = document["components"]["schemas"]["Answers"]["properties"]
     assert dropped.id not in properties
     assert properties[changed.id]["enum"] == [*changed.values, "new_option"]
     assert document["components"]["parameters"]["lang"]["schema"]["enum"] == ["en"]
-    assert document["components"]["schemas"]["TriageResult"]["properties"]["rules_version"] == \
-        {"const": "clinic-2", "description": "The rule set's version."}
+    assert document["components"]["schemas"]["TriageResult"]["properties"]["rules_version"] == {
+        "const": "clinic-2",
+        "description": "The rule set's version.",
+    }
 
 
 def test_the_document_is_built_once_at_start_up(app, monkeypatch):

@@ -118,6 +118,21 @@ def unanswered_note(unanswered: list[str], heading: str) -> str:
     return f"{heading}. {label}: {', '.join(unanswered)}."
 
 
+def whole_numbers(ruleset: RuleSet, answers: dict) -> dict:
+    """Read a number question's 12.0 or 1.2e1 as 12, as JSON (and JSON Schema) do.
+
+    JSON has one kind of number: `12.0` is the integer 12 to JSON Schema, so the OpenAPI
+    document's `integer` allows it, and Schemathesis found the API refusing it. 12.5 is still
+    refused by the engine's checker, and so are true, "12" and numbers out of range.
+    """
+    fixed = {}
+    for question in ruleset.questions:
+        value = answers.get(question.id)
+        if question.number and isinstance(value, float) and value.is_integer():
+            fixed[question.id] = int(value)
+    return {**answers, **fixed} if fixed else answers
+
+
 def result_json(result: Result, ruleset: RuleSet, language: str = "en",
                 unanswered: list[str] | None = None) -> dict:
     """Return a result as the API sends it; `unanswered` lists the questions not sent."""
@@ -212,7 +227,7 @@ def triage():
         return error(422, [{"field": "answers", "message":
                             "must be an object of question id to answer"}])
     try:
-        result = engine.evaluate(ruleset, answers)
+        result = engine.evaluate(ruleset, whole_numbers(ruleset, answers))
     except engine.AnswerProblems as problems:
         return error(422, [{"field": f"answers.{_clip(field)}", "message": _clip_message(message)}
                            for field, message in problems.problems])
