@@ -129,3 +129,14 @@ def test_fhir_of_a_complete_check_is_completed_with_the_rule_files_words(client,
         assessment.model_dump(mode="json")
     )
     assert assessment.mitigation.startswith(ruleset.levels[Level.NONE].action["en"].split("{")[0])
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/questions", "/fhir/Questionnaire", "/fhir/Questionnaire/pump-check"]
+)
+def test_lang_sets_no_cookie_on_the_api_or_fhir(path):
+    fresh = create_app(dict(TEST_CONFIG)).test_client()
+    response = fresh.get(path + "?lang=es")
+    assert response.status_code == 200 and response.headers["Content-Language"] == "es"
+    assert "Set-Cookie" not in response.headers
+    assert fresh.get(path).headers["Content-Language"] == "en"
