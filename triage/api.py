@@ -24,6 +24,7 @@ class BadRequest(Exception):
 
 MAX_ERRORS = 50  # a refusal lists at most this many problems
 MAX_ECHO = 80  # characters of a client's own key or value repeated back in a message
+OPENAPI_KEY = "pump_check_openapi"  # app.extensions: the encoded OpenAPI document
 
 
 def _refuse_duplicates(pairs):
@@ -133,10 +134,8 @@ def whole_numbers(ruleset: RuleSet, answers: dict) -> dict:
     return {**answers, **fixed} if fixed else answers
 
 
-def result_json(result: Result, ruleset: RuleSet, language: str = "en",
-                unanswered: list[str] | None = None) -> dict:
+def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: list[str]) -> dict:
     """Return a result as the API sends it; `unanswered` lists the questions not sent."""
-    unanswered = unanswered or []
     heading, action = level_words(ruleset, result, unanswered, language)
     return {
         "level": result.level.id,
@@ -265,9 +264,6 @@ def questionnaire(resource_id: str = fhir.QUESTIONNAIRE_ID):
     if language is None:
         return _unknown_language()
     return fhir_json(fhir.questionnaire(loaded().ruleset, language))
-
-
-OPENAPI_KEY = "pump_check_openapi"
 
 
 def init_app(app) -> None:
