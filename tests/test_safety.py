@@ -283,12 +283,14 @@ def test_review_warnings_name_missing_and_overdue_reviews():
 
 
 def test_the_command_warns_about_overdue_reviews_but_passes():
-    result = run_check(str(SHIPPED_RULES), "--today", "2027-05-26")
-    assert result.exit_code == 0
     ruleset = rules.load(SHIPPED_RULES)
+    due = sorted(datetime.date.fromisoformat(rule.review.next_due) for rule in ruleset.rules)
+    after_all = (due[-1] + datetime.timedelta(days=1)).isoformat()
+    result = run_check(str(SHIPPED_RULES), "--today", after_all)
+    assert result.exit_code == 0
     overdue = [line for line in result.output.splitlines() if "was due for review" in line]
     assert len(overdue) == len(ruleset.rules)
-    assert run_check(str(SHIPPED_RULES), "--today", "2027-05-25").output.count("warning") == 0
+    assert run_check(str(SHIPPED_RULES), "--today", due[0].isoformat()).output.count("warning") == 0
 
 
 # ------------------------------------------------------------------ fallback to sampling
