@@ -62,7 +62,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, health, i18n, rules, security, views
+    from . import api, call, forms, health, i18n, rules, security, sheet, views
     from .yamlfile import FileProblems
 
     try:
@@ -77,6 +77,7 @@ def create_app(test_config: dict | None = None):
     i18n.init_app(app)
     api.init_app(app)
     call.init_app(app)
+    sheet.init_app(app)
     health.init_app(app)
     return app
 

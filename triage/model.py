@@ -104,6 +104,7 @@ class LevelText:
     level: Level
     heading: Text
     action: Text
+    nurse_action: Text | None = None  # what the nurse does on a follow-up call at this level
 
 
 @dataclass(frozen=True)

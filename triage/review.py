@@ -252,3 +252,4 @@ def diff_text(result: Diff, language: str = "en") -> str:
                  f"{len(result.case_changes)} change level or categories.")
     section("Cases whose result changes", effect)
     return "\n".join(lines).rstrip() + "\n"
+

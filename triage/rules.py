@@ -469,7 +469,8 @@ class _Builder:
                       for key, value in data["categories"].items()}
         levels = {Level.from_id(key): LevelText(
             Level.from_id(key), self.text(value["heading"], ("levels", key, "heading")),
-            self.text(value["action"], ("levels", key, "action")))
+            self.text(value["action"], ("levels", key, "action")),
+            self.optional_text(value, "nurse_action", ("levels", key)))
             for key, value in data["levels"].items()}
         rules = []
         for i, item in enumerate(data["rules"]):
