@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 from conftest import TEST_CONFIG
 
-from triage import SHIPPED_RULES, conditions, create_app, engine, review_sheet
+from triage import SHIPPED_RULES, conditions, create_app, engine, review, review_sheet
 from triage.sheet import render_markdown, slug
 
 
@@ -17,7 +17,7 @@ def article(page: str, rule_id: str) -> str:
 
 def test_the_review_status_is_said_once_not_once_per_rule(client, ruleset):
     page = client.get("/rules").get_data(as_text=True)
-    status = review_sheet.review_status(ruleset)
+    status = review.review_status(ruleset)
     assert page.count('id="review-status"') == 1
     if status.common:
         assert unescape(page).count(status.common.by) == 1
@@ -26,7 +26,7 @@ def test_the_review_status_is_said_once_not_once_per_rule(client, ruleset):
 
 
 def test_a_draft_or_missing_review_makes_the_sheet_a_draft(ruleset):
-    status = review_sheet.review_status(ruleset)
+    status = review.review_status(ruleset)
     expected = any(
         not r.review or "draft" in r.review.by.lower() or "awaiting" in r.review.by.lower()
         for r in ruleset.rules

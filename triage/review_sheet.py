@@ -11,39 +11,8 @@ import re
 from dataclasses import dataclass
 
 from . import conditions, engine
-from .model import Level, Question, Rule, RuleSet
+from .model import Level, Question, RuleSet
 from .review import condition_text
-
-
-@dataclass(frozen=True)
-class ReviewStatus:
-    """The rule file's review records, said once: the common one, and the rules that differ."""
-
-    common: object  # the Review most rules share, or None
-    common_count: int
-    total: int
-    exceptions: tuple[Rule, ...]  # rules with another review record
-    unreviewed: tuple[Rule, ...]
-    draft: bool  # a record says draft/awaiting, or a rule has none: not signed off
-
-
-def review_status(ruleset: RuleSet) -> ReviewStatus:
-    """Return the review records of the rule set, grouped so the sheet says each only once."""
-    reviewed = [rule for rule in ruleset.rules if rule.review]
-    counts: dict = {}
-    for rule in reviewed:
-        counts[rule.review] = counts.get(rule.review, 0) + 1
-    common = max(counts, key=counts.get) if counts else None
-    draft = any(word in review.by.lower() for review in counts for word in ("draft", "awaiting"))
-    unreviewed = tuple(rule for rule in ruleset.rules if not rule.review)
-    return ReviewStatus(
-        common,
-        counts.get(common, 0),
-        len(ruleset.rules),
-        tuple(rule for rule in reviewed if rule.review != common),
-        unreviewed,
-        draft or bool(unreviewed),
-    )
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ CLINICAL_BASIS = PROJECT_ROOT / "docs" / "clinical-basis.md"
 @dataclass(frozen=True)
 class Sheet:
     groups: list
-    status: review_sheet.ReviewStatus
+    status: review.ReviewStatus
     answer_table: list
 
 
@@ -80,6 +80,6 @@ def clinical_basis():
 def init_app(app) -> None:
     ruleset = app.extensions["pump_check"].ruleset
     app.extensions[EXTENSION] = Sheet(
-        review.grouped_rules(ruleset), review_sheet.review_status(ruleset), review_sheet.answer_table(ruleset)
+        review.grouped_rules(ruleset), review.review_status(ruleset), review_sheet.answer_table(ruleset)
     )
     app.register_blueprint(bp)

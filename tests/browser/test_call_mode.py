@@ -43,8 +43,7 @@ def call_answers(ruleset, level: Level) -> dict:
 
 def key_the_questions(page, keys: Keys, ruleset, answers: dict, *, digits: bool) -> None:
     """Answer every question from the keyboard, starting where the page put the focus."""
-    questions = ruleset.questions
-    for index, question in enumerate(questions):
+    for question in ruleset.questions:
         value = answers[question.id]
         if question.number:
             assert focused_id(page) == question.id
@@ -66,7 +65,7 @@ def key_the_questions(page, keys: Keys, ruleset, answers: dict, *, digits: bool)
     assert focused_id(page) == "show-result"
 
 
-def whole_call(page, server, ruleset, level: Level, *, digits: bool) -> tuple[int, str]:
+def whole_call(page, server, ruleset, level: Level, *, digits: bool) -> Keys:
     page.goto(server + "/call")
     first = ruleset.questions[0]
     assert wait_for_focus(page, first.id if first.number else f"{first.id}-0"), "focus not in question 1"
@@ -76,7 +75,7 @@ def whole_call(page, server, ruleset, level: Level, *, digits: bool) -> tuple[in
         keys.press("Enter")
     assert page.title().startswith(f"Call result: {level.id.upper()}")
     assert wait_for_focus(page, "result-heading"), "focus is not on the result heading"
-    return keys.count, keys
+    return keys
 
 
 @pytest.mark.parametrize("level", list(Level), ids=lambda level: level.id)
@@ -85,7 +84,7 @@ def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     try:
-        _, keys = whole_call(page, server, ruleset, level, digits=True)
+        keys = whole_call(page, server, ruleset, level, digits=True)
         keys.press("Tab")
         assert focused_id(page) == "copy-note"        # Copy is next after the heading
         keys.press("Enter")
@@ -104,7 +103,7 @@ def test_a_whole_call_without_javascript_tab_space_and_arrows(browser, server, r
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        _, keys = whole_call(page, server, ruleset, level, digits=False)
+        keys = whole_call(page, server, ruleset, level, digits=False)
         keys.press("Tab")
         assert focused_id(page) == "chart-note"       # no Copy button without JavaScript
         keys.press("Control+A")
@@ -190,7 +189,8 @@ def test_the_spanish_read_aloud_switch(browser, server, ruleset, javascript):
         page.keyboard.press("ArrowDown")               # Español
         assert page.is_checked("#call_language-1")
         for question in ruleset.questions:
-            shown = page.locator(f"[data-question='{question.id}'] .say-es, label[for='{question.id}'] .say-es")
+            shown = page.locator(f"[data-question='{question.id}'] .say-es, "
+                                 f"label[for='{question.id}'] .say-es")
             assert shown.first.is_visible()
             assert shown.first.inner_text() == (question.ask or question.text).in_language("es")
             assert shown.first.get_attribute("lang") == "es"
