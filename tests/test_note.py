@@ -167,3 +167,15 @@ def test_comments_cannot_forge_a_line_of_the_note(ruleset):
 def test_the_engine_result_is_unchanged_when_every_question_is_answered(ruleset):
     answers = full_answers(ruleset, answers_reaching(ruleset, Level.SOON))
     assert evaluate_given(ruleset, answers).warnings == engine.evaluate(ruleset, answers).warnings
+
+
+def test_answers_are_in_the_nurses_words_where_the_rules_give_them(ruleset):
+    worded = [(q, o) for q in ruleset.questions for o in q.options if o.ask is not None]
+    if not worded:
+        pytest.skip("no option in these rules has nurse wording")
+    for question, option in worded:
+        others = [q for q in ruleset.questions if not q.number and q.id != question.id]
+        answers = {q.id: q.values[0] for q in others} | {question.id: option.value}
+        _, text = make_note(ruleset, answers)
+        assert note.plain(option.ask.in_language("en")) in flat(text)
+        assert note.plain(option.label.in_language("en")) not in flat(text)

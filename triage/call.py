@@ -72,7 +72,8 @@ def call():
                                  details=details(form, numbers))
     page = render_template("call_result.html", result=result, ruleset=ruleset, form=form,
                            chart_note=chart_note, Level=Level, complete=complete,
-                           summary=note.summary(ruleset, result, numbers), actions=ACTIONS)
+                           summary=note.summary(ruleset, result, numbers), actions=ACTIONS,
+                           answer_text=note.answer_text)
     return no_store(make_response(page))
 
 

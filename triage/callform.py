@@ -124,7 +124,8 @@ def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
                 label,
                 validate_choice=True,
                 choices=[
-                    SelectChoice(option.value, option.label.in_language("en")) for option in question.options
+                    SelectChoice(option.value, (option.ask or option.label).in_language("en"))
+                    for option in question.options
                 ],
                 validators=[InputRequired(message=f"Question {number}: choose an answer ({label})")],
             )

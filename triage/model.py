@@ -61,6 +61,7 @@ class Option:
     label: Text
     hint: Text | None = None
     red_flag: Level | None = None
+    ask: Text | None = None  # the nurse's wording of this answer, where the patient's says "you"
 
 
 @dataclass(frozen=True)

@@ -203,7 +203,7 @@ def _question_changes(old: Question, new: Question) -> tuple[str, ...]:
     changes += [f"option '{v}' added" for v in new_options if v not in old_options]
     changes += [f"option '{v}' removed" for v in old_options if v not in new_options]
     for value in (v for v in new_options if v in old_options):
-        for name in ("label", "hint", "red_flag"):
+        for name in ("label", "hint", "red_flag", "ask"):
             if getattr(old_options[value], name) != getattr(new_options[value], name):
                 changes.append(f"option '{value}' {name.replace('_', ' ')} changed")
     if [v for v in old.values if v in new_options] != [v for v in new.values if v in old_options]:
