@@ -18,7 +18,7 @@ CANARY = "CANARY-PATIENT-4471"
 
 def csrf_token(client, path="/call") -> str:
     page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def form_data(ruleset, chosen=None, **extra) -> dict:
@@ -27,6 +27,11 @@ def form_data(ruleset, chosen=None, **extra) -> dict:
     data.update({q.id: "" for q in ruleset.questions if q.number and q.id not in (chosen or {})})
     data.update(extra)
     return data
+
+
+def all_answered(ruleset, **chosen) -> dict:
+    """Every choice answered with its first option unless chosen; the number left blank."""
+    return form_data(ruleset, chosen)
 
 
 def post_call(client, data):

@@ -245,7 +245,7 @@ def _call_ended_early(page, server, ruleset):
     with page.expect_navigation():
         page.click("#show-result")
     with page.expect_navigation():
-        page.click("#end-call")
+        page.click("#end-call-early")
     assert page.title().startswith("Call result: NONE")
 
 
