@@ -1,10 +1,12 @@
-"""The chart note: complete, plain, and pasteable anywhere."""
+"""The chart note: a summary first, then everything, plain and pasteable anywhere."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from level_examples import answers_reaching, full_answers
 
 from triage import engine, note
+from triage.call import evaluate_given
 from triage.model import Level
 
 CONTACTS = {"emergency_number": "911", "care_team": "the Pump Clinic",
@@ -12,72 +14,136 @@ CONTACTS = {"emergency_number": "911", "care_team": "the Pump Clinic",
 WRITTEN = datetime(2026, 11, 26, 14, 5, tzinfo=UTC)
 
 
-def make_note(ruleset, answers, **kwargs):
-    result = engine.evaluate(ruleset, answers)
-    return result, note.chart_note(ruleset, result, CONTACTS, written_at=WRITTEN, **kwargs)
+def make_note(ruleset, answers, **details):
+    result = evaluate_given(ruleset, answers)
+    return result, note.chart_note(ruleset, result, CONTACTS, written_at=WRITTEN,
+                                   details=note.CallDetails(**details))
 
 
-def test_the_note_has_when_who_the_level_and_the_rule_set(ruleset):
-    _, text = make_note(ruleset, {"fever": "yes", "neck_pain": "stiff"},
-                        reference="AB 1234", call_date=date(2026, 11, 25))
-    assert "Patient reference: AB 1234\n" in text
-    assert "Call date:         2026-11-25\n" in text
-    assert "Note written:      2026-11-26 14:05 UTC\n" in text
-    assert "Triage level:      EMERGENCY (" in text
-    assert f"version {ruleset.version}, digest {ruleset.digest}" in text
+def flat(text: str) -> str:
+    return " ".join(text.split())  # undo the line wrapping
 
 
-def test_every_question_asked_is_in_the_note_with_its_answer_not_only_positives(ruleset):
-    result, text = make_note(ruleset, {"days_since_surgery": 12, "redness": "edge"})
-    flat = " ".join(text.split())  # undo the line wrapping
+def block(text: str, title: str) -> str:
+    """Return one block of the note (from its title line to the next blank line)."""
+    start = text.index(f"\n{title}\n") + 1
+    return text[start:text.index("\n\n", start)]
+
+
+@pytest.mark.parametrize("level", list(Level), ids=lambda level: level.id)
+def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, level):
+    answers = full_answers(ruleset, answers_reaching(ruleset, level))
+    result, text = make_note(ruleset, answers)
+    assert result.level == level
+    summary = block(text, "SUMMARY")
+    titles = ["\nSUMMARY\n", "\nCALL\n", "\nQUESTIONS AND ANSWERS", "\nWARNINGS", "\nADVICE GIVEN\n",
+              "\nRule set: version"]
+    assert [text.index(title) for title in titles] == sorted(text.index(title) for title in titles)
+    assert summary.splitlines()[1].startswith(f"Level:        {level.id.upper()}")
+    action = ruleset.levels[level].nurse_action.in_language("en").format(**CONTACTS)
+    assert f"Nurse action: {note.plain(action)}" in flat(summary)
+    patient_action = ruleset.levels[level].action.in_language("en").format(**CONTACTS)
+    assert note.plain(patient_action) not in flat(summary)  # never "call the clinic" to the nurse
+    # Positives: exactly the answers that are not a question's first answer, with their rules.
+    positives = [q for q in ruleset.questions if note.is_positive(q, answers.get(q.id))]
+    for question in positives:
+        said = note.plain(question.label_for(answers[question.id]))
+        line = f"+ {note.plain(note.asked(question))} -> {said}"
+        assert line in flat(summary)
+    assert flat(summary).count(" + ") == len(positives)
+    if not positives:
+        assert "Positive findings: none" in summary
+    for warning in result.warnings:
+        assert warning.rule.id in flat(summary)
+    # Negatives: every red-flag question answered with its first answer, and nothing else.
+    denied = [q for q in ruleset.questions if note.is_red_flag_question(q) and not q.number
+              and answers[q.id] == q.values[0]]
+    negatives = flat(summary).split("asked and denied): - ")[1]
+    for question in denied:
+        assert f"{question.id.replace('_', ' ')}: {note.plain(question.label_for(q_first(question)))}" \
+            in negatives
+    for question in positives:
+        assert f"{question.id.replace('_', ' ')}:" not in negatives
+
+
+def q_first(question):
+    return question.values[0]
+
+
+def test_no_label_is_said_twice(ruleset):
+    for level in Level:
+        _, text = make_note(ruleset, full_answers(ruleset, answers_reaching(ruleset, level)))
+        heading = ruleset.levels[level].heading.in_language("en")
+        assert f"{level.id.upper()} ({heading})" not in text
+
+
+def test_unanswered_questions_say_not_asked_and_a_none_covers_only_the_answers_given(ruleset):
+    choice = [q for q in ruleset.questions if not q.number]
+    given = {q.id: q.values[0] for q in choice[1:]}  # the first choice question not asked
+    result, text = make_note(ruleset, given)
+    assert result.level == Level.NONE
+    assert "no warning signs in the answers given (1 question not asked)" in flat(text)
+    assert f"Unanswered: 1 not asked: {note.plain(note.asked(choice[0]))}" in flat(text)
+    assert f"{note.plain(note.asked(choice[0]))} Answer: not asked" in flat(text)
+    _, complete = make_note(ruleset, full_answers(ruleset, {}))
+    assert "in the answers given" not in complete and "not asked" not in complete
+
+
+def test_the_call_details_are_in_the_note(ruleset):
+    started = WRITTEN - timedelta(minutes=7)
+    _, text = make_note(ruleset, full_answers(ruleset, {}), reference="AB 1234",
+                        call_date=date(2026, 11, 25), who_answered="Caregiver", initials="JS",
+                        started=started, language="es", actions=("Review booked",),
+                        comments="Spoke with his wife.\nWill call back at 5.")
+    call = block(text, "CALL")
+    assert "Patient reference: AB 1234\n" in call
+    assert "Call date:         2026-11-25\n" in call
+    assert "Call time:         13:58 to 14:05 UTC (7 min)\n" in call
+    assert "Note written:      2026-11-26 14:05 UTC\n" in call
+    assert "Who answered:      Caregiver\n" in call and "Nurse:             JS\n" in call
+    assert "Call held in Spanish" in flat(call) and "this note is in English" in flat(call)
+    assert "Actions taken:     Review booked\n" in call
+    assert "Comments:          Spoke with his wife.\n                   Will call back at 5." in call
+
+
+def test_every_question_asked_is_in_the_note_in_the_nurses_words(ruleset):
+    chosen = answers_reaching(ruleset, Level.URGENT)
+    result, text = make_note(ruleset, full_answers(ruleset, chosen))
     for number, question in enumerate(ruleset.questions, start=1):
         answer = result.answers[question.id]
-        assert f"{number}. {note.plain(question.ask.in_language('en'))}" in flat
-        assert f"Answer: {note.plain(question.label_for(answer))}" in flat
-    assert f"ANSWERS ({len(ruleset.questions)} questions asked, in the order asked)" in text
-    positions = [flat.index(note.plain(q.ask.in_language("en"))) for q in ruleset.questions]
-    assert positions == sorted(positions)
+        assert f"{number}. {note.plain(note.asked(question))} Answer: " \
+               f"{note.plain(note.answer_text(question, answer))}" in flat(text)
+    assert f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)" in text
 
 
 def test_each_warning_has_its_rule_id_level_and_advice(ruleset):
-    result, text = make_note(ruleset, {"fever": "yes", "neck_pain": "stiff", "days_since_surgery": 12})
-    flat = " ".join(text.split())
-    assert len(result.warnings) >= 3
+    result, text = make_note(ruleset, full_answers(ruleset, answers_reaching(ruleset, Level.EMERGENCY)))
+    assert result.warnings
     for number, warning in enumerate(result.warnings, start=1):
         assert (f"{number}. {warning.level.id.upper()} - rule {warning.rule.id} - "
-                f"{note.plain(warning.rule.title.in_language('en'))}") in flat
-        assert f"- {note.plain(warning.rule.advice.in_language('en'))} ({warning.rule.id})" in flat
-    action = ruleset.levels[Level.EMERGENCY].action.in_language("en").format(**CONTACTS)
-    assert f"ADVICE GIVEN - {note.plain(action)}" in flat
-    assert "Because: fever: Yes" in flat
+                f"{note.plain(warning.rule.title.in_language('en'))}") in flat(text)
+        assert f"- {note.plain(warning.rule.advice.in_language('en'))} ({warning.rule.id})" in flat(text)
 
 
-def test_the_level_action_carries_the_clinics_numbers(ruleset):
-    _, text = make_note(ruleset, {"pump_alarm": "yes"})
-    flat = " ".join(text.split())
-    assert "Triage level:      URGENT" in text
-    assert "555-0100" in flat and "555-0199" in flat
-
-
-def test_a_check_with_no_warnings_says_so_and_unknown_days_say_not_known(ruleset):
-    _, text = make_note(ruleset, {})
-    assert "Triage level:      NONE" in text
-    assert "WARNINGS (0, most urgent first)\n    None: no answer matched a warning rule." in text
-    days = [q.id for q in ruleset.questions].index("days_since_surgery") + 1
-    assert f"{days:>2}. How many days ago was the pump operation?\n    Answer: not known\n" in text
+def test_a_call_with_no_warnings_gives_the_safety_net_and_unknown_days_say_not_known(ruleset):
+    _, text = make_note(ruleset, full_answers(ruleset, {}))
+    assert "WARNINGS (0, most urgent first)\n    None: no answer given matched a warning rule." in text
+    safety_net = ruleset.levels[Level.NONE].action.in_language("en").format(**CONTACTS)
+    assert f"Safety net: {note.plain(safety_net)}" in flat(text)
+    for question in (q for q in ruleset.questions if q.number):
+        assert f"{note.plain(note.asked(question))} Answer: not known" in flat(text)
     assert "Patient reference: (none given)" in text
     assert "Call date:         2026-11-26" in text  # the day the note was written
 
 
 def test_the_note_is_plain_ascii_lines_that_fit(ruleset):
-    _, text = make_note(ruleset, {"fever": "yes", "headache": "positional", "drainage": "clear",
-                                  "neck_pain": "stiff", "itching": "yes", "pump_alarm": "yes"},
-                        reference="Zoë “JD” O’Brien — 12")
+    answers = full_answers(ruleset, {q.id: q.values[-1] for q in ruleset.questions if not q.number})
+    _, text = make_note(ruleset, answers, reference="Zoë “JD” O’Brien — 12",
+                        comments="Temp 38.5 °C — “feels awful”\t\x1b[31m")
     # Only letters may be non-ASCII (the typed name); every symbol is folded.
     assert all(ch.isascii() or ch.isalpha() for ch in text)
-    assert "\t" not in text and "\r" not in text and "<" not in text
+    assert "\t" not in text and "\r" not in text and "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) <= note.WIDTH
-    assert "38 deg C" in text or "38.9 deg C" in text  # the degree sign is folded, the words kept
     assert "Patient reference: Zoë \"JD\" O'Brien - 12\n" in text
 
 
@@ -91,8 +157,25 @@ def test_the_reference_stays_on_one_short_line(typed, kept):
     assert note.clean_reference(typed) == kept
 
 
-def test_a_reference_cannot_add_lines_to_the_note(ruleset):
-    _, text = make_note(ruleset, {}, reference="AB\nTriage level:      NONE")
-    levels = [line for line in text.splitlines() if line.startswith("Triage level:")]
-    assert len(levels) == 1 and levels[0].startswith("Triage level:      NONE (")
-    assert "Patient reference: AB Triage level: NONE\n" in text
+def test_comments_cannot_forge_a_line_of_the_note(ruleset):
+    _, text = make_note(ruleset, {}, comments="ok\nLevel:        NONE\r\nSUMMARY")
+    assert [line for line in text.splitlines() if line.startswith("Level:")] == \
+        [text.splitlines()[3]]
+    assert "\nSUMMARY\n" not in text[text.index("\nCALL\n"):]
+
+
+def test_the_engine_result_is_unchanged_when_every_question_is_answered(ruleset):
+    answers = full_answers(ruleset, answers_reaching(ruleset, Level.SOON))
+    assert evaluate_given(ruleset, answers).warnings == engine.evaluate(ruleset, answers).warnings
+
+
+def test_answers_are_in_the_nurses_words_where_the_rules_give_them(ruleset):
+    worded = [(q, o) for q in ruleset.questions for o in q.options if o.ask is not None]
+    if not worded:
+        pytest.skip("no option in these rules has nurse wording")
+    for question, option in worded:
+        others = [q for q in ruleset.questions if not q.number and q.id != question.id]
+        answers = {q.id: q.values[0] for q in others} | {question.id: option.value}
+        _, text = make_note(ruleset, answers)
+        assert note.plain(option.ask.in_language("en")) in flat(text)
+        assert note.plain(option.label.in_language("en")) not in flat(text)

@@ -166,18 +166,12 @@ def token(client) -> str:
 
 
 def number_is_bad(question, text: str, path: str) -> bool:
-    """The patient form's rule for a number: blank, or ASCII digits (with a sign) within the
-    limits. Call mode uses WTForms' IntegerField, which takes whatever Python's int() takes
-    (also other scripts' digits, e.g. '١٢', and '1_0')."""
+    """The rule for a number, on the patient form and in call mode alike (one days field):
+    blank, or ASCII digits (with a sign) within the limits; never '1_0', '١٢' or '９０'."""
     text = text.strip()
     if not text:
         return False
-    if path == "/call":
-        try:
-            value = int(text)
-        except ValueError:
-            return True
-    elif re.fullmatch(r"[+-]?[0-9]+", text):
+    if re.fullmatch(r"[+-]?[0-9]+", text):
         value = int(text)
     else:
         return True

@@ -124,9 +124,9 @@ def test_the_review_page_shows_every_rule_grouped_and_a_place_to_sign(client, ru
     for rule in ruleset.rules:
         assert f'id="rule-{rule.id}"' in page
     assert page.count('class="sheet-group"') == len(ruleset.categories)
-    assert "→ EMERGENCY" in page
     for words in ("Reviewer's name", "Signature", "Date"):
-        assert f"<dt>{words}</dt>" in page
+        assert page.count(f"<dt>{words}</dt>") == 1  # one signature block, at the end
+    assert page.index('id="sign-off-title"') > max(page.index(f'id="rule-{r.id}"') for r in ruleset.rules)
 
 
 # ---------------------------------------------------------------- diff
@@ -278,3 +278,15 @@ def test_rules_test_reports_each_rule_no_case_makes_fire(case_dir, ruleset):
              "site-fever-first-90-days", "csf-stiff-neck",
              "csf-fever-with-headache-or-neck-pain"}
     assert uncovered == {rule.id for rule in ruleset.rules} - fired
+
+
+def test_every_section_a_rule_cites_is_an_anchor_on_the_basis_page(client, ruleset):
+    """The sheet links `docs/clinical-basis.md#x` to /rules/basis#x: each x must be a heading id."""
+    import re
+
+    page = client.get("/rules/basis").get_data(as_text=True)
+    ids = set(re.findall(r'<h[1-6] id="([^"]+)"', page))
+    cited = {anchor for rule in ruleset.rules
+             for anchor in re.findall(r"clinical-basis\.md#([A-Za-z0-9_-]+)", rule.source)}
+    assert cited and cited <= ids, sorted(cited - ids)
+    assert "&lt;a id=" not in page

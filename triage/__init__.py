@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, health, i18n, proofs, rules, security, views
+    from . import api, call, forms, health, i18n, proofs, rules, security, sheet, views
     from .yamlfile import FileProblems
 
     try:
@@ -82,6 +82,7 @@ def create_app(test_config: dict | None = None):
     i18n.init_app(app)
     api.init_app(app)
     call.init_app(app)
+    sheet.init_app(app)
     health.init_app(app)
     return app
 

@@ -1,96 +1,93 @@
 """Call mode for clinic nurses: every question on one page, the result and a chart note.
 
 Nothing typed here is stored or logged, and nothing goes into a URL: the form is posted, the
-result page is sent with no-store, and the patient reference and call date appear only in the
-chart note on that same page. So call mode needs no login: it shows nothing that was not typed
-on the page itself.
+result page is sent with no-store, and the patient reference and the call's details appear only
+in the chart note on that same page. So call mode needs no login: it shows nothing that was not
+typed on the page itself.
 
-Every question must be answered: call mode, like the patient's check, never assumes an answer
-(see README, "Call mode"). A blank number ("days since surgery") means "not known", which the
-rules treat as the more careful case.
+Every question needs an answer before the result is shown, unless the nurse chooses to end the
+call early (the emergency banner offers it, and so does the error summary): then the questions
+not asked say "not asked", and a "none" result says "no warning signs in the answers given". A
+blank number ("days since surgery") means "not known", which the rules treat as the more
+careful case.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask import Blueprint, current_app, make_response, render_template, request
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from . import engine, fhir, note, review
-from .model import Level, RuleSet
+from . import engine, fhir, note
+from .callform import ACTIONS, build_call_form, details, given_answers, unanswered_only
+from .model import Level, Result, RuleSet
 from .views import clinic_now, contacts, loaded, no_store
 
 bp = Blueprint("call", __name__, url_prefix="/call")
-review_bp = Blueprint("review", __name__)
 EXTENSION = "pump_check_call_form"
-
-
-class DaysField(IntegerField):
-    """A whole number, with the form's own message for text that is not one."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.description) from None
-
-
-def build_call_form(ruleset: RuleSet, language: str = "en") -> type[FlaskForm]:
-    """Return the call form: the nurse's wording of every question, plus reference and date."""
-
-    class CallForm(FlaskForm):
-        reference = StringField("Patient reference", validators=[
-            Optional(), Length(max=note.REFERENCE_MAX, message=f"Keep the patient reference to "
-                                                               f"{note.REFERENCE_MAX} characters or fewer")])
-        call_date = DateField("Call date", validators=[Optional()], format="%Y-%m-%d")
-
-    for number, question in enumerate(ruleset.questions, start=1):
-        label = (question.ask or question.text).in_language(language)
-        if question.number:
-            low, high = question.minimum, question.maximum
-            message = (f"Question {number}: enter a whole number from {low} to {high}, "
-                       "or leave it blank if not known")
-            field = DaysField(label, description=message,
-                              validators=[Optional(), NumberRange(low, high, message=message)])
-        else:
-            field = RadioField(label, validate_choice=True, choices=[
-                SelectChoice(option.value, option.label.in_language(language))
-                for option in question.options],
-                validators=[InputRequired(message=f"Question {number}: choose an answer "
-                                                  f"({label})")])
-        setattr(CallForm, question.id, field)
-    return CallForm
 
 
 def _form():
     return current_app.extensions[EXTENSION]()
 
 
-def _answers(form, ruleset: RuleSet) -> dict:
-    return {question.id: form[question.id].data for question in ruleset.questions}
+def evaluate_given(ruleset: RuleSet, given: dict) -> Result:
+    """Evaluate the answers given; a question not answered is None in the result, not "No"."""
+    result = engine.evaluate(ruleset, given)
+    return dataclasses.replace(result, answers={q.id: given.get(q.id) for q in ruleset.questions})
+
+
+def _unanswered(ruleset: RuleSet, given: dict) -> int:
+    return sum(1 for q in ruleset.questions if not q.number and q.id not in given)
+
+
+def _call_page(form, ruleset: RuleSet, status: int = 200):
+    given = given_answers(form, ruleset) if form.is_submitted() else {}
+    so_far = evaluate_given(ruleset, given) if given else None
+    page = render_template("call.html", form=form, ruleset=ruleset, so_far=so_far,
+                           unanswered=_unanswered(ruleset, given), Level=Level,
+                           nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()))
+    return no_store(make_response(page, status))
 
 
 @bp.route("", methods=["GET", "POST"])
 def call():
     ruleset = loaded().ruleset
     form = _form()
-    if request.form.get("action") == "edit":
+    if not form.is_submitted():
+        form.started.data = clinic_now().isoformat(timespec="seconds")  # the call starts now
+        return _call_page(form, ruleset)
+    action = request.form.get("action")
+    if action == "edit":
         # "Change answers" on the result page: the same answers back in the form, not evaluated.
-        return no_store(make_response(render_template("call.html", form=form, ruleset=ruleset)))
-    if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        page = render_template("call.html", form=form, ruleset=ruleset)
-        return no_store(make_response(page, status))
-    result = engine.evaluate(ruleset, _answers(form, ruleset))
-    written_at = clinic_now()
-    chart_note = note.chart_note(ruleset, result, contacts(), written_at=written_at,
-                                 reference=form.reference.data or "", call_date=form.call_date.data)
+        return _call_page(form, ruleset)
+    complete = form.validate_on_submit()
+    ended_early = not complete and action == "end" and unanswered_only(form, ruleset)
+    if not (complete or ended_early):
+        return _call_page(form, ruleset, 400)
+    result = evaluate_given(ruleset, given_answers(form, ruleset))
+    numbers = contacts()
+    chart_note = note.chart_note(ruleset, result, numbers, written_at=clinic_now(),
+                                 details=details(form, numbers))
     page = render_template("call_result.html", result=result, ruleset=ruleset, form=form,
-                           chart_note=chart_note, Level=Level)
+                           chart_note=chart_note, Level=Level, complete=complete,
+                           summary=note.summary(ruleset, result, numbers), actions=ACTIONS,
+                           answer_text=note.answer_text)
+    return no_store(make_response(page))
+
+
+@bp.post("/level")
+def level_so_far():
+    """Return the alert for the answers given so far (the page's script asks after each answer)."""
+    ruleset = loaded().ruleset
+    form = _form()
+    form.validate()  # fills the fields; the CSRF token was checked before this view ran
+    given = given_answers(form, ruleset)
+    so_far = evaluate_given(ruleset, given) if given else None
+    page = render_template("_call_alert.html", so_far=so_far, ruleset=ruleset, Level=Level,
+                           unanswered=_unanswered(ruleset, given),
+                           nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()))
     return no_store(make_response(page))
 
 
@@ -100,9 +97,8 @@ def download_fhir():
     ruleset = loaded().ruleset
     form = _form()
     if not form.validate_on_submit():
-        page = render_template("call.html", form=form, ruleset=ruleset)
-        return no_store(make_response(page, 400))
-    result = engine.evaluate(ruleset, _answers(form, ruleset))
+        return _call_page(form, ruleset, 400)
+    result = engine.evaluate(ruleset, given_answers(form, ruleset))
     now = clinic_now()
     bundle = fhir.check_bundle(ruleset, result, now, contacts())
     response = make_response(json.dumps(bundle, ensure_ascii=False, indent=2))
@@ -112,15 +108,6 @@ def download_fhir():
     return no_store(response)
 
 
-@review_bp.get("/rules")
-def rules_sheet():
-    """Show the whole rule set as a clinician reviews it, ready to print and sign."""
-    ruleset = loaded().ruleset
-    return render_template("rules_sheet.html", ruleset=ruleset, groups=review.grouped_rules(ruleset),
-                           sentence=review.rule_sentence, Level=Level)
-
-
 def init_app(app) -> None:
     app.extensions[EXTENSION] = build_call_form(app.extensions["pump_check"].ruleset)
     app.register_blueprint(bp)
-    app.register_blueprint(review_bp)

@@ -61,6 +61,7 @@ class Option:
     label: Text
     hint: Text | None = None
     red_flag: Level | None = None
+    ask: Text | None = None  # the nurse's wording of this answer, where the patient's says "you"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class LevelText:
     level: Level
     heading: Text
     action: Text
+    nurse_action: Text | None = None  # what the nurse does on a follow-up call at this level
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
 """The chart note of a nurse's follow-up call: plain text that pastes cleanly into any record.
 
-Pure Python (no Flask). The layout is ASCII only (no tabs, box lines or bullets that a record
-system could mangle); the clinic's own words are kept, with typographic symbols (degree sign,
-dashes, curly quotes, arrows, non-breaking spaces) folded to ASCII. Lines are at most WIDTH
-characters, so the note reads the same in a fixed-width record and on paper.
+Pure Python (no Flask). The note starts with a summary (level, the nurse's action, the
+positive findings and the relevant negatives), then the call details, every question asked
+with its answer, the warnings with their rule ids, the advice given and the rule set. The
+wording is the nurse's (each question's `ask` text); the note is always in English, whatever
+language the call was held in.
+
+The layout is ASCII only (no tabs, box lines or bullets that a record system could mangle);
+the clinic's own words are kept, with typographic symbols (degree sign, dashes, curly quotes,
+arrows, non-breaking spaces) folded to ASCII. Lines are at most WIDTH characters, so the note
+reads the same in a fixed-width record and on paper.
 """
 
 from __future__ import annotations
@@ -11,12 +17,17 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from .model import Result, RuleSet
+from .model import Level, Question, Result, RuleSet
 
 WIDTH = 72
 REFERENCE_MAX = 60
+INITIALS_MAX = 10
+COMMENTS_MAX = 2000
+NOTE_LANGUAGE = "en"  # the chart is written in English, whatever language the call was in
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 _ASCII = str.maketrans({
     "\u00b0": " deg ", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'",
@@ -25,15 +36,38 @@ _ASCII = str.maketrans({
 })
 
 
+@dataclass(frozen=True)
+class CallDetails:
+    """What the nurse may add about the call; all optional, never stored or logged."""
+
+    reference: str = ""
+    call_date: date | None = None
+    who_answered: str = ""  # "Patient", "Caregiver", "Other", as the nurse chose it
+    initials: str = ""
+    started: datetime | None = None  # when the call page was opened
+    language: str = NOTE_LANGUAGE  # the language the questions were read in
+    actions: tuple[str, ...] = ()  # actions taken, in the nurse's words
+    comments: str = ""
+
+
 def plain(text: str) -> str:
     """Fold typographic symbols to ASCII and collapse all whitespace (incl. newlines) to one space."""
     return re.sub(r"\s+", " ", str(text).translate(_ASCII)).strip()
 
 
+def _printable(text: str | None) -> str:
+    return "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
+
+
 def clean_reference(reference: str | None) -> str:
     """Return the patient reference as one short line with no control characters."""
-    text = "".join(ch for ch in (reference or "") if ch.isprintable() or ch.isspace())
-    return plain(text)[:REFERENCE_MAX]
+    return plain(_printable(reference))[:REFERENCE_MAX]
+
+
+def clean_comments(comments: str | None) -> list[str]:
+    """Return the nurse's comments as paragraphs of plain text (line breaks kept as paragraphs)."""
+    text = _printable(comments)[:COMMENTS_MAX]
+    return [plain(part) for part in re.split(r"\r\n|\r|\n", text) if plain(part)]
 
 
 def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
@@ -42,45 +76,166 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
                          break_on_hyphens=False, break_long_words=True) or [first.rstrip()]
 
 
-def _label(ruleset: RuleSet, question_id: str, answer, language: str) -> str:
-    return "not known" if answer is None else ruleset.question(question_id).label_for(answer, language)
+def asked(question: Question) -> str:
+    """Return the nurse's wording of a question (its `ask` text, else the patient's)."""
+    return (question.ask or question.text).in_language(NOTE_LANGUAGE)
+
+
+def answer_text(question: Question, answer) -> str:
+    """Return an answer as the note says it: the option's words, "not known" or "not asked"."""
+    if answer is None:
+        return "not known" if question.number else "not asked"
+    if not question.number and question.option(answer).ask is not None:
+        return question.option(answer).ask.in_language(NOTE_LANGUAGE)
+    return question.label_for(answer, NOTE_LANGUAGE)
+
+
+def is_positive(question: Question, answer) -> bool:
+    """A choice answered with anything but its first (mildest: "No", "None") option."""
+    return not question.number and answer is not None and answer != question.values[0]
+
+
+def is_red_flag_question(question: Question) -> bool:
+    return any(option.red_flag is not None for option in question.options)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The note's first block: what a clinician reading the chart needs first."""
+
+    level: Level
+    nurse_action: str
+    positives: tuple[tuple[Question, object, tuple[str, ...]], ...]  # (question, answer, rule ids)
+    negatives: tuple[tuple[Question, object], ...]  # red-flag questions asked and denied
+    context: tuple[tuple[Question, object], ...]  # number answers (e.g. days since surgery)
+    unanswered: tuple[Question, ...]
+
+
+def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Summary:
+    """Work out the summary block: level, nurse action, positives, negatives, unanswered."""
+    rules_by_question: dict[str, list[str]] = {}
+    for warning in result.warnings:
+        for question_id, _ in warning.because:
+            rules_by_question.setdefault(question_id, []).append(warning.rule.id)
+    positives, negatives, context, unanswered = [], [], [], []
+    for question in ruleset.questions:
+        answer = result.answers.get(question.id)
+        if question.number:
+            context.append((question, answer))
+        elif answer is None:
+            unanswered.append(question)
+        elif is_positive(question, answer):
+            positives.append((question, answer, tuple(rules_by_question.get(question.id, ()))))
+        elif is_red_flag_question(question):
+            negatives.append((question, answer))
+    return Summary(result.level, nurse_action(ruleset, result.level, contacts), tuple(positives),
+                   tuple(negatives), tuple(context), tuple(unanswered))
+
+
+def nurse_action(ruleset: RuleSet, level: Level, contacts: Mapping[str, str]) -> str:
+    """Return what the nurse does at this level, from the rule file, with the clinic's numbers."""
+    text = ruleset.levels[level].nurse_action
+    if text is None:
+        return (f"The rule file sets no nurse action for {level.id.upper()}: follow the "
+                "clinic's protocol for this level.")
+    return text.in_language(NOTE_LANGUAGE).format(**contacts)
+
+
+def level_line(result: Result, unanswered: int) -> str:
+    """Say the level once, and that a "none" covers only the answers given."""
+    if result.level == Level.NONE and unanswered:
+        return (f"NONE - no warning signs in the answers given ({unanswered} "
+                f"question{'s' if unanswered != 1 else ''} not asked)")
+    if result.level == Level.NONE:
+        return "NONE - no warning signs in the answers"
+    return result.level.id.upper()
+
+
+def _clock(moment: datetime, zone_of: datetime) -> datetime:
+    return moment.astimezone(zone_of.tzinfo) if zone_of.tzinfo else moment
+
+
+def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
+    lines = ["CALL",
+             f"Patient reference: {clean_reference(details.reference) or '(none given)'}",
+             f"Call date:         {(details.call_date or written_at.date()).isoformat()}"]
+    if details.started is not None:
+        start = _clock(details.started, written_at)
+        minutes = max(0, round((written_at - start).total_seconds() / 60))
+        zone = written_at.strftime("%Z").strip()
+        lines.append(f"Call time:         {start.strftime('%H:%M')} to {written_at.strftime('%H:%M')}"
+                     f"{' ' + zone if zone else ''} ({minutes} min)")
+    lines.append(f"Note written:      {written_at.strftime('%Y-%m-%d %H:%M %Z').strip()}")
+    if details.who_answered:
+        lines.append(f"Who answered:      {plain(details.who_answered)}")
+    if details.initials:
+        lines.append(f"Nurse:             {plain(_printable(details.initials))[:INITIALS_MAX]}")
+    if details.language != NOTE_LANGUAGE:
+        name = LANGUAGE_NAMES.get(details.language, details.language)
+        lines += _wrap(f"Call held in {name}: the questions were read from the rule set's "
+                       f"{name} wording; this note is in English.", "Language:          ",
+                       " " * 19)
+    if details.actions:
+        lines += _wrap("; ".join(details.actions), "Actions taken:     ", " " * 19)
+    comments = clean_comments(details.comments)
+    if comments:
+        lines += _wrap(comments[0], "Comments:          ", " " * 19)
+        for paragraph in comments[1:]:
+            lines += _wrap(paragraph, " " * 19)
+    return lines
+
+
+def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> list[str]:
+    block = summary(ruleset, result, contacts)
+    lines = ["SUMMARY", *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
+             *_wrap(block.nurse_action, "Nurse action: ")]
+    lines.append("Positive findings:" + ("" if block.positives else " none"))
+    for question, answer, rule_ids in block.positives:
+        rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
+        lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}{rules}", "  + ")
+    negatives = "; ".join(f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
+                          for question, answer in block.negatives)
+    lines.append("Relevant negatives (red-flag questions asked and denied):")
+    lines += _wrap(negatives or "none", "  - ", "    ")
+    for question, answer in block.context:
+        lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}", "Also:         ")
+    if block.unanswered:
+        lines += _wrap(f"{len(block.unanswered)} not asked: "
+                       + "; ".join(asked(q) for q in block.unanswered), "Unanswered:   ")
+    return lines
 
 
 def chart_note(ruleset: RuleSet, result: Result, contacts: Mapping[str, str], *,
-               written_at: datetime, reference: str = "", call_date: date | None = None,
-               language: str = "en") -> str:
-    """Return the chart note: when, who, every answer asked, each warning, the advice, the rules."""
-    level_text = ruleset.levels[result.level]
-    reference = clean_reference(reference)
-    lines = ["PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
-             f"Patient reference: {reference or '(none given)'}",
-             f"Call date:         {(call_date or written_at.date()).isoformat()}",
-             f"Note written:      {written_at.strftime('%Y-%m-%d %H:%M %Z').strip()}",
-             f"Triage level:      {result.level.id.upper()} "
-             f"({plain(level_text.heading.in_language(language))})",
-             f"Rule set:          version {result.rules_version}, digest {result.rules_digest}",
-             "", f"ANSWERS ({len(ruleset.questions)} questions asked, in the order asked)"]
+               written_at: datetime, details: CallDetails | None = None) -> str:
+    """Return the chart note: summary, call details, every answer, warnings, advice, rules."""
+    details = details or CallDetails()
+    lines = ["PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)", "",
+             *_summary_lines(ruleset, result, contacts), "", *_call_lines(details, written_at), "",
+             f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)"]
     for number, question in enumerate(ruleset.questions, start=1):
-        wording = (question.ask or question.text).in_language(language)
-        answer = result.answers.get(question.id)
-        lines += _wrap(wording, f"{number:>2}. ")
-        lines += _wrap(_label(ruleset, question.id, answer, language), "    Answer: ", " " * 12)
+        lines += _wrap(asked(question), f"{number:>2}. ")
+        lines += _wrap(answer_text(question, result.answers.get(question.id)), "    Answer: ",
+                       " " * 12)
     lines += ["", f"WARNINGS ({len(result.warnings)}, most urgent first)"]
     if not result.warnings:
-        lines.append("    None: no answer matched a warning rule.")
+        lines.append("    None: no answer given matched a warning rule.")
     for number, warning in enumerate(result.warnings, start=1):
         rule = warning.rule
-        category = ruleset.categories[rule.category].title.in_language(language)
-        because = "; ".join(f"{q.replace('_', ' ')}: {_label(ruleset, q, answer, language)}"
+        category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
+        because = "; ".join(f"{q.replace('_', ' ')}: {answer_text(ruleset.question(q), answer)}"
                             for q, answer in warning.because)
-        lines += _wrap(f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(language)}",
-                       f"{number:>2}. ")
+        lines += _wrap(f"{rule.level.id.upper()} - rule {rule.id} - "
+                       f"{rule.title.in_language(NOTE_LANGUAGE)}", f"{number:>2}. ")
         lines += _wrap(category, "    Category: ", " " * 14)
         lines += _wrap(because, "    Because:  ", " " * 14)
     lines += ["", "ADVICE GIVEN"]
-    lines += _wrap(level_text.action.in_language(language).format(**contacts), " - ", "   ")
+    if result.level == Level.NONE:
+        safety_net = ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE)
+        lines += _wrap(f"Safety net: {safety_net.format(**contacts)}", " - ", "   ")
     for warning in result.warnings:
-        lines += _wrap(f"{warning.rule.advice.in_language(language)} ({warning.rule.id})", " - ", "   ")
-    lines += ["", *_wrap("Pump Check gives advice on whom to call and how soon. It is not a "
-                         "diagnosis and does not replace clinical judgement.", "")]
+        lines += _wrap(f"{warning.rule.advice.in_language(NOTE_LANGUAGE)} ({warning.rule.id})",
+                       " - ", "   ")
+    lines += ["", f"Rule set: version {result.rules_version}, digest {result.rules_digest}",
+              *_wrap("Pump Check gives advice on whom to call and how soon. It is not a "
+                     "diagnosis and does not replace clinical judgement.", "")]
     return "\n".join(lines) + "\n"

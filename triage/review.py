@@ -85,6 +85,37 @@ def grouped_rules(ruleset: RuleSet, language: str = "en") -> list[Group]:
     return groups
 
 
+@dataclass(frozen=True)
+class ReviewStatus:
+    """The rule file's review records, said once: the common one, and the rules that differ."""
+
+    common: object  # the Review most rules share, or None
+    common_count: int
+    total: int
+    exceptions: tuple[Rule, ...]  # rules with another review record
+    unreviewed: tuple[Rule, ...]
+    draft: bool  # a record says draft/awaiting, or a rule has none: not signed off
+
+
+def review_status(ruleset: RuleSet) -> ReviewStatus:
+    """Return the review records of the rule set, grouped so the sheet says each only once."""
+    reviewed = [rule for rule in ruleset.rules if rule.review]
+    counts: dict = {}
+    for rule in reviewed:
+        counts[rule.review] = counts.get(rule.review, 0) + 1
+    common = max(counts, key=counts.get) if counts else None
+    draft = any(word in review.by.lower() for review in counts for word in ("draft", "awaiting"))
+    unreviewed = tuple(rule for rule in ruleset.rules if not rule.review)
+    return ReviewStatus(
+        common,
+        counts.get(common, 0),
+        len(ruleset.rules),
+        tuple(rule for rule in reviewed if rule.review != common),
+        unreviewed,
+        draft or bool(unreviewed),
+    )
+
+
 def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
     """Return the review sheet as plain text (`flask rules show`)."""
     import textwrap
@@ -95,9 +126,17 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
 
     counts = ", ".join(f"{sum(r.level == level for r in ruleset.rules)} {level.id}"
                        for level in sorted(Level, reverse=True))
+    status = review_status(ruleset)
     lines = [f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
              f"{len(ruleset.rules)} rules ({counts}), {len(ruleset.questions)} questions",
              f"File: {ruleset.file}", ""]
+    if status.draft:
+        lines.append("DRAFT: not signed off for clinical use (sign-off is at the end).")
+    if status.common:
+        lines += [wrapped(f"Review record of {status.common_count} of {status.total} rules: "
+                          f"{status.common.by}, {status.common.on}; next due "
+                          f"{status.common.next_due}. Rules with another record say so.", "", ""),
+                  ""]
     for group in grouped_rules(ruleset, language):
         lines += [f"== {group.title} ({group.category}): {len(group.rules)} rules", ""]
         for rule in group.rules:
@@ -105,9 +144,11 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
             lines.append(wrapped(rule_sentence(rule, ruleset, language)))
             lines.append(wrapped(rule.advice.in_language(language), "    Advice: ", " " * 12))
             lines.append(wrapped(rule.source, "    Source: ", " " * 12))
-            if rule.review:
-                lines.append(f"    Reviewed by {rule.review.by} on {rule.review.on}; "
-                             f"next review due {rule.review.next_due}")
+            if rule.review and rule.review != status.common:
+                lines.append(f"    Review record: {rule.review.by}, {rule.review.on}; "
+                             f"next due {rule.review.next_due}")
+            elif not rule.review:
+                lines.append("    Review record: none")
             lines.append("")
     lines += ["Reviewed and approved for clinical use:", "",
               "  Reviewer's name: ______________________________",
@@ -162,7 +203,7 @@ def _question_changes(old: Question, new: Question) -> tuple[str, ...]:
     changes += [f"option '{v}' added" for v in new_options if v not in old_options]
     changes += [f"option '{v}' removed" for v in old_options if v not in new_options]
     for value in (v for v in new_options if v in old_options):
-        for name in ("label", "hint", "red_flag"):
+        for name in ("label", "hint", "red_flag", "ask"):
             if getattr(old_options[value], name) != getattr(new_options[value], name):
                 changes.append(f"option '{value}' {name.replace('_', ' ')} changed")
     if [v for v in old.values if v in new_options] != [v for v in new.values if v in old_options]:
@@ -252,3 +293,4 @@ def diff_text(result: Diff, language: str = "en") -> str:
                  f"{len(result.case_changes)} change level or categories.")
     section("Cases whose result changes", effect)
     return "\n".join(lines).rstrip() + "\n"
+

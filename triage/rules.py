@@ -383,7 +383,8 @@ class _Builder:
         options = tuple(
             Option(o["value"], self.text(o["label"], path + ("options", i, "label")),
                    self.optional_text(o, "hint", path + ("options", i)),
-                   Level.from_id(o["red_flag"]) if "red_flag" in o else None)
+                   Level.from_id(o["red_flag"]) if "red_flag" in o else None,
+                   self.optional_text(o, "ask", path + ("options", i)))
             for i, o in enumerate(item.get("options", [])) if not is_number)
         self.unique([(o.value, path + ("options", i, "value")) for i, o in enumerate(options)],
                     f"question '{item['id']}': option")
@@ -470,7 +471,8 @@ class _Builder:
                       for key, value in data["categories"].items()}
         levels = {Level.from_id(key): LevelText(
             Level.from_id(key), self.text(value["heading"], ("levels", key, "heading")),
-            self.text(value["action"], ("levels", key, "action")))
+            self.text(value["action"], ("levels", key, "action")),
+            self.optional_text(value, "nurse_action", ("levels", key)))
             for key, value in data["levels"].items()}
         rules = []
         for i, item in enumerate(data["rules"]):
