@@ -199,12 +199,22 @@ def refuse_repeated_fields():
         raise BadRequest("a field was sent more than once")
 
 
-def multi_value_fields(app) -> set[str]:
-    """Return the names of the form's fields that may take several values."""
-    loaded = app.extensions.get("pump_check")
-    form_class = getattr(loaded, "form_class", None)
-    return {name for name in dir(form_class) if isinstance(getattr(form_class, name), UnboundField)
-            and issubclass(getattr(form_class, name).field_class, SelectMultipleField)}
+def multi_value_fields(app) -> frozenset[str]:
+    """Return the names of fields, in any form the app builds, that may take several values.
+
+    Worked out at the first post, once every blueprint has built its form class.
+    """
+    names = app.extensions.get("pump_check_multi_value_fields")
+    if names is None:
+        loaded = app.extensions.get("pump_check")
+        classes = [getattr(loaded, "form_class", None)]
+        classes += [value for value in app.extensions.values() if isinstance(value, type)]
+        names = frozenset(
+            name for form_class in classes if form_class is not None for name in dir(form_class)
+            if isinstance(getattr(form_class, name), UnboundField)
+            and issubclass(getattr(form_class, name).field_class, SelectMultipleField))
+        app.extensions["pump_check_multi_value_fields"] = names
+    return names
 
 
 def refuse_json_not_utf8():
