@@ -120,9 +120,9 @@ def reload_rules(pidfile: Path, base: str, live: Path, new_file: Path, cases: Pa
                  **env):
     env = server_env(FLASK_RULES_FILE=str(live),
                      PUMP_CHECK_BIN=str(bin_dir or Path(sys.executable).parent),
-                     PATH=os.environ["PATH"], **env)
+                     PATH=os.environ["PATH"], **{"RELOAD_TIMEOUT": "240", **env})  # busy machine
     return subprocess.run([str(RELOAD), str(pidfile), base, str(new_file), str(cases)],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
 CASE = ("- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
