@@ -9,16 +9,33 @@ BIN := $(VENV)/bin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Install again only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Install exactly the locked versions, each checked against its hash (`make lock` writes the
+# lock files from pyproject.toml), then the app itself without touching them. Again only when a
+# lock file or pyproject.toml changes. pip and setuptools are brought up to date first.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# Write the lock files (with every file's sha256) from pyproject.toml, with pip-tools in a venv of
+# its own. Pins already in a lock file are kept; `make lock UPGRADE=--upgrade` moves all to the
+# newest allowed versions. Commit both files.
+LOCK_VENV := .venv-lock
+COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet --upgrade pip pip-tools; }
+	$(COMPILE) -o requirements.lock pyproject.toml
+	$(COMPILE) --extra test -o requirements-test.lock pyproject.toml
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test

@@ -223,8 +223,8 @@ def refuse_json_not_utf8():
     Python's json.loads(bytes) would also read UTF-16 and UTF-32; a NUL byte never occurs in UTF-8
     JSON text, and does in every ASCII character of those.
     """
-    if request.method != "POST" or not request.is_json:
-        return
+    if request.method != "POST" or request.blueprint != "api" or not request.is_json:
+        return  # the pages refuse any JSON body anyway (CSRF)
     body = request.get_data(cache=True)
     try:
         body.decode("utf-8")
