@@ -163,7 +163,6 @@ def test_the_check_for_repeated_fields_allows_a_multi_answer_field(app):
 
 # --- Finding 10: call mode reads the days as the patient form does (fixed by the call-mode work) ---
 
-@pytest.mark.xfail(strict=True, reason="issue 12 finding 10: fixed by call-mode work")
 @pytest.mark.parametrize("days", ["1_0", "١٢", "９０"])
 def test_call_mode_refuses_days_the_patient_form_refuses(client, ruleset, days):
     number = next(q for q in ruleset.questions if q.number)
