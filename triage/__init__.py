@@ -23,10 +23,11 @@ class StartupError(RuntimeError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the app serves, fixed at start-up: the rule set and the form built from it."""
+    """What the app serves, fixed at start-up: the rule set, its forms and its steps."""
 
     ruleset: object
-    form_class: type
+    form_class: type  # every question at once (all answers required)
+    plan: object = None  # triage.flow.Plan: the steps and a form for each
 
 
 def create_app(test_config: dict | None = None):
@@ -62,7 +63,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, health, i18n, rules, security, views
+    from . import api, call, flow, health, i18n, rules, security, views
     from .yamlfile import FileProblems
 
     try:
@@ -70,7 +71,8 @@ def create_app(test_config: dict | None = None):
     except FileProblems as problems:
         raise StartupError(f"the rule file is not valid, so no advice can be given:\n{problems}") \
             from None
-    app.extensions["pump_check"] = Loaded(ruleset, forms.build_form(ruleset))
+    steps = flow.plan(ruleset)
+    app.extensions["pump_check"] = Loaded(ruleset, steps.forms[-1], steps)
 
     security.init_app(app)
     views.init_app(app)
