@@ -59,7 +59,8 @@ def test_the_first_step_asks_the_emergency_signs_and_nothing_is_preselected(clie
     first = ruleset.steps[0]
     assert shown.title.startswith(f"Step 1 of {len(ruleset.steps)}: ")
     emergency = {q.id for q in ruleset.questions if any(o.red_flag == Level.EMERGENCY for o in q.options)}
-    assert emergency <= set(first.questions)
+    in_order = [q for step in ruleset.steps for q in step.questions]
+    assert set(in_order[:len(emergency)]) == emergency, "the signs of an emergency come first"
     asked = {a["name"] for a in shown.find("input", type="radio")} | {
         a["name"] for a in shown.find("input", type="text")}
     assert asked == set(first.questions)

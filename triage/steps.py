@@ -5,9 +5,10 @@ valid list of steps:
 
 - every question is in exactly one step (a question in no step, or in two, is refused);
 - a step names only questions the file has ("did you mean ...?" where one is close);
-- every question with an answer marked `red_flag: emergency` is in the first step, so the signs
-  of an emergency are always asked first. The first step may hold other questions too (say, two
-  answers that together make an emergency), but every question it holds makes it longer.
+- every question with an answer marked `red_flag: emergency` comes before every question
+  without one, so the signs of an emergency are always asked first and the check can stop as
+  soon as they are met. They may fill several short steps; the last of those may go on with
+  other questions.
 
 A file without `steps:` gets two: the emergency questions, then all the others.
 
@@ -78,13 +79,15 @@ def build(builder, items, questions: Sequence[Question], unchecked: set[str]) ->
             builder.problem(("steps",), f"question '{question.id}' is in no step; add it to one "
                                         f"of the steps ({', '.join(s.id for s in steps)}): every "
                                         "question must be in exactly one step")
-    first = steps[0] if steps else None
-    for question_id in emergency_questions(questions):
-        if first is not None and question_id in seen and question_id not in first.questions:
-            step_id, where = seen[question_id]
-            builder.problem(where, f"step '{step_id}': question '{question_id}' has an answer "
-                                   "marked red_flag: emergency, so it must be in the first step "
-                                   f"('{first.id}'): the signs of an emergency are asked first")
+    order = [(question_id, step.id) for step in steps for question_id in step.questions]
+    emergency = set(emergency_questions(questions))
+    for index, (question_id, step_id) in enumerate(order):
+        earlier = next(((q, s) for q, s in order[:index] if q not in emergency and q in known), None)
+        if question_id in emergency and earlier:
+            builder.problem(seen[question_id][1], f"step '{step_id}': question '{question_id}' has "
+                            "an answer marked red_flag: emergency, so it must come before every "
+                            f"question without one ('{earlier[0]}' in step '{earlier[1]}' comes "
+                            "first): the signs of an emergency are asked first")
     return tuple(steps)
 
 

@@ -126,13 +126,13 @@ def test_keyboard_only_journey(desktop, server, ruleset, level):
     assert page.url == server + "/check"
     answers = answers_for(ruleset, level)
     while on_a_step(page):
-        shown = [ruleset.question(q) for q in ruleset.questions
+        shown = [q for q in ruleset.questions
                  if page.locator(f"main form:not(.back-form) input[name='{q.id}']"
                                  ":not([type=hidden])").count()]
         for question in shown:
             element = _tab_to(page, lambda e, q=question: e["name"] == q.id)
-            values = [page.locator(f"input[name='{question.id}']").nth(i).get_attribute("value")
-                      for i in range(page.locator(f"input[name='{question.id}']").count())]
+            radios = page.locator(f"input[type=radio][name='{question.id}']")
+            values = [radios.nth(i).get_attribute("value") for i in range(radios.count())]
             wanted = form_value(ruleset, question, answers[question.id])
             assert element["type"] == "radio" and not element["checked"], "nothing is preselected"
             page.keyboard.press("Space")  # choose the focused (first) answer
@@ -169,9 +169,16 @@ def _some_symptoms(ruleset) -> dict:
 
 
 def _checked(page, ruleset, question_id) -> list[str]:
-    return [page.locator(f"input[name='{question_id}']").nth(i).get_attribute("value")
-            for i in range(page.locator(f"input[name='{question_id}']").count())
-            if page.locator(f"input[name='{question_id}']").nth(i).is_checked()]
+    radios = page.locator(f"input[type=radio][name='{question_id}']")
+    return [radios.nth(i).get_attribute("value") for i in range(radios.count())
+            if radios.nth(i).is_checked()]
+
+
+def _back(page, *, tap=False):
+    """Press the step's Back button (a button in a form of its own)."""
+    button = page.locator("button.back-link")
+    with page.expect_navigation():
+        (button.tap if tap else button.click)()
 
 
 def test_back_through_every_step_without_javascript_keeps_every_answer(no_js, server, ruleset):
@@ -183,7 +190,7 @@ def test_back_through_every_step_without_javascript_keeps_every_answer(no_js, se
         press_button(page, "Continue")
     assert page.title().startswith("Check your answers")
     for number in range(len(ruleset.steps), 0, -1):
-        press_button(page, "Back")
+        _back(page)
         assert page.title().startswith(f"Step {number} of {len(ruleset.steps)}")
         for question_id in ruleset.steps[number - 1].questions:
             want = form_value(ruleset, ruleset.question(question_id), answers[question_id])
@@ -262,7 +269,7 @@ def test_spanish_journey_and_back_to_english(phone, server, ruleset, screenshots
     press_button(page, "English", tap=True)
     assert page.title().startswith(f"Step 2 of {len(ruleset.steps)}: ")
     assert "?" not in page.url, "no answer (or anything else) went into the address"
-    press_button(page, "Back", tap=True)
+    _back(page, tap=True)
     for question_id in ruleset.steps[0].questions:
         want = form_value(ruleset, ruleset.question(question_id), answers[question_id])
         assert _checked(page, ruleset, question_id) == [want]
