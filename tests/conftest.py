@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from triage import SHIPPED_RULES, create_app, rules
+from triage import SHIPPED_RULES, create_app, engine, rules
+from triage.model import Level
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
@@ -54,6 +55,38 @@ def submit(client, ruleset):
         data = dict(answers)
         if with_token:
             data["csrf_token"] = csrf_token(client)
+        return client.post("/check", data=data)
+
+    return post
+
+
+def answer_giving(ruleset, level: Level, questions=None) -> dict[str, str] | None:
+    """Return one answer that alone gives `level` (every other answer its mildest), or None.
+
+    Derived from the loaded rules, so tests hold for any valid rule file.
+    """
+    base = none_answers(ruleset)
+    for question in questions or ruleset.questions:
+        for value in question.values[1:]:
+            if engine.evaluate(ruleset, {**base, question.id: value}).level == level:
+                return {question.id: value}
+    return None
+
+
+def step_form_fields(html: str) -> dict[str, str]:
+    """Return the hidden fields of a step's own form (the last form in the main content)."""
+    main = html[html.index("<main"):]
+    form = main[main.rindex('<form method="post" action="/check" novalidate>'):]
+    form = form[:form.index("</form>")]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+
+
+@pytest.fixture
+def post_step(client):
+    """Post a step as its page does: a fresh CSRF token, the step, the button, the answers."""
+
+    def post(number: int, answers: dict, go: str = "next", **extra):
+        data = {"csrf_token": csrf_token(client), "step": str(number), "go": go, **answers, **extra}
         return client.post("/check", data=data)
 
     return post

@@ -208,7 +208,7 @@ def test_a_very_long_bad_answer_is_cut_short_in_the_message(ruleset):
 def test_the_engine_imports_no_web_framework():
     code = textwrap.dedent("""
         import sys
-        import triage.engine, triage.rules, triage.cases, triage.conditions, triage.model
+        import triage.engine, triage.rules, triage.cases, triage.conditions, triage.model, triage.steps
         import triage.yamlfile
         from triage import SHIPPED_RULES
         triage.engine.evaluate(triage.rules.load(SHIPPED_RULES), {"fever": "yes"})

@@ -68,7 +68,7 @@ def test_english_by_default_with_a_visible_switch_to_spanish(client):
     assert "Accept-Language" in response.headers["Vary"] and "Cookie" in response.headers["Vary"]
 
 
-def test_the_switch_gives_spanish_and_remembers_only_the_language(client):
+def test_the_switch_gives_spanish_and_remembers_only_the_language(client, ruleset):
     response = client.get("/?lang=es")
     page = response.get_data(as_text=True)
     assert html_lang(page) == "es" and response.headers["Content-Language"] == "es"
@@ -77,7 +77,8 @@ def test_the_switch_gives_spanish_and_remembers_only_the_language(client):
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("lang=es;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = client.get("/check").get_data(as_text=True)  # the cookie carries it to the next page
-    assert html_lang(page) == "es" and rules.load(SHIPPED_RULES).question("fever").text["es"] in page
+    first = ruleset.question(ruleset.steps[0].questions[0])
+    assert html_lang(page) == "es" and first.text["es"] in page
 
 
 @pytest.mark.parametrize("header, expected", [("es-MX,es;q=0.9,en;q=0.5", "es"), ("es", "es"),
@@ -97,12 +98,15 @@ def test_the_form_carries_the_language(client, ruleset):
     page = client.get("/check?lang=es").get_data(as_text=True)
     assert '<input type="hidden" name="lang" value="es">' in page
     client.delete_cookie("lang")
-    response = client.post("/check", data={"fever": "yes", "lang": "es"})
+    first = ruleset.steps[0].questions
+    answered = {first[0]: ruleset.question(first[0]).values[0]}
+    response = client.post("/check", data={**answered, "step": "1", "go": "next", "lang": "es"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and html_lang(page) == "es"
-    assert "<title>Error: Sus síntomas - Pump Check</title>" in page
+    assert f"<title>Error: Paso 1 de {len(ruleset.steps)}: " in page
     assert "Hay un problema" in page
-    assert "Elija una respuesta para: ¿Cómo está el dolor en sus heridas (barriga o espalda)?" in page
+    assert f"No contestó {len(first) - 1} pregunta" in page
+    assert "Elija una respuesta para: " + ruleset.question(first[1]).text["es"] in page
 
 
 def test_a_spanish_result_is_all_spanish(client, ruleset):
@@ -127,7 +131,10 @@ def test_switching_language_on_a_result_reposts_the_answers_not_a_link(client, r
             '</button>') in switch
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', switch))
     assert hidden.pop("csrf_token")
-    assert hidden == {key: value for key, value in data.items() if value != ""}
+    assert (hidden.pop("step"), hidden.pop("go")) == (str(len(ruleset.steps) + 1), "next")
+    band = next(b.value for b in ruleset.bands["days_since_surgery"] if 12 in b)
+    assert hidden == {key: value for key, value in data.items() if value != ""} | {
+        "days_since_surgery": band}
     assert "evil" not in switch and "?" not in re.search(r'action="([^"]*)"', switch).group(1)
     again = client.post("/check", data={**hidden, "lang": "es"}).get_data(as_text=True)
     assert html_lang(again) == "es" and "Sonó la alarma de la bomba" in again
@@ -196,10 +203,14 @@ def test_every_word_of_the_app_has_its_spanish(capsys):
     missing = sorted(m for m in wanted if m not in catalogue or not catalogue[m].string
                      or catalogue[m].fuzzy)
     assert missing == [], "run `make translations` and translate these in " + str(SPANISH_PO)
-    for message in catalogue:  # the placeholders survive translation
+    for message in catalogue:  # the placeholders survive translation (each plural form too)
         if message.id:
-            assert sorted(re.findall(r"%\(\w+\)s", message.id)) == \
-                sorted(re.findall(r"%\(\w+\)s", message.string)), message.id
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert all(strings), message.id
+            for text in strings:
+                assert sorted(re.findall(r"%\(\w+\)s", ids[-1])) == \
+                    sorted(re.findall(r"%\(\w+\)s", text)), message.id
 
 
 def test_the_compiled_catalogue_matches_the_po_file():
@@ -208,5 +219,8 @@ def test_the_compiled_catalogue_matches_the_po_file():
     with open(SPANISH_PO.with_suffix(".mo"), "rb") as file:
         compiled = gettext.GNUTranslations(file)
     for message in catalogue:
-        if message.id:
+        if isinstance(message.id, tuple):  # plural forms: Spanish has one and "many"
+            assert (compiled.ngettext(*message.id, 1), compiled.ngettext(*message.id, 2)) == \
+                message.string, "run `make translations`"
+        elif message.id:
             assert compiled.gettext(message.id) == message.string, "run `make translations`"

@@ -32,11 +32,11 @@ SPANISH_MIN_EASE = 65
 SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
     "en": {"emergency_number": "911", "care_team": "your care team", "care_team_phone": "555-0100",
            "after_hours_phone": "555-0199", "count": "18", "number": "911", "phone": "555-0100",
-           "after_hours": "555-0199", "question": "Do you have a fever", "unit": "days",
+           "after_hours": "555-0199", "question": "Do you have a fever", "unit": "days", "num": "3",
            "low": "0", "high": "3650", "when": "today", "version": "1", "digest": "x", "zone": "UTC"},
     "es": {"emergency_number": "911", "care_team": "su equipo médico", "care_team_phone": "555-0100",
            "after_hours_phone": "555-0199", "count": "18", "number": "911", "phone": "555-0100",
-           "after_hours": "555-0199", "question": "Tiene fiebre", "unit": "días",
+           "after_hours": "555-0199", "question": "Tiene fiebre", "unit": "días", "num": "3",
            "low": "0", "high": "3650", "when": "hoy", "version": "1", "digest": "x", "zone": "UTC"},
 }
 # Medical words that must stay, and the words that explain each, somewhere in that language.
@@ -88,6 +88,9 @@ def rule_file_units(ruleset, language):
         parts += [o.label[language] for o in question.options]
         parts += [o.hint[language] for o in question.options if o.hint]
         yield f"question {question.id}", " ".join(sentence(p) for p in parts)
+    for step in ruleset.steps:
+        if step.title:
+            yield f"step {step.id}", step.title[language]
         if question.ask:
             yield f"nurse wording {question.id}", question.ask[language]
     for rule in ruleset.rules:
@@ -108,11 +111,13 @@ def catalogue(language):
 def catalogue_units(language):
     for message in catalogue(language):
         text = message.id if language == "en" else message.string
-        if not message.id or "MMMM" in message.id:
+        if not message.id or "MMMM" in str(message.id):
             continue
+        if isinstance(text, tuple):  # plural forms: read the "many" one
+            text = text[-1]
         text = text % SAMPLE[language] if "%(" in text else text
         if len(text.split()) >= 6:
-            yield f"message {message.id[:40]!r}", text
+            yield f"message {str(message.id)[:40]!r}", text
 
 
 class Visible(HTMLParser):
@@ -147,6 +152,8 @@ def page_units(language):
              "questions with errors": ("post", "/check", {}),
              "result none": ("post", "/check", first),
              "result urgent": ("post", "/check", {**first, "pump_alarm": "yes"}),
+             "a later step": ("post", "/check", {**first, "step": "1", "go": "next"}),
+             "summary": ("post", "/check", {**first, "step": str(len(ruleset.steps)), "go": "next"}),
              "not found": ("get", "/nowhere", None)}
     for name, (method, path, data) in pages.items():
         response = getattr(client, method)(path + f"?lang={language}", data=data)

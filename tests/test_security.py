@@ -164,11 +164,13 @@ def test_every_form_posts_so_answers_never_go_into_a_url(responses):
     assert forms
 
 
-def test_answers_in_a_query_string_are_ignored(client):
-    response = client.get("/check?fever=yes&neck_pain=stiff&csrf_token=x")
+def test_answers_in_a_query_string_are_ignored(client, ruleset):
+    first = [ruleset.question(q) for q in ruleset.steps[0].questions]
+    query = "&".join(f"{q.id}={q.values[-1]}" for q in first if not q.number)
+    response = client.get(f"/check?{query}&step=2&go=next&csrf_token=x")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Your symptoms today" in page and "checked" not in page
+    assert "<title>Step 1 of " in page and "checked" not in page
 
 
 # --- HTTPS, cookies and proxies ---
@@ -343,9 +345,8 @@ def canary_requests(client, ruleset):
         sent.append((name, response, echo_ok))
 
     send("form: choice value", client.post("/check", data={**form, "fever": CANARY}))
-    # The number box keeps what was typed, so the patient can correct it: an echo to the sender.
-    send("form: number value", client.post("/check", data={**form, "days_since_surgery": CANARY}),
-         echo_ok=True)
+    # The days are chosen in bands: a number that is not one is refused, never shown again.
+    send("form: number value", client.post("/check", data={**form, "days_since_surgery": CANARY}))
     send("form: unknown field", client.post("/check", data={**form, CANARY: CANARY}))
     send("form: valid answers plus canary", client.post("/check", data={**form, "x": CANARY}))
     send("form: bad CSRF token", client.post("/check", data={**form, "csrf_token": CANARY}))
@@ -391,7 +392,7 @@ def test_the_canary_never_leaks(client, ruleset, caplog, capfd):
         if not echo_ok:
             assert CANARY not in body, f"{name}: canary in the body"
     echoed = {name for name, response, _ in sent if CANARY in response.get_data(as_text=True)}
-    assert "form: number value" in echoed and "API: value" in echoed  # the echo check can fail
+    assert "API: value" in echoed  # the echo check can fail
     assert CANARY not in caplog.text
     assert all(CANARY not in str(record.args) for record in caplog.records)
     out, err = capfd.readouterr()

@@ -23,12 +23,13 @@ class StartupError(RuntimeError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the app serves, fixed at start-up: the rule set, the form built from it, and the
+    """What the app serves, fixed at start-up: the rule set, its forms and steps, and the
     safety report that proved that very rule set safe."""
 
     ruleset: object
-    form_class: type
+    form_class: type  # every question at once (all answers required)
     safety: object = None  # a safety.SafetyReport; /healthz is ready only when it is ok
+    plan: object = None  # triage.flow.Plan: the steps and a form for each
 
 
 def create_app(test_config: dict | None = None):
@@ -65,7 +66,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, health, i18n, proofs, rules, security, sheet, views
+    from . import api, call, flow, health, i18n, proofs, rules, security, sheet, views
     from .yamlfile import FileProblems
 
     try:
@@ -75,7 +76,8 @@ def create_app(test_config: dict | None = None):
             from None
     # The proofs run on the rule set built from the very bytes just read (not the file again).
     report = proofs.prove_or_refuse(ruleset)
-    app.extensions["pump_check"] = Loaded(ruleset, forms.build_form(ruleset), report)
+    steps = flow.plan(ruleset)
+    app.extensions["pump_check"] = Loaded(ruleset, steps.forms[-1], report, steps)
 
     security.init_app(app)
     views.init_app(app)

@@ -1,8 +1,14 @@
-"""The self-check form, built once from the rule file's questions.
+"""The self-check forms, built once from the rule file's questions and steps.
 
-No answer is assumed: every choice question must be answered (each has an explicit "no" or
-"none" option, listed first), nothing is preselected, and the only optional question is the
-number of days since surgery.
+No answer is assumed: every choice question must be answered before the check moves past its
+step (each has an explicit "no" or "none" option, listed first), and nothing is preselected. A
+choice left out would count as its mildest answer, so it is never skipped quietly. The only
+optional questions are numbers (days since surgery): a number left out means "not known", which
+the rules treat at least as carefully as any number (`flask rules check` proves it).
+
+A number that rules compare with limits is asked as a choice between bands whose edges are
+exactly those limits (see triage/steps.py), plus "I do not know"; a whole number is taken too and
+counted in its band, so every answer decides every rule as the number itself would.
 """
 
 from __future__ import annotations
@@ -12,15 +18,16 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from .i18n import RuleText, lazy_gettext
-from .model import Question, RuleSet
+from .model import Answer, Band, Question, RuleSet
 
 # Plain ASCII digits with an optional sign: "-1" is a number (out of range), "1.5" is not.
 WHOLE_NUMBER = re.compile(r"([+-]?)0*([0-9]+)")
 MAX_DIGITS = 12  # more digits than this is out of range anyway; never int() a huge string
+UNKNOWN = "unknown"  # "I do not know", for a number asked in bands
 
 
 class WholeNumberField(Field):
@@ -81,9 +88,61 @@ def number_messages(question: Question) -> dict:
     }
 
 
-def build_form(ruleset: RuleSet) -> type[FlaskForm]:
+class BandField(RadioField):
+    """A number asked as a choice of bands, plus "I do not know"; optional.
+
+    A whole number within the question's limits is taken too, as the band it falls in.
+    """
+
+    def __init__(self, label, question: Question, bands: tuple[Band, ...], **kwargs):
+        self.bands = {band.value: band for band in bands}
+        self.minimum, self.maximum = question.minimum, question.maximum
+        choices = [SelectChoice(band.value, band_label(question, band)) for band in bands]
+        choices.append(SelectChoice(UNKNOWN, lazy_gettext("I do not know")))
+        super().__init__(label, choices=choices, validators=[Optional()], validate_choice=True,
+                         invalid_choice_message=lazy_gettext(
+                             "Choose one of the answers shown for: %(question)s", question=label),
+                         **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = text or None
+        match = WHOLE_NUMBER.fullmatch(text)
+        if match and len(match.group(2)) <= MAX_DIGITS:
+            number = int(match.group(1) + match.group(2))
+            self.data = next((band.value for band in self.bands.values() if number in band), text)
+
+    @property
+    def answer(self) -> Answer:
+        """Return the answer for the engine: a number in the chosen band, or None."""
+        band = self.bands.get(self.data)
+        return band.answer if band else None
+
+
+def band_label(question: Question, band: Band) -> str:
+    """Word a band in the patient's language: "30 days or less", "31 to 90 days"."""
+    unit = RuleText(question.unit) if question.unit else ""
+    low_open = band.low is None or band.low == question.minimum
+    high_open = band.high is None or band.high == question.maximum
+    if band.low == band.high:
+        return lazy_gettext("%(low)s %(unit)s", low=band.low, unit=unit)
+    if low_open:
+        return lazy_gettext("%(high)s %(unit)s or less", high=band.high, unit=unit)
+    if high_open:
+        return lazy_gettext("%(low)s %(unit)s or more", low=band.low, unit=unit)
+    return lazy_gettext("%(low)s to %(high)s %(unit)s", low=band.low, high=band.high, unit=unit)
+
+
+def answer_of(field) -> Answer:
+    """Return a valid field's answer as the engine takes it."""
+    return field.answer if isinstance(field, BandField) else field.data
+
+
+def build_form(ruleset: RuleSet, required: set[str] | None = None) -> type[FlaskForm]:
     """Return a FlaskForm subclass with one field per question, in the file's order.
 
+    `required`: the choice questions that must be answered (default: all of them); any other
+    answer may be left out, but if given it must be one of the answers allowed.
     Labels, hints and messages are looked up when shown, in the patient's language.
     """
 
@@ -93,18 +152,35 @@ def build_form(ruleset: RuleSet) -> type[FlaskForm]:
     for question in ruleset.questions:
         label = RuleText(question.text)
         hint = RuleText(question.hint) if question.hint else ""
-        if question.number:
+        bands = ruleset.bands.get(question.id)
+        if question.number and bands:
+            field = BandField(label, question, bands,
+                              description=lazy_gettext("Choose the closest answer."))
+        elif question.number:
             field = WholeNumberField(label, question.minimum, question.maximum,
                                      number_messages(question), description=hint)
         else:
+            must = required is None or question.id in required
             field = RadioField(
                 label, description=hint,
                 choices=[SelectChoice(option.value, RuleText(option.label))
                          for option in question.options],
                 validators=[InputRequired(message=lazy_gettext(
-                    "Choose an answer for: %(question)s", question=label))],
+                    "Choose an answer for: %(question)s", question=label)) if must else Optional()],
                 validate_choice=True,
                 invalid_choice_message=lazy_gettext(
                     "Choose one of the answers shown for: %(question)s", question=label))
         setattr(CheckForm, question.id, field)
     return CheckForm
+
+
+def build_step_forms(ruleset: RuleSet) -> tuple[type[FlaskForm], ...]:
+    """Return one form class per number of steps done: the k-th requires steps 1 to k.
+
+    (The 0th requires nothing: for Back, and for showing a step again.)
+    """
+    classes, required = [build_form(ruleset, set())], set()
+    for step in ruleset.steps:
+        required |= set(step.questions)
+        classes.append(build_form(ruleset, set(required)))
+    return tuple(classes)

@@ -9,7 +9,6 @@ an answer.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_app_context, request, url_for
@@ -104,15 +103,15 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 def switch() -> dict:
     """Return what the language switch needs: the other languages and how to reach them.
 
-    Any other page links to its own path with `?lang=`. The questions page after a post (an
-    error summary, or a result) re-posts the patient's answers with the new language instead,
-    so answers never enter a URL and the page comes back as it was. Only answers the rule file
-    knows are re-posted, never anything else that was sent.
+    Any other page links to its own path with `?lang=`. A page of the check made from a post
+    (a step, the summary, a result) re-posts what made it (`g.language_repost`: the answers that
+    could be read, the step and the button) with the new language instead, so answers never
+    enter a URL and the same page comes back. Nothing else that was sent is re-posted.
     """
     current = language()
     others = [(code, NAMES.get(code, code)) for code in offered()
               if code != current and request.blueprint not in STAFF_ONLY_ENGLISH]
-    fields = _answers_to_repost() if request.endpoint == "check.questions" else None
+    fields = g.get("language_repost")
     if fields is not None:
         from flask_wtf.csrf import generate_csrf
         return {"current": current, "others": others, "post": True,
@@ -123,22 +122,6 @@ def switch() -> dict:
     # another site (issue 12, finding 4). Nothing else from the address is repeated back.
     links = [(code, name, "?" + urlencode({"lang": code})) for code, name in others]
     return {"current": current, "others": links, "post": False}
-
-
-def _answers_to_repost() -> list[tuple[str, str]] | None:
-    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
-        return None
-    ruleset = current_app.extensions["pump_check"].ruleset
-    try:
-        sent = request.form
-    except HTTPException:
-        return None
-    fields = []
-    for question in ruleset.questions:
-        value = sent.get(question.id, "").strip()
-        if question.number and re.fullmatch(r"[0-9]{1,6}", value) or value in question.values:
-            fields.append((question.id, value))
-    return fields
 
 
 def remember_choice(response):

@@ -128,6 +128,39 @@ class LevelText:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One page of the patient's check: a title and its questions, in the order asked."""
+
+    id: str
+    title: Text | None  # None where the loader made the steps (the file declares none)
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range of a number question's answers within which every rule decides the same way.
+
+    `low` and `high` are both included; None means no limit on that side.
+    """
+
+    low: int | None
+    high: int | None
+
+    @property
+    def value(self) -> str:
+        """Return the band's answer as a form sends it, e.g. "31-90"."""
+        return f"{'' if self.low is None else self.low}-{'' if self.high is None else self.high}"
+
+    @property
+    def answer(self) -> int:
+        """Return a number in the band: every rule decides it as it decides the whole band."""
+        return self.low if self.low is not None else (self.high if self.high is not None else 0)
+
+    def __contains__(self, number: int) -> bool:
+        return (self.low is None or number >= self.low) and (self.high is None or number <= self.high)
+
+
+@dataclass(frozen=True)
 class Review:
     by: str
     on: str
@@ -157,6 +190,9 @@ class RuleSet:
     rules: tuple[Rule, ...]
     file: str = ""
     digest: str = ""  # short hash of the file's bytes, to tie a result to the exact file
+    steps: tuple[Step, ...] = ()  # the patient's pages, in order; every question in one
+    # Each number question that rules compare with limits: its bands, lowest first.
+    bands: Mapping[str, tuple[Band, ...]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question:
         return self.questions_by_id[question_id]
@@ -168,6 +204,12 @@ class RuleSet:
     @functools.cached_property
     def question_order(self) -> Mapping[str, int]:
         return {question.id: index for index, question in enumerate(self.questions)}
+
+    @functools.cached_property
+    def step_of(self) -> Mapping[str, int]:
+        """Return each question's step number (1 for the first step)."""
+        return {question_id: number for number, step in enumerate(self.steps, start=1)
+                for question_id in step.questions}
 
 
 @dataclass(frozen=True)

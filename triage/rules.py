@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import conditions, yamlfile
+from . import conditions, steps, yamlfile
 from .model import Category, Level, LevelText, Option, Question, Review, Rule, RuleSet, Text
 from .yamlfile import FileProblems, Problem
 
@@ -64,7 +64,7 @@ def _where(data, path) -> str:
     if not path:
         return "the file"
     head, rest = path[0], list(path[1:])
-    if head in ("questions", "rules") and rest and isinstance(rest[0], int):
+    if head in ("questions", "rules", "steps") and rest and isinstance(rest[0], int):
         kind = head[:-1]
         item_id = _get(data, path[:2]) and _get(data, path[:2] + ("id",))
         name = f"{kind} '{item_id}'" if isinstance(item_id, str) else f"{kind} {rest[0] + 1}"
@@ -265,7 +265,7 @@ def _schema_problems(data, lines, file) -> tuple[list[Problem], list[tuple]]:
 def _frame_broken(broken: list[tuple], data) -> bool:
     """True when the file's top-level parts are wrong, so no item-by-item check can run."""
     for path in broken:
-        if len(path) >= 2 and path[0] in ("questions", "rules"):
+        if len(path) >= 2 and path[0] in ("questions", "rules", "steps"):
             continue
         if path == () and isinstance(data, dict) and all(
                 key in data for key in schema()["required"]):
@@ -467,6 +467,7 @@ class _Builder:
         by_id = {}
         for question in questions:
             by_id.setdefault(question.id, question)
+        pages = steps.build(self, data.get("steps"), questions, unchecked)
         categories = {key: Category(key, self.text(value, ("categories", key)))
                       for key, value in data["categories"].items()}
         levels = {Level.from_id(key): LevelText(
@@ -502,7 +503,7 @@ class _Builder:
             return None
         return RuleSet(version=str(data["version"]), languages=self.languages, levels=levels,
                        categories=categories, questions=tuple(questions), rules=tuple(rules),
-                       file=self.file)
+                       file=self.file, steps=pages, bands=steps.all_bands(questions, rules))
 
 
 def _placeholder_problems(words: str) -> list[str]:

@@ -6,13 +6,13 @@ import re
 import zoneinfo
 from datetime import datetime
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import engine
+from . import flow
 from .i18n import lazy_gettext
 from .model import Level
 
@@ -36,6 +36,9 @@ PAGE_ERRORS = {
           lazy_gettext("Pump Check could not give advice this time. If you are worried, do not "
                        "wait: call for help now.")),
 }
+UNREADABLE = (lazy_gettext("Some of your answers could not be read"),
+              lazy_gettext("Some answers that were sent are not ones this check offers, so they "
+                           "were not counted. Please start the check again."))
 CSRF_REFUSED = (lazy_gettext("Your answers were not sent"),
                 lazy_gettext("This page was open too long, was sent twice, or your browser blocks "
                              "cookies, so we could not safely accept it. Pump Check needs one cookie "
@@ -44,7 +47,7 @@ CSRF_REFUSED = (lazy_gettext("Your answers were not sent"),
 
 
 def loaded():
-    """Return what the app serves: the rule set and its form class."""
+    """Return what the app serves: the rule set, its forms and its steps."""
     return current_app.extensions["pump_check"]
 
 
@@ -109,17 +112,63 @@ def start():
 
 @bp.route("/check", methods=["GET", "POST"])
 def questions():
-    ruleset = loaded().ruleset
-    form = loaded().form_class()
-    if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        page = render_template("questions.html", form=form, ruleset=ruleset)
-        return no_store(make_response(page, status))
-    answers = {q.id: form[q.id].data for q in ruleset.questions}
-    result = engine.evaluate(ruleset, answers)
-    page = render_template("result.html", result=result, ruleset=ruleset,
-                           checked_at=clinic_now(), Level=Level)
+    """The check, step by step (see triage/flow.py): emergency signs first, then short steps."""
+    steps = loaded().plan
+    if request.method != "POST":
+        return step_page(steps, None, 1)
+    reading = flow.read(steps, request.form)
+    g.language_repost = [*reading.values, ("step", str(reading.position or "")), ("go", reading.go)]
+    page = flow.decide(steps, reading)
+    if page.kind == "unreadable":
+        return unreadable_page(reading)
+    if page.kind == "result":
+        return result_page(steps, reading)
+    if page.kind == "summary":
+        return summary_page(steps, reading)
+    return step_page(steps, reading, page.number, errors=page.errors)
+
+
+def _so_far(reading):
+    """Return the result so far where it is urgent: it is said at the top of every later page."""
+    return reading.result if reading and reading.result.level == Level.URGENT else None
+
+
+def step_page(steps, reading, number: int, errors: bool = False):
+    form = reading.form if reading else steps.forms[0]()
+    step = steps.step(number)
+    values = reading.values if reading else []
+    page = render_template(
+        "questions.html", form=form, ruleset=steps.ruleset, step=step, number=number,
+        count=steps.count, title=flow.step_title(step, number), so_far=_so_far(reading),
+        hidden=[(name, value) for name, value in values if name not in step.questions],
+        kept=values, missing=[q for q in step.questions if reading and q in reading.missing],
+        errors=errors)
+    return no_store(make_response(page, 400 if errors else 200))
+
+
+def summary_page(steps, reading):
+    groups = [(number, flow.step_title(step, number), [reading.form[q] for q in step.questions])
+              for number, step in enumerate(steps.ruleset.steps, start=1)]
+    page = render_template("summary.html", groups=groups, ruleset=steps.ruleset, kept=reading.values,
+                           count=steps.count, so_far=_so_far(reading), answered=reading.answers,
+                           answer_words=flow.answer_words)
     return no_store(make_response(page))
+
+
+def result_page(steps, reading):
+    skipped, not_asked = flow.counts(steps, reading)
+    page = render_template("result.html", result=reading.result, ruleset=steps.ruleset,
+                           checked_at=clinic_now(), Level=Level, skipped=skipped,
+                           not_asked=not_asked, answer_labels=flow.band_words(steps, reading))
+    return no_store(make_response(page))
+
+
+def unreadable_page(reading):
+    """Some hidden answers cannot be read: say so, with any advice the others already call for."""
+    advice = reading.result if reading.result.level > Level.NONE else None
+    page = render_template("error.html", title=UNREADABLE[0], message=UNREADABLE[1], advice=advice,
+                           advice_ruleset=loaded().ruleset)
+    return no_store(make_response(page, 400))
 
 
 def init_app(app) -> None:

@@ -13,37 +13,90 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_RESULTS = PROJECT_ROOT / "artifacts" / "axe"
 AXE_SUMMARY: dict[str, dict] = {}
 
-# One answer that gives each level on the shipped rules; every other question gets its first
-# (mildest) option, and the number is left blank.
-LEVEL_ANSWERS = {
-    "emergency": {"breathing": "slow_or_shallow"},
-    "urgent": {"pump_alarm": "yes"},
-    "soon": {"headache": "positional"},
-    "none": {},
-}
+LEVELS = ("emergency", "urgent", "soon", "none")
 
 
 def answers_for(ruleset, level: str, days: int | None = 20) -> dict:
+    """Every answer mildest (the number `days`), but one that gives `level` on the loaded rules.
+
+    For an emergency, an answer marked red_flag: emergency (asked first, so the check ends at
+    the first step); for the others, the first single answer that gives that level.
+    """
+    from triage import engine
+    from triage.model import Level
+
     answers = {q.id: (days if q.number else q.values[0]) for q in ruleset.questions}
-    answers.update(LEVEL_ANSWERS[level])
-    return answers
+    wanted = Level.from_id(level)
+    if wanted == Level.NONE:
+        assert engine.evaluate(ruleset, answers).level == Level.NONE
+        return answers
+    for question in ruleset.questions:
+        options = [o for o in question.options if o.red_flag == Level.EMERGENCY] \
+            if wanted == Level.EMERGENCY else question.options[1:]
+        for option in options:
+            trial = {**answers, question.id: option.value}
+            if engine.evaluate(ruleset, trial).level == wanted:
+                return trial
+    raise AssertionError(f"no single answer gives {level} on these rules")
 
 
-def answer_by_tapping(page, ruleset, answers: dict) -> None:
-    """Answer every question as a person does: tap the answer's label, type the number."""
+def form_value(ruleset, question, value) -> str:
+    """Return the value of the radio that answers `value` (a number falls in its band)."""
+    if question.number and question.id in ruleset.bands:
+        return "unknown" if value is None else next(
+            band.value for band in ruleset.bands[question.id] if value in band)
+    return str(value)
+
+
+def answer_by_tapping(page, ruleset, answers: dict) -> int:
+    """Answer the questions on the page as a person does: tap the label, type a number.
+
+    Only the questions the page shows are answered (one step of the check, or all of call mode).
+    Return the number of taps.
+    """
+    taps = 0
     for question in ruleset.questions:
         value = answers.get(question.id)
-        if value is None:
+        if page.locator(f"main form [name='{question.id}']:not([type=hidden])").count() == 0:
             continue
-        if question.number:
+        if question.number and page.locator(f"input[name='{question.id}'][type=radio]").count():
+            value = form_value(ruleset, question, value)
+        elif value is None:
+            continue
+        if question.number and not page.locator(f"input[name='{question.id}'][type=radio]").count():
             field = page.locator(f"input[name='{question.id}']")
             (field.tap if _touch(page) else field.click)()
             field.fill(str(value))
+            taps += 1
             continue
         radio = page.locator(f"input[name='{question.id}'][value='{value}']")
         label = page.locator(f"label[for='{radio.get_attribute('id')}']")
         (label.tap if _touch(page) else label.click)()
+        taps += 1
         assert radio.is_checked(), f"tapping the label did not choose {question.id}={value}"
+    return taps
+
+
+def on_a_step(page) -> bool:
+    """True while the page is a step of the check or its summary (a form that carries `step`)."""
+    return page.locator("main form:not(.back-form) input[name=step]").count() > 0
+
+
+def go_through_check(page, ruleset, answers: dict, *, tap: bool = False, pages: list | None = None):
+    """From the first step, answer each step and continue, to the result (or an error page).
+
+    If `pages` is a list, each page's (title, height in CSS px) is appended to it. Return taps.
+    """
+    taps = 0
+    while on_a_step(page):
+        if pages is not None:
+            pages.append((page.title(), page.evaluate("document.documentElement.scrollHeight")))
+        taps += answer_by_tapping(page, ruleset, answers)
+        button = page.locator("main form:not(.back-form) button[value=next]")
+        with page.expect_navigation():
+            (button.tap if tap else button.click)()
+        taps += 1
+    return taps
 
 
 def _touch(page) -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from triage import SHIPPED_RULES, rules
+
 from .browser_helpers import (
-    LEVEL_ANSWERS,
+    LEVELS,
     answer_by_tapping,
     answers_for,
     axe_report,
+    go_through_check,
     horizontal_overflow,
     run_axe,
 )
@@ -17,23 +20,65 @@ pytestmark = pytest.mark.browser
 
 
 def _submit(page):
-    """Send the questions form, whatever the page's language."""
+    """Send the step's form (Continue), whatever the page's language."""
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form:not(.back-form) button[value=next]").click()
 
 
 def _result(level):
     def reach(page, server, ruleset):
         page.goto(server + "/check")
-        answer_by_tapping(page, ruleset, answers_for(ruleset, level))
-        _submit(page)
+        go_through_check(page, ruleset, answers_for(ruleset, level))
     return reach
+
+
+def _step(number):
+    """Step `number` of the check (the summary after the last), reached by answering the steps
+    before it with the mildest answers."""
+    def reach(page, server, ruleset):
+        page.goto(server + "/check")
+        for _ in range(number - 1):
+            answer_by_tapping(page, ruleset, answers_for(ruleset, "none"))
+            _submit(page)
+    return reach
+
+
+STEPS = len(rules.load(SHIPPED_RULES).steps)  # the server serves the shipped rules
 
 
 def _errors(page, server, ruleset):
     page.goto(server + "/check")
     _submit(page)
     assert page.locator("#error-summary").count() == 1
+
+
+def _urgent_then_errors(page, server, ruleset):
+    """A later step with the urgent advice on top and every answer missing."""
+    answers = answers_for(ruleset, "urgent")
+    question_id = next(q for q in answers if answers[q] != answers_for(ruleset, "none")[q])
+    page.goto(server + "/check")
+    for _ in range(ruleset.step_of[question_id]):
+        answer_by_tapping(page, ruleset, answers)
+        _submit(page)
+    if page.title().startswith("Check your answers"):
+        return
+    _submit(page)
+    assert page.locator("#so-far").count() == 1 and page.locator("#error-summary").count() == 1
+
+
+def _unreadable(page, server, ruleset):
+    """A tampered hidden answer beside an emergency sign: the error page still says call 911."""
+    _step(2)(page, server, ruleset)
+    emergency = answers_for(ruleset, "emergency")
+    sign = next(q for q in ruleset.steps[0].questions if emergency[q] != answers_for(ruleset, "none")[q])
+    other = next(q for q in ruleset.steps[0].questions if q != sign)
+    for name, value in ((sign, emergency[sign]), (other, "maybe")):
+        page.evaluate("""([name, value]) => { document.querySelector(
+            `main form:not(.back-form) input[type=hidden][name="${name}"]`).value = value; }""",
+                      [name, value])
+    _submit(page)
+    assert page.title().startswith("Some of your answers could not be read")
+    assert page.locator("#so-far a[href='tel:911']").count() == 1
 
 
 def _call_result(page, server, ruleset):
@@ -62,7 +107,11 @@ STATES = {
     "start": _get("/"),
     "questions": _get("/check"),
     "questions-errors": _errors,
-    **{f"result-{level}": _result(level) for level in LEVEL_ANSWERS},
+    **{f"step-{number}": _step(number) for number in range(2, STEPS + 1)},
+    "summary": _step(STEPS + 1),
+    "step-urgent-errors": _urgent_then_errors,
+    "unreadable": _unreadable,
+    **{f"result-{level}": _result(level) for level in LEVELS},
     "not-found": _get("/no-such-page"),
     # Staff pages (issue 3): call mode and the clinical review sheet.
     "call": _get("/call"),
@@ -79,8 +128,8 @@ def test_axe_finds_no_wcag22_aa_violation(phone, server, ruleset, state):
     assert violations == [], axe_report(violations)
 
 
-SPANISH = ["start", "questions", "questions-errors", "result-emergency", "result-urgent", "result-soon",
-           "result-none", "not-found"]
+SPANISH = ["start", "questions", "questions-errors", "step-2", "summary", "step-urgent-errors",
+           "result-emergency", "result-urgent", "result-soon", "result-none", "not-found"]
 
 
 @pytest.mark.parametrize("state", SPANISH)
