@@ -56,7 +56,10 @@ def test_the_level_action_carries_the_clinics_numbers(ruleset):
     _, text = make_note(ruleset, {"pump_alarm": "yes"})
     flat = " ".join(text.split())
     assert "Triage level:      URGENT" in text
-    assert "555-0100" in flat and "555-0199" in flat
+    assert "555-0100" in flat
+    # The after-hours number is in the note where the level's action names it.
+    action = ruleset.levels[Level.URGENT].action["en"]
+    assert ("555-0199" in flat) == ("{after_hours_phone}" in action)
 
 
 def test_a_check_with_no_warnings_says_so_and_unknown_days_say_not_known(ruleset):

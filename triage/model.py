@@ -104,6 +104,7 @@ class LevelText:
     level: Level
     heading: Text
     action: Text
+    while_you_wait: tuple[Text, ...] = ()  # things to do while waiting for help, in order
 
 
 @dataclass(frozen=True)

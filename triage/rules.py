@@ -469,7 +469,9 @@ class _Builder:
                       for key, value in data["categories"].items()}
         levels = {Level.from_id(key): LevelText(
             Level.from_id(key), self.text(value["heading"], ("levels", key, "heading")),
-            self.text(value["action"], ("levels", key, "action")))
+            self.text(value["action"], ("levels", key, "action")),
+            tuple(self.text(item, ("levels", key, "while_you_wait", i))
+                  for i, item in enumerate(value.get("while_you_wait", []))))
             for key, value in data["levels"].items()}
         rules = []
         for i, item in enumerate(data["rules"]):

@@ -29,7 +29,7 @@ def test_phone_journey_reaches_each_level(phone, server, ruleset, screenshots, l
     assert page.title().startswith("Check your symptoms")
     if level == "none":
         shoot(page, screenshots, "start-phone")
-    page.get_by_role("link", name="Start the check").tap()
+    page.get_by_role("link", name="Start the symptom check").tap()
     page.wait_for_url(server + "/check")
     if level == "none":
         shoot(page, screenshots, "questions-phone")
@@ -51,7 +51,7 @@ def test_desktop_screenshots(desktop, server, ruleset, screenshots, level):
     page.goto(server + "/")
     if level == "none":
         shoot(page, screenshots, "start-desktop")
-    page.get_by_role("link", name="Start the check").click()
+    page.get_by_role("link", name="Start the symptom check").click()
     if level == "none":
         shoot(page, screenshots, "questions-desktop")
     answer_by_tapping(page, ruleset, answers_for(ruleset, level))
@@ -76,7 +76,7 @@ def test_keyboard_only_journey(desktop, server, ruleset, level):
     page.goto(server + "/")
     skip = _tab_to(page, lambda e: True)
     assert skip["text"] == "Skip to main content", "the first tab stop is the skip link"
-    _tab_to(page, lambda e: e["text"] == "Start the check")
+    _tab_to(page, lambda e: e["text"] == "Start the symptom check")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == server + "/check"
@@ -102,7 +102,7 @@ def test_keyboard_only_journey(desktop, server, ruleset, level):
 def test_journey_without_javascript(no_js, server, ruleset, level):
     page = no_js
     page.goto(server + "/")
-    page.get_by_role("link", name="Start the check").click()
+    page.get_by_role("link", name="Start the symptom check").click()
     answer_by_tapping(page, ruleset, answers_for(ruleset, level))
     press_button(page, "See what to do")
     assert heading_of(ruleset, level) in page.locator("#action").inner_text()
@@ -156,7 +156,7 @@ def test_spanish_journey_and_back_to_english(phone, server, ruleset, screenshots
     assert page.locator("html").get_attribute("lang") == "es"
     shoot(page, screenshots, "start-es-phone")
     with page.expect_navigation():
-        page.get_by_role("link", name="Empezar").tap()
+        page.get_by_role("link", name="Empezar la revisión de síntomas").tap()
     assert page.title() == "Sus síntomas - Pump Check"
     answer_by_tapping(page, ruleset, answers_for(ruleset, "urgent"))
     press_button(page, "Ver qué hacer", tap=True)
