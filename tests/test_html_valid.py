@@ -41,9 +41,13 @@ def app():
 
 def get_pages(app) -> list[str]:
     """Every address a browser can GET that answers with a page, with no parameters to fill."""
-    paths = sorted({rule.rule for rule in app.url_map.iter_rules()
-                    if "GET" in rule.methods and not rule.arguments
-                    and not rule.rule.startswith(NOT_PAGES)})
+    paths = sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(NOT_PAGES)
+        }
+    )
     return [*paths, "/no-such-page"]
 
 
@@ -70,8 +74,12 @@ def rendered_results(app) -> dict[str, str]:
             with app.test_request_context(f"/check?lang={language}"):
                 app.preprocess_request()
                 pages[f"{name}-{language}.html"] = render_template(
-                    "result.html", result=engine.evaluate(ruleset, answers), ruleset=ruleset,
-                    checked_at=datetime.now(UTC), Level=Level)
+                    "result.html",
+                    result=engine.evaluate(ruleset, answers),
+                    ruleset=ruleset,
+                    checked_at=datetime.now(UTC),
+                    Level=Level,
+                )
     return pages
 
 
@@ -85,17 +93,32 @@ def test_every_page_and_result_is_valid_html(app, tmp_path):
             assert response.mimetype == "text/html", path
             pages[f"get{path.replace('/', '_')}-{language}.html"] = response.get_data(as_text=True)
         # The questions sent back with every answer missing: the error summary.
-        pages[f"post_check-errors-{language}.html"] = client.post(
-            "/check", data={"lang": language}).get_data(as_text=True)
+        pages[f"post_check-errors-{language}.html"] = client.post("/check", data={"lang": language}).get_data(
+            as_text=True
+        )
     pages.update(rendered_results(app))
     for name, html in pages.items():
         (tmp_path / name).write_text(html, "utf-8")
-    done = subprocess.run(["java", "-jar", str(jar), "--format", "json", "--errors-only",
-                           *sorted(str(path) for path in tmp_path.iterdir())],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(jar),
+            "--format",
+            "json",
+            "--errors-only",
+            *sorted(str(path) for path in tmp_path.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(done.stderr or done.stdout)["messages"]
-    errors = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
-              for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    errors = [
+        f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
     print(f"\nNu HTML Checker: {len(pages)} pages and states, {len(errors)} errors")
     assert errors == [], "\n".join(errors)
     assert len(pages) >= 2 * (len(get_pages(app)) + 1 + 5)
@@ -106,6 +129,10 @@ def test_the_checker_finds_errors(tmp_path):
     jar = vnu_jar()
     bad = tmp_path / "bad.html"
     bad.write_text("<!doctype html><html lang=en><title>x</title><p><div>no</p>", "utf-8")
-    done = subprocess.run(["java", "-jar", str(jar), "--format", "json", "--errors-only", str(bad)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", "--errors-only", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert [m for m in json.loads(done.stderr)["messages"] if m["type"] == "error"]

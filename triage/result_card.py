@@ -33,8 +33,10 @@ def build(result: Result, ruleset: RuleSet, language: str) -> Card:
     """Sort a result's warnings into the card's reasons and "also noted"."""
     level_text = ruleset.levels[result.level]
     return Card(
-        level=result.level, level_text=level_text,
+        level=result.level,
+        level_text=level_text,
         reasons=tuple(w for w in result.warnings if w.level == result.level),
         also_noted=tuple(w for w in result.warnings if w.level < result.level),
         while_you_wait=level_text.while_you_wait,
-        safety_net=signs.red_flags(ruleset, language) if result.level == Level.NONE else ())
+        safety_net=signs.red_flags(ruleset, language) if result.level == Level.NONE else (),
+    )

@@ -67,28 +67,37 @@ def _red_flags(ruleset: RuleSet, language: str) -> Groups:
             if alone:
                 signs += [(option.red_flag, w.rule.title.in_language(language)) for w in alone[:1]]
             else:  # no rule fires on it alone (`rules check` reports that): its own words
-                signs.append((option.red_flag, f"{question.text.in_language(language)} "
-                                               f"{option.label.in_language(language)}"))
+                signs.append(
+                    (
+                        option.red_flag,
+                        f"{question.text.in_language(language)} {option.label.in_language(language)}",
+                    )
+                )
     return _grouped(signs)
 
 
 def _watch_for(ruleset: RuleSet, language: str) -> Groups:
     rules = [rule for rule in ruleset.rules if rule.level > Level.NONE]
     limits = _limits(ruleset)
-    firing = {rule.id: [a for a in _states(ruleset, rule, limits) if rule.when.holds(a)]
-              for rule in rules}
+    firing = {rule.id: [a for a in _states(ruleset, rule, limits) if rule.when.holds(a)] for rule in rules}
     kept = list(rules)
     # Most specific first (most questions), so a combination gives way to a plainer sign. Only a
     # rule on the same questions or fewer can stand in: its firing then depends on nothing else.
     for rule in sorted(rules, key=lambda r: -len(r.when.questions())):
-        others = [other for other in kept if other is not rule and other.level >= rule.level
-                  and other.when.questions() <= rule.when.questions()]
+        others = [
+            other
+            for other in kept
+            if other is not rule
+            and other.level >= rule.level
+            and other.when.questions() <= rule.when.questions()
+        ]
         if firing[rule.id] and all(any(o.when.holds(a) for o in others) for a in firing[rule.id]):
             kept.remove(rule)
     # Check the result once more: every state that sets off a left-out rule sets off a kept one.
     for rule in rules:
-        if rule not in kept and not all(any(k.when.holds(a) and k.level >= rule.level for k in kept)
-                                        for a in firing[rule.id]):
+        if rule not in kept and not all(
+            any(k.when.holds(a) and k.level >= rule.level for k in kept) for a in firing[rule.id]
+        ):
             kept.append(rule)
     kept.sort(key=rules.index)
     return _grouped([(rule.level, rule.title.in_language(language)) for rule in kept])
@@ -100,8 +109,7 @@ def _limits(ruleset: RuleSet) -> dict[str, set[int]]:
     for rule in ruleset.rules:
         for part in _parts(rule.when):
             if isinstance(part, conditions.Compare):
-                limits.setdefault(part.question, set()).update(
-                    (part.limit - 1, part.limit, part.limit + 1))
+                limits.setdefault(part.question, set()).update((part.limit - 1, part.limit, part.limit + 1))
     return limits
 
 
@@ -115,9 +123,8 @@ def _states(ruleset: RuleSet, rule: Rule, limits: dict[str, set[int]]) -> Iterat
         question = ruleset.question(question_id)
         if question.number:
             low = question.minimum if question.minimum is not None else 0
-            high = question.maximum if question.maximum is not None else 10 ** 6
-            choices.append([None, *sorted(n for n in limits.get(question_id, {low})
-                                          if low <= n <= high)])
+            high = question.maximum if question.maximum is not None else 10**6
+            choices.append([None, *sorted(n for n in limits.get(question_id, {low}) if low <= n <= high)])
         else:
             choices.append(list(question.values))
     for combination in itertools.product(*choices):

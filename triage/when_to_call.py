@@ -19,8 +19,9 @@ bp = Blueprint("when_to_call", __name__)
 def sheet():
     """Show the sheet in the patient's language (the switch, `?lang=`, or the browser's)."""
     ruleset = current_app.extensions["pump_check"].ruleset
-    return render_template("when_to_call.html", ruleset=ruleset, Level=Level,
-                           groups=signs.watch_for(ruleset, language()))
+    return render_template(
+        "when_to_call.html", ruleset=ruleset, Level=Level, groups=signs.watch_for(ruleset, language())
+    )
 
 
 def init_app(app) -> None:
