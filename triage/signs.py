@@ -38,6 +38,8 @@ def _cached(ruleset: RuleSet, language: str, kind: str, build) -> Groups:
     key = (id(ruleset), language, kind)
     entry = _CACHE.get(key)
     if entry is None or entry[0] is not ruleset:
+        if len(_CACHE) >= 64:  # an app serves one rule set; tests and reloads make more
+            _CACHE.clear()
         entry = _CACHE[key] = (ruleset, build(ruleset, language))
     return entry[1]
 
