@@ -1,9 +1,10 @@
 """What to watch for, in plain words, derived from the loaded rules (no web framework here).
 
 Two lists, each by level, most urgent first, computed once per rule set and language:
-- `red_flags`: the answers the rule file marks `red_flag: <level>`, each named by the title of
-  the rule it sets off on its own. A "no warning signs" result ends with these ("Call ... if you
-  notice"), the safety-netting every NHS care card carries.
+- `red_flags`: the answers the rule file marks `red_flag: urgent` or `emergency`, each named by
+  the title of the rule it sets off on its own. A "no warning signs" result ends with these
+  ("Call ... if you notice"), the safety-netting every NHS care card carries; the less urgent
+  ones are on the sheet.
 - `watch_for`: every rule's title, for the printable "When to call" sheet, leaving out a rule
   whose every firing another listed rule at the same or a more urgent level already announces
   (e.g. "Fever with confusion" when "Confused or very sleepy" alone is an emergency). The
@@ -18,14 +19,15 @@ from collections.abc import Iterator
 from . import conditions, engine
 from .model import Answers, Level, Rule, RuleSet
 
-# (id of the rule set, language) -> (the rule set, the lists); the rule set is kept so an id
-# is never reused for another one while the entry lives.
-_CACHE: dict[tuple[int, str, str], tuple[RuleSet, tuple]] = {}
 Groups = tuple[tuple[Level, tuple[str, ...]], ...]
+
+# (file, digest of its bytes, language, list) -> the list: the same bytes give the same rules,
+# so the test suite's many apps on one file compute each list once.
+_CACHE: dict[tuple[str, str, str, str], Groups] = {}
 
 
 def red_flags(ruleset: RuleSet, language: str) -> Groups:
-    """Return the red-flag signs by level, most urgent first, in the rule file's words."""
+    """Return the urgent and emergency red flags by level, most urgent first, in plain words."""
     return _cached(ruleset, language, "red_flags", _red_flags)
 
 
@@ -35,13 +37,13 @@ def watch_for(ruleset: RuleSet, language: str) -> Groups:
 
 
 def _cached(ruleset: RuleSet, language: str, kind: str, build) -> Groups:
-    key = (id(ruleset), language, kind)
-    entry = _CACHE.get(key)
-    if entry is None or entry[0] is not ruleset:
+    key = (ruleset.file, ruleset.digest or str(id(ruleset)), language, kind)
+    groups = _CACHE.get(key)
+    if groups is None:
         if len(_CACHE) >= 64:  # an app serves one rule set; tests and reloads make more
             _CACHE.clear()
-        entry = _CACHE[key] = (ruleset, build(ruleset, language))
-    return entry[1]
+        groups = _CACHE[key] = build(ruleset, language)
+    return groups
 
 
 def mildest(ruleset: RuleSet) -> dict:
@@ -61,13 +63,14 @@ def _red_flags(ruleset: RuleSet, language: str) -> Groups:
     signs = []
     for question in ruleset.questions:
         for option in question.options:
-            if option.red_flag is None or option.red_flag == Level.NONE:
+            if option.red_flag is None or option.red_flag < Level.URGENT:
                 continue
             result = engine.evaluate(ruleset, {**mildest(ruleset), question.id: option.value})
             found = [w for w in result.warnings if w.level >= option.red_flag]
             alone = [w for w in found if {q for q, _ in w.because} == {question.id}] or found
             if alone:
-                signs += [(option.red_flag, w.rule.title.in_language(language)) for w in alone[:1]]
+                # Listed at the level the rules give it, which may be above its red-flag floor.
+                signs += [(w.level, w.rule.title.in_language(language)) for w in alone[:1]]
             else:  # no rule fires on it alone (`rules check` reports that): its own words
                 signs.append(
                     (
