@@ -12,6 +12,7 @@ from conftest import PROJECT
 
 from triage import SHIPPED_RULES, review
 from triage.cli import rules_group
+from triage.model import Level
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 
@@ -166,7 +167,8 @@ def test_show_by_level_lists_every_rule_most_urgent_first(cli, ruleset):
         assert f"If {' '.join(review.condition_text(rule.when, ruleset).split())}" in block
         assert f"Advice: {' '.join(rule.advice['en'].split())}" in block
         assert f"Source: {' '.join(rule.source.split())}" in block
-    assert "When no rule matches, the patient is told: We found no warning signs." in out
+    told = " ".join(ruleset.levels[Level.NONE].action["en"].split()[:4])
+    assert f"When no rule matches, the patient is told: {told}" in out
     assert "Rules by category and level" in out
     for category in ruleset.categories:
         counts = re.search(rf"\n{category} +(\d+) +(\d+) +(\d+) +(\d+)\n", out + "\n").groups()

@@ -60,6 +60,7 @@ def pages(ruleset):
             yield (f"result-{level}-{language}", "post", "/check",
                    {**_answers(ruleset, level), "lang": language})
         yield f"not-found-{language}", "get", f"/no-such-page?lang={language}", None
+        yield f"when-to-call-{language}", "get", f"/when-to-call?lang={language}", None
         yield from step_pages(ruleset, language)
 
 

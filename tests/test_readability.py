@@ -81,8 +81,9 @@ def rule_file_units(ruleset, language):
     """Yield (where, text) for each text of the rule file as a patient reads it."""
     fill = SAMPLE[language]
     for level, words in ruleset.levels.items():
-        yield f"level {level.id}", sentence(words.heading[language]) + " " + \
-            words.action[language].format(**fill)
+        yield f"level {level.id}", " ".join(
+            [sentence(words.heading[language]), words.action[language].format(**fill)]
+            + [sentence(item[language].format(**fill)) for item in words.while_you_wait])
     for question in ruleset.questions:
         parts = [question.text[language]] + ([question.hint[language]] if question.hint else [])
         parts += [o.label[language] for o in question.options]
@@ -154,7 +155,8 @@ def page_units(language):
              "result urgent": ("post", "/check", {**first, "pump_alarm": "yes"}),
              "a later step": ("post", "/check", {**first, "step": "1", "go": "next"}),
              "summary": ("post", "/check", {**first, "step": str(len(ruleset.steps)), "go": "next"}),
-             "not found": ("get", "/nowhere", None)}
+             "not found": ("get", "/nowhere", None),
+             "when to call": ("get", "/when-to-call", None)}
     for name, (method, path, data) in pages.items():
         response = getattr(client, method)(path + f"?lang={language}", data=data)
         parser = Visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ SHIPPED_RULES = PROJECT_ROOT / "rules.yaml"
 TEXT_SETTINGS = ("SECRET_KEY", "RULES_FILE", "CARE_TEAM_NAME", "CARE_TEAM_PHONE",
                  "AFTER_HOURS_PHONE", "EMERGENCY_NUMBER", "TIME_ZONE")
 MIN_SECRET_KEY_LENGTH = 16
+# FLASK_CARE_TEAM_NAME_ES etc.: the care team's name in one language of the rule file.
+CARE_TEAM_NAME_IN = re.compile(r"FLASK_CARE_TEAM_NAME_[A-Z]{2}")
 
 
 class StartupError(RuntimeError):
@@ -62,11 +65,14 @@ def create_app(test_config: dict | None = None):
         for key in (*TEXT_SETTINGS, "TRUSTED_HOSTS"):  # host names: a list, read as text
             if f"FLASK_{key}" in os.environ:
                 app.config[key] = os.environ[f"FLASK_{key}"]
+        for name, value in os.environ.items():  # the care team's name in other languages
+            if CARE_TEAM_NAME_IN.fullmatch(name):
+                app.config[name.removeprefix("FLASK_")] = value.strip()
     else:
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, flow, health, i18n, proofs, rules, security, sheet, views
+    from . import api, call, flow, health, i18n, proofs, rules, security, sheet, views, when_to_call
     from .yamlfile import FileProblems
 
     try:
@@ -85,6 +91,7 @@ def create_app(test_config: dict | None = None):
     api.init_app(app)
     call.init_app(app)
     sheet.init_app(app)
+    when_to_call.init_app(app)
     health.init_app(app)
     return app
 

@@ -473,7 +473,9 @@ class _Builder:
         levels = {Level.from_id(key): LevelText(
             Level.from_id(key), self.text(value["heading"], ("levels", key, "heading")),
             self.text(value["action"], ("levels", key, "action")),
-            self.optional_text(value, "nurse_action", ("levels", key)))
+            nurse_action=self.optional_text(value, "nurse_action", ("levels", key)),
+            while_you_wait=tuple(self.text(item, ("levels", key, "while_you_wait", i))
+                                 for i, item in enumerate(value.get("while_you_wait", []))))
             for key, value in data["levels"].items()}
         rules = []
         for i, item in enumerate(data["rules"]):

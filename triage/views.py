@@ -12,8 +12,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import flow
-from .i18n import lazy_gettext
+from . import flow, result_card
+from .i18n import language, lazy_gettext
 from .model import Level
 
 bp = Blueprint("check", __name__)
@@ -55,15 +55,22 @@ def contacts() -> dict[str, str]:
     """Return the numbers every page shows, with plain words where one is not configured."""
     config = current_app.config
     care_team_phone = config["CARE_TEAM_PHONE"] or _("the number on your discharge papers")
-    care_team = config["CARE_TEAM_NAME"]
-    if care_team == "your care team":  # the default wording, so it can be translated
-        care_team = _("your care team")
+    care_team = care_team_name(config, language())
     return {
         "emergency_number": config["EMERGENCY_NUMBER"],
         "care_team": care_team,
         "care_team_phone": care_team_phone,
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
     }
+
+
+def care_team_name(config, language: str) -> str:
+    """Name the care team in `language`: FLASK_CARE_TEAM_NAME_<LANG>, else (in English only)
+    FLASK_CARE_TEAM_NAME, else "your care team" in that language, never one language's name
+    inside another's sentence ("llame a the Pump Clinic")."""
+    name = config.get(f"CARE_TEAM_NAME_{language.upper()}") or (
+        config["CARE_TEAM_NAME"] if language == "en" else "")
+    return name if name and name != "your care team" else _("your care team")
 
 
 def tel_href(number: str) -> str:
@@ -178,6 +185,9 @@ def init_app(app) -> None:
     app.add_template_filter(phone_link, "phone_link")
     app.add_template_filter(action_html, "action_html")
     app.add_template_filter(capfirst, "capfirst")
+    app.add_template_global(result_card.build, "result_card")
+    # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 
     @app.context_processor
     def numbers():

@@ -33,7 +33,7 @@ def heading_of(ruleset, level: str, language: str = "en") -> str:
 
 def start(page, server, *, tap=False):
     page.goto(server + "/")
-    link = page.get_by_role("link", name="Start the check")
+    link = page.get_by_role("link", name="Start the symptom check")
     with page.expect_navigation():
         (link.tap if tap else link.click)()
     assert page.url == server + "/check"
@@ -120,7 +120,7 @@ def test_keyboard_only_journey(desktop, server, ruleset, level):
     page.goto(server + "/")
     skip = _tab_to(page, lambda e: True)
     assert skip["text"] == "Skip to main content", "the first tab stop is the skip link"
-    _tab_to(page, lambda e: e["text"] == "Start the check")
+    _tab_to(page, lambda e: e["text"] == "Start the symptom check")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == server + "/check"
@@ -260,7 +260,7 @@ def test_spanish_journey_and_back_to_english(phone, server, ruleset, screenshots
     assert page.locator("html").get_attribute("lang") == "es"
     shoot(page, screenshots, "start-es-phone")
     with page.expect_navigation():
-        page.get_by_role("link", name="Empezar").tap()
+        page.get_by_role("link", name="Empezar la revisión de síntomas").tap()
     assert page.title().startswith(f"Paso 1 de {len(ruleset.steps)}: ")
     answers = answers_for(ruleset, "urgent")
     answer_by_tapping(page, ruleset, answers)
