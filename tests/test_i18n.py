@@ -113,9 +113,18 @@ def test_a_spanish_result_is_all_spanish(client, ruleset):
     assert 'Llame al <a class="tel" href="tel:911">911</a> ahora.' in page and "Porque usted dijo:" in page
     assert "Respira lento o poco profundo" in page  # the rule's title from rules.yaml
     assert "¿Cómo está su respiración? <strong>Lenta o poco profunda</strong>" in page
-    assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} a las \d\d:\d\d</time> UTC",
-                     page)
+    assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} "
+                     r"a las (1[0-2]|[1-9]):\d\d\s?[ap]\.\s?m\.</time> UTC", page)
     assert "Versión de las reglas" in page
+
+
+def test_an_unanswered_question_is_worded_from_the_catalogue(client, ruleset):
+    data = {**answers(ruleset, fever="yes"), "lang": "es"}
+    page = client.post("/check", data=data).get_data(as_text=True)
+    days = ruleset.question("days_since_surgery").text["es"]
+    assert f"{days} <strong>sin respuesta</strong>" in page
+    english = client.post("/check", data={**data, "lang": "en"}).get_data(as_text=True)
+    assert "<strong>not answered</strong>" in english
 
 
 def test_switching_language_on_a_result_reposts_the_answers_not_a_link(client, ruleset):
@@ -148,7 +157,7 @@ def test_staff_pages_stay_english_with_no_switch(client):
 def test_numbers_left_unset_are_worded_in_the_patients_language(app):
     app.config.update(CARE_TEAM_PHONE="", CARE_TEAM_NAME="your care team", WTF_CSRF_ENABLED=False)
     page = app.test_client().get("/?lang=es").get_data(as_text=True)
-    assert "Su equipo médico: el número en sus papeles del alta" in page
+    assert "Su equipo médico: número que aparece en sus papeles de alta" in page
 
 
 # The API -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def test_the_note_has_when_who_the_level_and_the_rule_set(ruleset):
                         reference="AB 1234", call_date=date(2026, 11, 25))
     assert "Patient reference: AB 1234\n" in text
     assert "Call date:         2026-11-25\n" in text
-    assert "Note written:      2026-11-26 14:05 UTC\n" in text
+    assert "Note written:      2026-11-26 2:05 PM UTC\n" in text
     assert "Triage level:      EMERGENCY (" in text
     assert f"version {ruleset.version}, digest {ruleset.digest}" in text
 
@@ -95,3 +95,10 @@ def test_a_reference_cannot_add_lines_to_the_note(ruleset):
     levels = [line for line in text.splitlines() if line.startswith("Triage level:")]
     assert len(levels) == 1 and levels[0].startswith("Triage level:      NONE (")
     assert "Patient reference: AB Triage level: NONE\n" in text
+
+
+@pytest.mark.parametrize("hour, minute, shown", [(0, 5, "12:05 AM"), (9, 30, "9:30 AM"),
+                                                 (12, 0, "12:00 PM"), (23, 59, "11:59 PM")])
+def test_the_note_tells_the_time_on_a_12_hour_clock(hour, minute, shown):
+    written = datetime(2026, 11, 26, hour, minute, tzinfo=UTC)
+    assert note._when(written) == f"2026-11-26 {shown} UTC"

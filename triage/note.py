@@ -42,6 +42,13 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
                          break_on_hyphens=False, break_long_words=True) or [first.rstrip()]
 
 
+def _when(moment: datetime) -> str:
+    """Return a date and a US 12-hour time with its zone: "2026-11-26 2:05 PM UTC"."""
+    hour = moment.hour % 12 or 12
+    return f"{moment:%Y-%m-%d} {hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'} " \
+        f"{moment.tzname() or ''}".strip()
+
+
 def _label(ruleset: RuleSet, question_id: str, answer, language: str) -> str:
     return "not known" if answer is None else ruleset.question(question_id).label_for(answer, language)
 
@@ -55,7 +62,7 @@ def chart_note(ruleset: RuleSet, result: Result, contacts: Mapping[str, str], *,
     lines = ["PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
              f"Patient reference: {reference or '(none given)'}",
              f"Call date:         {(call_date or written_at.date()).isoformat()}",
-             f"Note written:      {written_at.strftime('%Y-%m-%d %H:%M %Z').strip()}",
+             f"Note written:      {_when(written_at)}",
              f"Triage level:      {result.level.id.upper()} "
              f"({plain(level_text.heading.in_language(language))})",
              f"Rule set:          version {result.rules_version}, digest {result.rules_digest}",
