@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test chromium translations
+.PHONY: run test setup setup-test chromium nginx translations lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,15 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
 	  || echo "could not install chromium: browser tests will skip (or fail in CI)"; fi
 
-test: setup-test chromium
+# Debian's nginx, for the tests that run the shipped deploy/nginx.conf in front of the app.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = 0 ] \
+	  && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's nginx for the deployment tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
+	  || echo "could not install nginx: the nginx tests will skip (or fail in CI)"; fi
+
+test: setup-test chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
 	$(BIN)/flask --app wsgi rules check

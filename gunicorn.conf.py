@@ -7,13 +7,41 @@ reverse proxy (nginx, see deploy/nginx.conf) in front: it terminates TLS and shi
 workers from slow clients.
 """
 
+import ipaddress
+import logging
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 wsgi_app = "wsgi:app"
 
-# Only the reverse proxy should reach gunicorn: the default suits a proxy on this host (or use a
-# unix socket, unix:/run/pump-check/gunicorn.sock); a proxy elsewhere needs a private address.
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Only the reverse proxy may reach gunicorn: its sync workers are shielded from slow clients by
+# nginx (five clients sending a byte a second would hold all five workers; issue 12, finding 11).
+# The default suits a proxy on this host (or a unix socket, unix:/run/pump-check/gunicorn.sock);
+# a proxy elsewhere needs a private address. Any other address stops gunicorn at start-up.
+
+
+def private_bind(value: str) -> str:
+    """Return GUNICORN_BIND if only a proxy can reach it (unix socket, loopback, private net)."""
+    for address in value.split():
+        if address.startswith(("unix:", "fd://")):
+            continue
+        host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            ip = None
+        if host != "localhost" and (ip is None or not (ip.is_loopback or ip.is_private)
+                                    or ip.is_unspecified):
+            raise RuntimeError(
+                f"GUNICORN_BIND={value!r}: gunicorn must listen only where the reverse proxy "
+                "reaches it (127.0.0.1:PORT, unix:/path, or a private address), never on every "
+                "address or a public one; see README, Deployment")
+    return value
+
+
+bind = private_bind(os.environ.get("GUNICORN_BIND", "127.0.0.1:8000"))
 
 # The work is pure CPU (a form, ~40 rules, a template), so sync workers, two per core plus one.
 # Sync workers close each connection after one request and must sit behind a buffering proxy.
@@ -38,9 +66,11 @@ limit_request_field_size = 8190
 # access log shows the path without its query string (%(U)s, never %(r)s or %(q)s), without the
 # referrer, and without the client address (that a given address used a pump symptom checker is
 # itself health information; the proxy may log addresses for abuse handling if the clinic decides).
+# gunicorn's own error log would name the client address and repeat a bad request line with its
+# query string; PrivateLogger (below) takes both out, and no line of either log can be forged.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
-errorlog = "-"
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 
 # Which scheme a request came over is decided in one place, the app: FLASK_PROXY_FIX=<number of
@@ -60,3 +90,44 @@ def when_ready(server):
             ruleset = loaded.ruleset
             server.log.info("Pump Check ready: rules version %s (%s), %d rules",
                             ruleset.version, ruleset.digest, len(ruleset.rules))
+
+
+def printable(text: str) -> str:
+    """Escape what could forge a log line or a field: control characters, quotes, backslashes."""
+    return "".join(c if c.isprintable() and c not in '"\\' else
+                   ("\\" + c if c in '"\\' else repr(c)[1:-1]) for c in text)
+
+
+class _PrivateErrors(logging.Filter):
+    """Rewrite gunicorn's error-log records: no client address, no request line or query string."""
+
+    # "Invalid request from ip=203.0.113.9: Invalid HTTP request line: 'GET /check?fever=...'"
+    INVALID = re.compile(r"Invalid request from ip=[^:]*: ([^:'\"(]*)")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        invalid = self.INVALID.match(message)
+        if invalid:
+            message = f"Invalid request refused: {invalid.group(1).strip() or 'unreadable'}"
+        elif message.startswith("Error handling request "):
+            message = "Error handling request " + message[23:].split("?", 1)[0]
+        record.msg, record.args = printable(message), ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, with the access log's fields escaped and the error log kept private."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(f, _PrivateErrors) for f in self.error_log.filters):
+            self.error_log.addFilter(_PrivateErrors())
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "m", "H"):  # the decoded path could hold CR LF: one request, one line
+            atoms[key] = printable(str(atoms[key] or "-"))
+        return atoms
+
+
+logger_class = PrivateLogger

@@ -1,29 +1,57 @@
 #!/usr/bin/env bash
 # Put a new rule file into force without dropping a request, or leave the old one in force and
-# say so. Replace the file at FLASK_RULES_FILE's path first, then run this from the app folder
-# with the same environment as gunicorn (gunicorn must have been started with --pid PIDFILE):
+# say so. Run it from the app folder with the same environment as gunicorn (gunicorn must have
+# been started with --pid PIDFILE):
 #
-#   deploy/reload-rules.sh /run/pump-check/gunicorn.pid http://127.0.0.1:8000 [CASES...]
+#   deploy/reload-rules.sh /run/pump-check/gunicorn.pid http://127.0.0.1:8000 NEW_RULES_FILE [CASES...]
 #
-# Steps: `flask rules check` -> `flask rules test` -> gunicorn USR2 (a new master loads the new
-# file; if that fails, it exits and the old master keeps serving the old rules) -> TERM to the
-# old master (it finishes the requests in flight) -> /healthz must show the new file's digest.
-# Exit 0 only when the new rules are in force.
+# FLASK_RULES_FILE names the link the app loads (e.g. /srv/pump-check/rules/current.yaml); edit
+# your rule file anywhere else and name it as NEW_RULES_FILE. The script
+#   1. copies NEW_RULES_FILE once into the link's folder as rules-<sha256>.yaml, read-only: the
+#      copy's name is its digest, so it cannot change unnoticed;
+#   2. runs `flask rules check` (validation and safety proofs) and `flask rules test` on that copy;
+#   3. points FLASK_RULES_FILE at the copy, then USR2: a new gunicorn master loads the copy (and
+#      proves it again at start-up); if it cannot start, the link is put back and the old master
+#      keeps serving;
+#   4. TERM to the old master (it finishes the requests in flight);
+#   5. /healthz must show the copy's digest.
+# Edits to NEW_RULES_FILE during or after the check never reach patients unchecked: only the
+# checked copy is ever loaded. Each step has a time limit (RELOAD_TIMEOUT seconds, default 60).
+# The last line says what is in force. Exit 0 only when the checked rules are in force.
 set -uo pipefail
 
-pidfile=${1:?usage: reload-rules.sh PIDFILE BASE_URL [CASES...]}
-url=${2:?usage: reload-rules.sh PIDFILE BASE_URL [CASES...]}
-shift 2
+usage="usage: reload-rules.sh PIDFILE BASE_URL NEW_RULES_FILE [CASES...]"
+pidfile=${1:?$usage}
+url=${2:?$usage}
+new_file=${3:?$usage}
+shift 3
 bin=${PUMP_CHECK_BIN:-.venv/bin}
-wait_seconds=${RELOAD_TIMEOUT:-30}
+wait_seconds=${RELOAD_TIMEOUT:-60}
+live=${FLASK_RULES_FILE:?set FLASK_RULES_FILE to the link the app loads (as for gunicorn)}
+store=$(dirname -- "$live")
 
-in_force() {  # the venv's Python, so that the script needs no curl
+served() {  # the digest /healthz shows, or nothing (the venv's Python, so no curl is needed)
+    "$bin/python" -c 'import json, sys, urllib.request
+print(json.loads(urllib.request.urlopen(sys.argv[1] + "/healthz", timeout=5).read())["rules_digest"])' \
+        "$url" 2>/dev/null
+}
+in_force() {
     "$bin/python" -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1] + "/healthz", timeout=5).read().decode())' "$url" 2>/dev/null \
         || echo "(no answer from $url/healthz)"
 }
-fail() {
-    echo "RULES NOT CHANGED: $*" >&2
+old_digest=""
+new_digest=""
+fail() {  # say truthfully what is in force now, whatever step failed
+    local now
+    now=$(served)
+    if [ -n "$now" ] && [ "$now" = "$old_digest" ]; then
+        echo "RULES NOT CHANGED: $*" >&2
+    elif [ -n "$now" ] && [ "$now" = "${new_digest:0:12}" ]; then
+        echo "NEW RULES IN FORCE, BUT: $*" >&2
+    else
+        echo "RULES IN FORCE ARE NOT THE CHECKED ONES OR UNKNOWN: $*" >&2
+    fi
     echo "In force now: $(in_force)" >&2
     exit 1
 }
@@ -34,23 +62,63 @@ alive() {  # running, and not a zombie waiting for its parent to reap it
     [ "${stat%% *}" != Z ]
 }
 children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
+limited() { timeout --kill-after=5 "$wait_seconds" "$@"; }
+sha() { sha256sum -- "$1" | cut -d' ' -f1; }
+point_at() {  # atomically make the link name $1 (a file in $store)
+    ln -sfn -- "$1" "$store/.next-link.$$" && mv -Tf -- "$store/.next-link.$$" "$live"
+}
+keep() {  # copy a file into the store once, named by its digest, read-only; print its name
+    local tmp digest
+    tmp=$(mktemp "$store/.incoming.XXXXXX") || return 1
+    cp -- "$1" "$tmp" || { rm -f -- "$tmp"; return 1; }
+    digest=$(sha "$tmp")
+    if [ -e "$store/rules-$digest.yaml" ] && [ "$(sha "$store/rules-$digest.yaml")" = "$digest" ]; then
+        rm -f -- "$tmp"
+    else
+        chmod 0444 "$tmp" && mv -f -- "$tmp" "$store/rules-$digest.yaml" || return 1
+    fi
+    echo "rules-$digest.yaml"
+}
 
-"$bin/flask" --app wsgi rules check || fail "the new rule file is not valid (see above)."
-"$bin/flask" --app wsgi rules test "$@" || fail "the example cases fail with the new rule file (see above)."
-digest=$("$bin/python" -c 'import os
-from triage import SHIPPED_RULES, rules
-print(rules.load(os.environ.get("FLASK_RULES_FILE") or SHIPPED_RULES).digest)') \
-    || fail "could not read the new rule file's digest."
+old_digest=$(served)
+[ -n "$old_digest" ] || fail "no app answers at $url/healthz."
+[ -f "$new_file" ] || fail "$new_file is not a file."
+case "$(readlink -f -- "$new_file")" in
+    "$(readlink -f -- "$live")"|"$(readlink -f -- "$store")"/rules-*.yaml)
+        fail "$new_file is the file in force or a checked copy: edit a rule file of your own and name it." ;;
+esac
+exec 9>"$store/.reload.lock" && flock -n 9 || fail "another reload is running."
+
+copy=$(keep "$new_file") || fail "could not copy $new_file into $store."
+new_digest=${copy#rules-}
+new_digest=${new_digest%.yaml}
+echo "Checking $new_file as $store/$copy"
+limited "$bin/flask" --app wsgi rules check "$store/$copy" \
+    || fail "the new rule file is not valid or not safe, or its check did not finish within ${wait_seconds}s (see above)."
+limited "$bin/flask" --app wsgi rules test --rules "$store/$copy" "$@" \
+    || fail "the example cases fail with the new rule file, or did not finish within ${wait_seconds}s (see above)."
 
 old=$(cat "$pidfile" 2>/dev/null) && alive "$old" || fail "no gunicorn master is running from $pidfile."
+# What the link names now, so that a failed start can put it back (a plain file is kept first).
+if [ -L "$live" ]; then
+    previous=$(readlink -- "$live")
+elif [ -f "$live" ]; then
+    previous=$(keep "$live") || fail "could not keep the rule file in force as a copy."
+else
+    previous=""
+fi
+point_at "$copy" || fail "could not point $live at $copy."
+put_back() { [ -n "$previous" ] && point_at "$previous"; }
+
 rm -f "$pidfile.2"
 kill -USR2 "$old"
 # The new master writes PIDFILE.2 only after it has loaded the app and the new rule file.
 for _ in $(seq $((wait_seconds * 2))); do
     [ -s "$pidfile.2" ] && break
+    alive "$old" || break
     sleep 0.5
 done
-[ -s "$pidfile.2" ] || fail "the new gunicorn master did not start within ${wait_seconds}s (its reason is in the gunicorn log); the old master is still serving."
+[ -s "$pidfile.2" ] || { put_back; fail "the new gunicorn master did not start within ${wait_seconds}s (its reason is in the gunicorn log); the old master is still serving."; }
 new=$(cat "$pidfile.2")
 # Wait until the new master has workers and is still alive a moment later.
 for _ in $(seq $((wait_seconds * 2))); do
@@ -59,7 +127,7 @@ for _ in $(seq $((wait_seconds * 2))); do
 done
 sleep 1
 { alive "$new" && [ -n "$(children "$new")" ]; } \
-    || fail "the new gunicorn master has no workers; the old master is still serving."
+    || { put_back; fail "the new gunicorn master has no workers; the old master is still serving."; }
 
 kill -TERM "$old"
 for _ in $(seq $((wait_seconds * 2))); do
@@ -75,11 +143,10 @@ done
 [ "$(cat "$pidfile" 2>/dev/null)" = "$new" ] || echo "warning: $pidfile does not hold the new master's pid $new yet" >&2
 
 for _ in $(seq 20); do
-    case "$(in_force)" in
-        *"\"rules_digest\":\"$digest\""*)
-            echo "New rules in force: $(in_force)"
-            exit 0 ;;
-    esac
+    if [ "$(served)" = "${new_digest:0:12}" ]; then
+        echo "New rules in force: $(in_force)"
+        exit 0
+    fi
     sleep 0.5
 done
-fail "/healthz does not show the new digest $digest."
+fail "/healthz does not show the checked copy's digest ${new_digest:0:12}."

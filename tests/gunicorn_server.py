@@ -54,8 +54,9 @@ def running(tmp_path: Path, *args: str, **env):
     log = tmp_path / "gunicorn.log"
     process = start(log, *args, **env)
     try:
-        port = wait_for(log, r"Listening at: http://127\.0\.0\.1:(\d+)", process).group(1)
-        wait_for(log, r"Booting worker", process)
+        # The master loads the app and proves the rules before it listens: allow a busy machine.
+        port = wait_for(log, r"Listening at: http://127\.0\.0\.1:(\d+)", process, 120).group(1)
+        wait_for(log, r"Booting worker", process, 60)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while get(base + "/healthz")[0] != 200:

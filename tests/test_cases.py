@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from triage import SHIPPED_RULES, cases, rules
+from triage import PROJECT_ROOT, SHIPPED_RULES, cases, rules
 from triage.cli import rules_group
 from triage.model import LEVEL_IDS
 
@@ -149,7 +149,8 @@ def test_a_case_with_answers_the_rules_refuse_fails_and_says_why(ruleset, tmp_pa
     outcome = cases.run_case(ruleset, cases.load_cases([case_file])[0])
     assert not outcome.passed
     assert "the answers are not allowed" in outcome.explain()
-    assert "fever: 'yess' is not an allowed answer; use one of: no, yes" in outcome.explain()
+    allowed = ", ".join(ruleset.question("fever").values)
+    assert f"fever: 'yess' is not an allowed answer; use one of: {allowed}" in outcome.explain()
 
 
 def test_a_malformed_case_file_is_refused_with_file_and_line(tmp_path):
@@ -220,54 +221,58 @@ def test_rules_test_on_a_broken_rule_file_exits_non_zero():
 
 
 # ------------------------------------------------------------------ the reference's floor
-# The clinical reference's urgency table, written out independently of rules.yaml: for any
-# answers, the result must be at least as urgent as every row that applies, and show the
-# category the row names. Checked for every combination of up to three warning answers at
-# the day boundaries, not only for the hand-written cases above.
+# The clinical reference's urgency table, written out by the clinic independently of rules.yaml
+# in tests/cases/reference_floor.yaml: for any answers, the result must be at least as urgent as
+# every row that applies, and show the categories the row names. Checked for every combination
+# of up to three warning answers at the day boundaries, not only for the hand-written cases above.
 
-E, U, S = "emergency", "urgent", "soon"
-
-
-def _early(a):
-    return a["days_since_surgery"] is None or a["days_since_surgery"] <= 90
-
-
-FLOOR = [  # (the table's words, level, categories that must show, when the row applies)
-    ("slow or shallow breathing", E, {"overdose"}, lambda a: a["breathing"] == "slow_or_shallow"),
-    ("hard to wake, unusually sleepy, fainting", E, set(), lambda a: a["confusion"] == "yes"),
-    ("fever with stiff neck", E, {"csf_infection"},
-     lambda a: a["fever"] == "yes" and a["neck_pain"] == "stiff"),
-    ("severe headache with stiff neck", E, {"csf_infection"},
-     lambda a: a["headache"] == "severe" and a["neck_pain"] == "stiff"),
-    ("fever with confusion", E, {"csf_infection"},
-     lambda a: a["fever"] == "yes" and a["confusion"] == "yes"),
-    ("fever with severe back pain and new weakness", E, {"csf_infection"},
-     lambda a: a["fever"] == "yes" and a["back_pain"] == "severe" and a["muscle_weakness"] == "yes"),
-    ("withdrawal signs with fever or confusion (flag withdrawal and infection)", E,
-     {"withdrawal", "csf_infection"},
-     lambda a: "yes" in (a["spasticity"], a["itching"]) and "yes" in (a["fever"], a["confusion"])),
-    ("new weakness of the legs or arms", E, {"nerve_injury"}, lambda a: a["muscle_weakness"] == "yes"),
-    ("an alarm plus any withdrawal sign (ref Pump alarms)", E, {"pump_problem", "withdrawal"},
-     lambda a: a["pump_alarm"] == "yes" and "yes" in (a["spasticity"], a["itching"])),
-    ("fever in the first 90 days (or date not known)", U, {"site_infection"},
-     lambda a: a["fever"] == "yes" and _early(a)),
-    ("spreading or hot redness", U, {"site_infection"}, lambda a: a["redness"] == "spreading"),
-    ("pus or cloudy drainage", U, {"site_infection"}, lambda a: a["drainage"] == "cloudy"),
-    ("wound open or device showing", U, {"wound_breakdown"}, lambda a: a["wound_open"] == "yes"),
-    ("severe belly pain", U, {"abdominal_infection"}, lambda a: a["abdominal_pain"] == "severe"),
-    ("itching without rash", U, {"withdrawal"}, lambda a: a["itching"] == "yes"),
-    ("positional headache with clear fluid leaking", U, {"csf_leak"},
-     lambda a: a["headache"] == "positional" and a["drainage"] == "clear"),
-    ("a pump alarm with no symptoms", U, {"pump_problem"}, lambda a: a["pump_alarm"] == "yes"),
-    ("positional headache alone", S, {"csf_leak"}, lambda a: a["headache"] == "positional"),
-    ("a swelling that keeps growing", S, set(), lambda a: a["swelling"] == "increasing"),
-    ("a little clear or bloody drainage", S, set(), lambda a: a["drainage"] in ("clear", "bloody")),
-    ("pain getting worse instead of better", S, set(), lambda a: a["site_pain"] == "worse"),
-    ("fever after day 90 with nothing else", S, set(), lambda a: a["fever"] == "yes"),
-    ("numbness near the pump", S, {"nerve_injury"}, lambda a: a["numbness"] == "yes"),
-    ("spasms worse than usual", S, {"withdrawal"}, lambda a: a["spasticity"] == "yes"),
-]
+FLOOR_FILE = CASES_DIR / cases.FLOOR_FILE
 DAYS = (None, 0, 30, 31, 90, 91, 400, 3650)
+# Three answers at a time are many (tens of thousands): try them with the date not given (the
+# most cautious, as `rules check` proves) and one date after day 90; one or two answers at every day.
+DAYS_FOR_THREE = (None, 91)
+
+
+def _condition(ruleset, item, where: str):
+    """Build an engine condition from a floor row's `when` (the rule file's condition words)."""
+    from triage import conditions
+
+    for kind, build in (("all", conditions.All), ("any", conditions.Any)):
+        if kind in item:
+            return build(tuple(_condition(ruleset, part, where) for part in item[kind]))
+    if "not" in item:
+        return conditions.Not(_condition(ruleset, item["not"], where))
+    question = ruleset.questions_by_id.get(item["question"])
+    assert question is not None, f"{where}: there is no question {item['question']!r}"
+    if "is" in item:
+        values = item["is"] if isinstance(item["is"], list) else [item["is"]]
+        unknown = set(values) - set(question.values)
+        assert not unknown, f"{where}: {question.id} has no option {sorted(unknown)}"
+        return conditions.AnswerIs(question.id, frozenset(values))
+    [(comparison, limit)] = [(k, v) for k, v in item.items() if k != "question"]
+    assert question.number and comparison in conditions.COMPARISONS, where
+    return conditions.Compare(question.id, comparison, limit)
+
+
+def _floor(ruleset):
+    from triage import yamlfile
+    from triage.model import Level
+
+    data, _ = yamlfile.load(FLOOR_FILE)
+    rows = []
+    for index, row in enumerate(data):
+        where = f"{FLOOR_FILE.name} row {index + 1} ({row.get('finding')})"
+        assert set(row) == {"finding", "level", "categories", "when"}, where
+        assert set(row["categories"]) <= set(ruleset.categories), where
+        rows.append((row["finding"], Level.from_id(row["level"]), set(row["categories"]),
+                     _condition(ruleset, row["when"], where)))
+    return rows
+
+
+def test_the_floor_file_is_not_read_as_example_cases():
+    assert FLOOR_FILE.exists()
+    assert FLOOR_FILE not in cases.case_files([CASES_DIR])
+    assert all(Path(case.file) != FLOOR_FILE for case in ALL_CASES)
 
 
 def _combinations(ruleset, most=3):
@@ -281,22 +286,51 @@ def _combinations(ruleset, most=3):
 
 
 def test_no_combination_of_answers_is_below_the_reference_table(ruleset):
-    from triage.engine import evaluate
-    from triage.model import Level
+    from triage.engine import check_answers, evaluate
 
+    floor = _floor(ruleset)
+    mildest = check_answers(ruleset, {})
+    for days in DAYS:  # a row that holds with every answer at its mildest is a mistake
+        calm = {**mildest, "days_since_surgery": days}
+        assert [words for words, _, _, when in floor if when.holds(calm)] == []
+    # A row can only apply when one of the questions it reads has a warning answer.
+    by_question: dict[str, list] = {}
+    for row in floor:
+        for question in row[3].questions():
+            by_question.setdefault(question, []).append(row)
     checked, below, applied = 0, [], set()
     for chosen in _combinations(ruleset):
-        for days in DAYS:
+        rows = {id(row): row for q in chosen for row in by_question.get(q, ())}.values()
+        if not rows:
+            continue
+        for days in DAYS if len(chosen) < 3 else DAYS_FOR_THREE:
             result = evaluate(ruleset, {**chosen, "days_since_surgery": days})
-            answers = result.answers
             shown = {w.rule.category for w in result.warnings}
-            for words, level, categories, applies in FLOOR:
-                if not applies(answers):
+            for words, level, categories, when in rows:
+                if not when.holds(result.answers):
                     continue
                 applied.add(words)
-                if result.level < Level.from_id(level) or not categories <= shown:
-                    below.append(f"{chosen} day {days}: {words} needs {level.upper()} "
+                if result.level < level or not categories <= shown:
+                    below.append(f"{chosen} day {days}: {words} needs {level.id.upper()} "
                                  f"{sorted(categories)}, got {result.level.id.upper()} {sorted(shown)}")
             checked += 1
-    assert checked > 20_000 and applied == {row[0] for row in FLOOR}
+    assert checked > 20_000 and applied == {row[0] for row in floor}
     assert below == [], f"{len(below)} under the reference, e.g.\n" + "\n".join(below[:20])
+
+
+# ------------------------------------------------------------------ sources
+BASIS = PROJECT_ROOT / "docs" / "clinical-basis.md"
+
+
+def test_every_rule_cites_a_section_of_the_projects_own_clinical_basis(ruleset):
+    """A clinic that installs Pump Check has no ../shared/: each source names a real section."""
+    import re
+
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', BASIS.read_text("utf-8")))
+    problems = []
+    for rule in ruleset.rules:
+        cited = re.findall(r"docs/clinical-basis\.md#([a-z0-9-]+)", rule.source)
+        if not cited or "../" in rule.source or re.search(r"\bref\b", rule.source):
+            problems.append(f"{rule.id}: {rule.source[:60]}")
+        problems += [f"{rule.id}: no section #{name}" for name in cited if name not in anchors]
+    assert problems == []

@@ -4,8 +4,10 @@ is put into force only when it is valid (deploy/reload-rules.sh, gunicorn USR2).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
+import runpy
 import shutil
 import signal
 import subprocess
@@ -16,9 +18,10 @@ from pathlib import Path
 import pytest
 from gunicorn_server import get, running, server_env, start, wait_for
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, rules
+from triage import PROJECT_ROOT, SHIPPED_RULES, rules, safety
 
 RELOAD = PROJECT_ROOT / "deploy" / "reload-rules.sh"
+UNSAFE = PROJECT_ROOT / "tests" / "rules_unsafe" / "red_flag.yaml"  # valid, fails a proof
 
 
 def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
@@ -35,6 +38,8 @@ def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
     lambda loaded: dataclasses.replace(loaded, ruleset=None),
     lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, rules=())),
     lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, digest="")),
+    lambda loaded: dataclasses.replace(loaded, safety=None),  # never proved
+    lambda loaded: dataclasses.replace(loaded, safety=safety.check(rules.load(UNSAFE))),  # failed
 ])
 def test_healthz_is_not_ready_without_a_valid_rule_set(app, broken):
     app.extensions["pump_check"] = broken(app.extensions["pump_check"]) if broken else None
@@ -53,6 +58,16 @@ def test_gunicorn_refuses_to_start_on_an_invalid_rule_file(tmp_path):
     assert "Pump Check did not start: the rule file is not valid" in output
     assert f"{bad}:1:" in output
     assert "Listening at" not in output  # it never accepted a connection
+
+
+def test_gunicorn_refuses_to_start_on_a_rule_file_that_fails_the_safety_proofs(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    process = start(log, FLASK_RULES_FILE=str(UNSAFE))
+    assert process.wait(timeout=120) != 0
+    output = log.read_text()
+    assert f"Pump Check did not start: the rule file {UNSAFE} is valid but not safe" in output
+    assert "Red-flag floor: FAILED" in output
+    assert "Listening at" not in output
 
 
 def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):
@@ -101,41 +116,112 @@ def test_usr2_with_an_invalid_rule_file_leaves_the_old_rules_in_force(tmp_path):
         assert digest_served(base) == old
 
 
-def reload_rules(pidfile: Path, base: str, live: Path, cases: Path):
-    env = server_env(FLASK_RULES_FILE=str(live), PUMP_CHECK_BIN=str(Path(sys.executable).parent),
-                     PATH=os.environ["PATH"])
-    return subprocess.run([str(RELOAD), str(pidfile), base, str(cases)], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
+def reload_rules(pidfile: Path, base: str, live: Path, new_file: Path, cases: Path, bin_dir=None,
+                 **env):
+    env = server_env(FLASK_RULES_FILE=str(live),
+                     PUMP_CHECK_BIN=str(bin_dir or Path(sys.executable).parent),
+                     PATH=os.environ["PATH"], **env)
+    return subprocess.run([str(RELOAD), str(pidfile), base, str(new_file), str(cases)],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_reload_rules_puts_a_valid_file_in_force_and_refuses_an_invalid_one(tmp_path):
-    live = tmp_path / "rules.yaml"
+CASE = ("- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
+        "  level: emergency\n  categories: [csf_infection, site_infection]\n")
+
+
+@pytest.fixture
+def deployed(tmp_path):
+    """A gunicorn serving the shipped rules through FLASK_RULES_FILE (a plain file at first)."""
+    store = tmp_path / "rules"
+    store.mkdir()
+    live = store / "current.yaml"
     shutil.copy(SHIPPED_RULES, live)
-    old = rules.load(live).digest
     cases = tmp_path / "cases.yaml"
-    cases.write_text("- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
-                     "  level: emergency\n  categories: [csf_infection, site_infection]\n")
+    cases.write_text(CASE)
     pidfile = tmp_path / "gunicorn.pid"
     try:
         with running(tmp_path, "--pid", str(pidfile), FLASK_RULES_FILE=str(live)) as (base, process, _):
-            good = live.read_text()
-            live.write_text(good.replace("version:", "version: [", 1))
-            refused = reload_rules(pidfile, base, live, cases)
-            assert refused.returncode == 1, refused.stdout + refused.stderr
-            assert "RULES NOT CHANGED: the new rule file is not valid" in refused.stderr
-            assert f'"rules_digest":"{old}"' in refused.stderr  # says loudly what is in force
-            assert digest_served(base) == old and process.poll() is None
-
-            live.write_text(good.replace('version: "', 'version: "reloaded-', 1))
-            new = rules.load(live).digest
-            done = reload_rules(pidfile, base, live, cases)
-            assert done.returncode == 0, done.stdout + done.stderr
-            assert f'"rules_digest":"{new}"' in done.stdout
-            assert digest_served(base) == new
-            process.wait(timeout=30)  # the old master has stopped; the new one owns the pidfile
-            assert int(pidfile.read_text()) != process.pid
+            yield base, process, live, cases, pidfile
     finally:
         stop_new_masters(pidfile)
+
+
+def test_reload_rules_puts_a_valid_file_in_force_and_refuses_an_invalid_one(deployed, tmp_path):
+    base, process, live, cases, pidfile = deployed
+    old = rules.load(live).digest
+    edited = tmp_path / "edited.yaml"
+    good = SHIPPED_RULES.read_text()
+    edited.write_text(good.replace("version:", "version: [", 1))
+    refused = reload_rules(pidfile, base, live, edited, cases)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "RULES NOT CHANGED: the new rule file is not valid" in refused.stderr
+    assert f'"rules_digest":"{old}"' in refused.stderr  # says loudly what is in force
+    assert digest_served(base) == old and process.poll() is None
+
+    edited.write_text(good.replace('version: "', 'version: "reloaded-', 1))
+    new = rules.load(edited).digest
+    done = reload_rules(pidfile, base, live, edited, cases)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f'"rules_digest":"{new}"' in done.stdout
+    assert digest_served(base) == new
+    process.wait(timeout=30)  # the old master has stopped; the new one owns the pidfile
+    assert int(pidfile.read_text()) != process.pid
+    # What is in force is a read-only copy named by its digest, and the link names it.
+    copy = live.resolve()
+    assert copy.name == f"rules-{hashlib.sha256(edited.read_bytes()).hexdigest()}.yaml"
+    assert copy.read_bytes() == edited.read_bytes() and not copy.stat().st_mode & 0o222
+
+
+def test_reload_rules_refuses_an_unsafe_file(deployed, tmp_path):
+    base, process, live, cases, pidfile = deployed
+    old = rules.load(live).digest
+    refused = reload_rules(pidfile, base, live, UNSAFE, cases)
+    assert refused.returncode == 1
+    assert "Red-flag floor" in refused.stdout + refused.stderr
+    assert "RULES NOT CHANGED: the new rule file is not valid or not safe" in refused.stderr
+    assert digest_served(base) == old and not live.is_symlink()
+
+
+def fake_flask(tmp_path: Path, after_test: str) -> Path:
+    """A bin folder whose `flask` runs the real one, then runs `after_test` after `rules test`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    real = Path(sys.executable).parent
+    (bin_dir / "python").symlink_to(real / "python")
+    flask = bin_dir / "flask"
+    flask.write_text(f'#!/bin/sh\n"{real}/flask" "$@"; status=$?\n'
+                     f'case "$*" in *"rules test"*) {after_test} ;; esac\nexit $status\n')
+    flask.chmod(0o755)
+    return bin_dir
+
+
+def test_a_file_changed_after_its_check_never_goes_live(deployed, tmp_path):
+    """Issue 12, finding 3: the new master serves exactly the bytes that were checked."""
+    base, process, live, cases, pidfile = deployed
+    edited = tmp_path / "edited.yaml"
+    checked = SHIPPED_RULES.read_text().replace('version: "', 'version: "checked-', 1)
+    edited.write_text(checked)
+    sneaked = checked.replace('version: "', 'version: "unchecked-', 1)
+    bin_dir = fake_flask(tmp_path, f"printf '%s' '{sneaked}' > '{edited}'")
+    done = reload_rules(pidfile, base, live, edited, cases, bin_dir)
+    assert edited.read_text() == sneaked  # the file did change after its check
+    expected = hashlib.sha256(checked.encode()).hexdigest()[:12]
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert digest_served(base) == expected
+    assert f'"rules_digest":"{expected}"' in done.stdout
+
+
+def test_reload_rules_gives_up_on_a_check_that_hangs(deployed, tmp_path):
+    base, process, live, cases, pidfile = deployed
+    old = rules.load(live).digest
+    bin_dir = fake_flask(tmp_path, "sleep 30")
+    started = time.monotonic()
+    refused = reload_rules(pidfile, base, live, SHIPPED_RULES, cases, bin_dir, RELOAD_TIMEOUT="3")
+    assert time.monotonic() - started < 25
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("RULES NOT CHANGED: ")
+    assert "did not finish within 3s" in refused.stderr
+    assert digest_served(base) == old
 
 
 def stop_new_masters(pidfile: Path) -> None:
@@ -154,3 +240,28 @@ def stop_new_masters(pidfile: Path) -> None:
             time.sleep(0.05)
         else:
             raise AssertionError(f"gunicorn master {pid} did not stop")
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0:0", "[::]:0"])
+def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_path, bind):
+    """Issue 12, finding 11: only the proxy may reach the sync workers."""
+    log = tmp_path / "gunicorn.log"
+    process = start(log, GUNICORN_BIND=bind)
+    assert process.wait(timeout=60) != 0
+    output = log.read_text()
+    assert "gunicorn must listen only where the reverse proxy reaches it" in output
+    assert "Listening at" not in output
+
+
+@pytest.mark.parametrize("bind, allowed", [
+    ("127.0.0.1:8000", True), ("unix:/run/pump-check/gunicorn.sock", True), ("[::1]:8000", True),
+    ("10.0.0.12:8000", True), ("localhost:8000", True), ("0.0.0.0:8000", False),
+    ("8.8.8.8:80", False), (":8000", False), ("pumpcheck.example.org:8000", False),
+])
+def test_the_bind_address_must_be_private(bind, allowed):
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    if allowed:
+        assert settings["private_bind"](bind) == bind
+    else:
+        with pytest.raises(RuntimeError, match="must listen only where the reverse proxy"):
+            settings["private_bind"](bind)

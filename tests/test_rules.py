@@ -87,13 +87,18 @@ def shipped_data():
 
 def test_the_shipped_rule_file_loads(ruleset):
     assert ruleset.version and ruleset.digest and len(ruleset.digest) == 12
-    assert len(ruleset.questions) == 18
+    assert ruleset.questions and len({q.id for q in ruleset.questions}) == len(ruleset.questions)
     assert ruleset.file == str(SHIPPED_RULES)
 
 
-def test_the_shipped_questions_are_the_public_api(ruleset):
-    """Issue 2, section 3: these ids and values are fixed; clinics' systems rely on them."""
-    api = {
+def test_the_shipped_questions_keep_the_public_api(ruleset):
+    """Issue 2 section 3, issue 9 section 3: the ids and values published in /api/v1 stay.
+
+    A rule set may add questions and options (and reorder questions), but every published
+    question id and answer value stays valid, and a choice's default (its first, mildest
+    option) stays the same, so an older client's answers keep their meaning.
+    """
+    published = {
         "days_since_surgery": None, "fever": ("no", "yes"),
         "site_pain": ("none", "mild", "worse", "severe"), "swelling": ("none", "mild", "increasing"),
         "redness": ("none", "edge", "spreading"), "drainage": ("none", "clear", "cloudy", "bloody"),
@@ -104,13 +109,13 @@ def test_the_shipped_questions_are_the_public_api(ruleset):
         "itching": ("no", "yes"), "breathing": ("normal", "slow_or_shallow"),
         "pump_alarm": ("no", "yes"),
     }
-    assert [q.id for q in ruleset.questions] == list(api)
-    for question in ruleset.questions:
-        if api[question.id] is None:
+    for question_id, values in published.items():
+        question = ruleset.question(question_id)
+        if values is None:
             assert question.number and (question.minimum, question.maximum) == (0, 3650)
         else:
-            assert set(question.values) == set(api[question.id]), question.id
-            assert question.values[0] == api[question.id][0], "the first option is the mildest"
+            assert set(values) <= set(question.values), question_id
+            assert question.values[0] == values[0], "the first option is the mildest"
 
 
 def _leaves(condition):
@@ -127,7 +132,7 @@ def test_bare_yes_and_no_in_the_shipped_file_are_strings(ruleset):
     text = SHIPPED_RULES.read_text("utf-8")
     assert re.search(r"^\s+- value: yes$", text, re.MULTILINE), "the file writes yes bare"
     assert re.search(r"^\s+- value: no$", text, re.MULTILINE), "the file writes no bare"
-    assert ruleset.question("fever").values == ("no", "yes")
+    assert {"no", "yes"} <= set(ruleset.question("fever").values)
     for question in ruleset.questions:
         assert all(type(value) is str for value in question.values), question.id
     values = {value for rule in ruleset.rules for leaf in _leaves(rule.when)
@@ -139,7 +144,8 @@ def test_plain_yaml_would_have_read_yes_as_true():
     """The trap the loader closes: PyYAML's safe_load turns the option `yes` into True."""
     plain = yaml.safe_load(SHIPPED_RULES.read_text("utf-8"))
     fever = next(q for q in plain["questions"] if q["id"] == "fever")
-    assert [o["value"] for o in fever["options"]] == [False, True]
+    assert [o["value"] for o in fever["options"]][:1] == [False] and True in \
+        [o["value"] for o in fever["options"]]
     assert not jsonschema.Draft202012Validator(rules.schema()).is_valid(plain)
 
 
@@ -162,9 +168,6 @@ def test_the_rule_file_points_editors_at_the_schema():
 def test_every_category_has_a_rule(ruleset):
     used = {rule.category for rule in ruleset.rules}
     assert set(ruleset.categories) - used == set()
-    assert set(ruleset.categories) == {
-        "site_infection", "abdominal_infection", "csf_infection", "csf_leak", "withdrawal",
-        "overdose", "wound_breakdown", "pump_problem", "nerve_injury"}
 
 
 def test_every_rule_has_a_source(ruleset):

@@ -8,6 +8,9 @@ import datetime
 import itertools
 import math
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -379,3 +382,35 @@ def test_a_step_from_a_middle_answer_is_shown_from_that_answer(tmp_path):
                      r"is EMERGENCY; changing drainage from clear to cloudy makes it URGENT$",
                      finding.text)
     assert engine.evaluate(rules.load(path), finding.answers).level == Level.EMERGENCY
+
+
+# ------------------------------------------------------------------ the package itself
+
+def test_the_safety_check_imports_no_web_framework_and_z3_only_when_it_runs():
+    code = textwrap.dedent("""
+        import sys
+        import triage.safety, triage.review_dates
+        from triage import SHIPPED_RULES, rules
+        assert "z3" not in sys.modules, "z3 is imported when a check runs, not with the app"
+        report = triage.safety.check(rules.load(SHIPPED_RULES))
+        assert "z3" in sys.modules and report.ok
+        web = sorted(name for name in sys.modules
+                     if name.split(".")[0] in ("flask", "flask_wtf", "wtforms", "werkzeug", "jinja2"))
+        print(",".join(web))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_the_loader_and_the_proofs_share_one_order_of_seriousness(ruleset):
+    for question in ruleset.questions:
+        if question.number:
+            assert question.more_serious_pairs == frozenset() and question.next_up == ()
+            continue
+        for pair in question.not_comparable:
+            low, high = sorted(pair, key=question.values.index)
+            assert (low, high) not in question.more_serious_pairs
+        assert set(question.next_up) <= question.more_serious_pairs
+        assert safety.more_serious_pairs(question) == set(question.more_serious_pairs)
+        assert safety.next_up(question) == list(question.next_up)

@@ -13,6 +13,9 @@ import io
 import json
 import logging
 import re
+import runpy
+import socket
+import time
 import zlib
 from pathlib import Path
 from urllib.parse import urlencode
@@ -195,7 +198,7 @@ def test_x_forwarded_proto_is_ignored_without_a_configured_proxy(client):
 
 
 def test_x_forwarded_proto_is_honoured_with_flask_proxy_fix():
-    client = create_app({**CONFIG, "PROXY_FIX": 1}).test_client()
+    client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
     response = client.get("/check", headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert "Secure" in session_cookie(response)
@@ -231,7 +234,7 @@ def test_the_api_may_be_called_from_another_site(client):
 
 
 def test_an_https_form_post_works_behind_a_proxy(ruleset):
-    client = create_app({**CONFIG, "PROXY_FIX": 1}).test_client()
+    client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
     https = {"X-Forwarded-Proto": "https"}
     page = client.get("/check", headers=https).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -250,12 +253,13 @@ def test_the_proxy_count_is_read_from_the_setting(value, count):
 @pytest.mark.parametrize("value", [True, "yes", -1, "-1", 6, "1.5", [1]])
 def test_a_wrong_proxy_count_stops_the_app_with_a_plain_message(value):
     with pytest.raises(StartupError, match="FLASK_PROXY_FIX must be the number of reverse proxies"):
-        create_app({**CONFIG, "PROXY_FIX": value})
+        create_app({**CONFIG, "PROXY_FIX": value, "TRUSTED_HOSTS": "localhost"})
 
 
 def test_flask_proxy_fix_from_the_environment(monkeypatch):
     monkeypatch.setenv("FLASK_SECRET_KEY", "test-secret-key-0123456789")
     monkeypatch.setenv("FLASK_PROXY_FIX", "1")
+    monkeypatch.setenv("FLASK_TRUSTED_HOSTS", "pumpcheck.example.org")
     assert create_app().extensions["pump_check_proxies"] == 1
 
 
@@ -481,3 +485,54 @@ def test_the_cookie_signer_follows_a_new_secret_key(app, client, ruleset):
     assert app.session_interface.get_signing_serializer(app) is not first
     # The cookie signed with the old key is no longer accepted, so the same post is refused.
     assert client.post("/check", data=form).status_code == 400
+
+
+def raw_request(base: str, data: bytes) -> bytes:
+    """Send bytes as they are (no client library would send these); return the status line."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(data)
+        return connection.makefile("rb").readline()
+
+
+BAD_REQUESTS = [  # each carries the canary in its request line, a header, or both
+    f"GET /check?fever={CANARY} HTTP/1.1 x\r\nHost: localhost\r\n\r\n",
+    f"GET /check?fever={CANARY} HTTP/9.9\r\nHost: localhost\r\n\r\n",
+    f"G\x01T /check?fever={CANARY} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    f"GET /check?fever={CANARY} HTTP/1.1\r\nBad {CANARY}: x\r\n\r\n",
+    f"GET /check?fever={CANARY} HTTP/1.1\r\nX: a\x01{CANARY}\r\n\r\n",
+    f"GET /check?fever={CANARY}{'x' * 3000} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    f"GET /check?fever={CANARY} HTTP/1.1\r\n{'X-Many: 1' + chr(13) + chr(10)}" * 60 + "\r\n",
+]
+
+
+def test_gunicorn_error_log_holds_no_address_or_request_line_and_no_line_is_forged(tmp_path):
+    """Issue 12, findings 5 and 6: with every request gunicorn refuses, and a path with CR LF."""
+    with running(tmp_path, GUNICORN_LOGLEVEL="debug") as (base, _, log):
+        for request in BAD_REQUESTS:
+            assert raw_request(base, request.encode("latin-1")).startswith(b"HTTP/1.1 ")
+        forged = raw_request(base, b"GET /x%0D%0AINJECTED-LINE%0D%0A HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert forged.startswith(b"HTTP/1.1 404")
+        deadline = time.monotonic() + 10
+        while log.read_text().count("Invalid request refused") < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    output = log.read_text()
+    assert output.count("Invalid request refused") >= 5, output  # the refusals were logged
+    assert CANARY not in output
+    assert "ip=" not in output
+    addresses = [line for line in output.splitlines() if "127.0.0.1" in line]
+    assert all("Listening at" in line or "bind:" in line for line in addresses), addresses
+    assert not any(line.startswith("INJECTED-LINE") for line in output.splitlines())
+    assert r'"GET /x\r\nINJECTED-LINE\r\n HTTP/1.1" 404' in output  # logged, on its own line
+
+
+@pytest.mark.parametrize("message, args, logged", [
+    ("Error handling request %s", (f"/check?fever={CANARY}",), "Error handling request /check"),
+    ("Invalid request from ip=203.0.113.9: Invalid HTTP request line: 'GET /?a=1'", (),
+     "Invalid request refused: Invalid HTTP request line"),
+    ("Closing connection. %s", ("a\r\nforged",), r"Closing connection. a\r\nforged"),
+])
+def test_gunicorn_error_records_are_rewritten(message, args, logged):
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    record = logging.LogRecord("gunicorn.error", logging.ERROR, "", 0, message, args, None)
+    assert settings["_PrivateErrors"]().filter(record) and record.getMessage() == logged

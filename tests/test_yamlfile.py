@@ -113,3 +113,58 @@ def test_problem_reads_as_file_line_message():
     error = FileProblems([Problem("f", 9, "b"), Problem("f", 2, "a")])
     assert [p.line for p in error.problems] == [2, 9]
     assert str(error) == "f:2: a\nf:9: b"
+
+
+# Issue 12, finding 8: a file built to exhaust time or memory is refused quickly, with its line.
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(c + 1)}: &{chr(c + 1)} [{', '.join([f'*{chr(c)}'] * 10)}]\n" for c in range(ord("a"), ord("i")))
+
+
+def _quickly(tmp_path, text) -> list[tuple[int, str]]:
+    import time
+
+    started = time.perf_counter()
+    problems = _problems(tmp_path, text)
+    assert time.perf_counter() - started < 5, "refused, but not quickly"  # unlimited: > 90 s
+    return problems
+
+
+def test_a_billion_laughs_file_is_refused_quickly_at_its_line(tmp_path):
+    assert len(BILLION_LAUGHS) < 500  # ~10**9 values once expanded
+    [(line, message)] = _quickly(tmp_path, BILLION_LAUGHS)
+    assert "expands to more than" in message and "aliases" in message
+    assert 1 < line <= BILLION_LAUGHS.count("\n")
+
+
+def test_merges_that_double_at_every_level_are_refused_quickly(tmp_path):
+    text = "m0: &m0 {k0: 1, k1: 2}\n" + "".join(
+        f"m{n}: &m{n}\n  <<: [*m{n - 1}, *m{n - 1}]\n  own{n}: 1\n" for n in range(1, 40))
+    [(_, message)] = _quickly(tmp_path, text)
+    assert "more than" in message
+
+
+def test_many_aliases_are_refused(tmp_path):
+    text = "a: &a 1\nb: [" + ", ".join(["*a"] * (yamlfile.MAX_ALIASES + 1)) + "]\n"
+    [(line, message)] = _quickly(tmp_path, text)
+    assert line == 2 and f"more than {yamlfile.MAX_ALIASES} '*' aliases" in message
+
+
+def test_a_huge_file_is_refused_without_reading_it_all(tmp_path):
+    path = tmp_path / "file.yaml"
+    with open(path, "wb") as out:
+        out.truncate(200 * 1024 * 1024)  # 200 MB (sparse: nothing is written)
+    with pytest.raises(FileProblems, match=r"file\.yaml:0: the file is larger than 1,048,576 bytes"):
+        yamlfile.load(path)
+    with pytest.raises(FileProblems, match="larger than"):
+        yamlfile.load(path, b"a: 1\n" * (yamlfile.MAX_BYTES // 5 + 1))
+
+
+def test_deep_nesting_is_refused_in_plain_words(tmp_path):
+    [(_, message)] = _quickly(tmp_path, "a: " + "[" * 400 + "]" * 400 + "\n")
+    assert f"nested more than {yamlfile.MAX_DEPTH} deep" in message
+
+
+def test_a_file_within_the_limits_still_loads(tmp_path):
+    data, _ = _load(tmp_path, "a: &a [1, 2]\nb: *a\nc:\n  <<: {x: 1}\n")
+    assert data == {"a": [1, 2], "b": [1, 2], "c": {"x": 1}}

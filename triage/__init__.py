@@ -23,14 +23,16 @@ class StartupError(RuntimeError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the app serves, fixed at start-up: the rule set and the form built from it."""
+    """What the app serves, fixed at start-up: the rule set, the form built from it, and the
+    safety report that proved that very rule set safe."""
 
     ruleset: object
     form_class: type
+    safety: object = None  # a safety.SafetyReport; /healthz is ready only when it is ok
 
 
 def create_app(test_config: dict | None = None):
-    """Create the app; refuse to start on an invalid rule file or a missing secret key."""
+    """Create the app; refuse to start on an invalid or unsafe rule file or a missing secret key."""
     from flask import Flask  # imported here so the engine can be used without Flask
 
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
@@ -47,6 +49,7 @@ def create_app(test_config: dict | None = None):
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=200,
         PROXY_FIX=0,
+        TRUSTED_HOSTS=None,  # FLASK_TRUSTED_HOSTS: see security.trusted_hosts
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # A tired patient may leave the questions open for hours; an expired token would
@@ -55,14 +58,14 @@ def create_app(test_config: dict | None = None):
     )
     if test_config is None:
         app.config.from_prefixed_env()
-        for key in TEXT_SETTINGS:
+        for key in (*TEXT_SETTINGS, "TRUSTED_HOSTS"):  # host names: a list, read as text
             if f"FLASK_{key}" in os.environ:
                 app.config[key] = os.environ[f"FLASK_{key}"]
     else:
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, forms, health, i18n, rules, security, views
+    from . import api, call, forms, health, i18n, proofs, rules, security, views
     from .yamlfile import FileProblems
 
     try:
@@ -70,7 +73,9 @@ def create_app(test_config: dict | None = None):
     except FileProblems as problems:
         raise StartupError(f"the rule file is not valid, so no advice can be given:\n{problems}") \
             from None
-    app.extensions["pump_check"] = Loaded(ruleset, forms.build_form(ruleset))
+    # The proofs run on the rule set built from the very bytes just read (not the file again).
+    report = proofs.prove_or_refuse(ruleset)
+    app.extensions["pump_check"] = Loaded(ruleset, forms.build_form(ruleset), report)
 
     security.init_app(app)
     views.init_app(app)

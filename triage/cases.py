@@ -70,11 +70,16 @@ class Outcome:
                 f" (rules: {', '.join(self.rules) or 'none'})")
 
 
+# The clinic's reference floor table lives beside the cases (tests/cases/) but is not a case file.
+FLOOR_FILE = "reference_floor.yaml"
+
+
 def case_files(paths) -> list[Path]:
-    """Expand folders into the YAML files inside them, sorted."""
+    """Expand folders into the YAML case files inside them, sorted (not the floor table)."""
     files = []
     for path in map(Path, paths):
-        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+        files.extend(sorted(p for p in path.glob("*.yaml") if p.name != FLOOR_FILE)
+                     if path.is_dir() else [path])
     return files
 
 

@@ -32,7 +32,9 @@ def check_answers(ruleset: RuleSet, answers: Mapping[str, object]) -> dict[str, 
                 problems.append((question.id, f"must be {allowed}"))
             elif value is not None and not ((low is None or value >= low)
                                             and (high is None or value <= high)):
-                problems.append((question.id, f"{value} is out of range; must be {allowed}"))
+                digits = str(abs(value))  # never repeat a client's huge number whole
+                shown = value if len(digits) <= 20 else f"a {len(digits)}-digit number"
+                problems.append((question.id, f"{shown} is out of range; must be {allowed}"))
             else:
                 checked[question.id] = value
         elif question.id not in answers:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_app_context, request
+from flask import current_app, g, has_app_context, request, url_for
 from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
@@ -115,10 +115,13 @@ def switch() -> dict:
     fields = _answers_to_repost() if request.endpoint == "check.questions" else None
     if fields is not None:
         from flask_wtf.csrf import generate_csrf
-        return {"current": current, "others": others, "post": True, "action": request.path,
+        return {"current": current, "others": others, "post": True,
+                "action": url_for(request.endpoint, **(request.view_args or {})),
                 "fields": [("csrf_token", generate_csrf()), *fields]}
-    # Nothing else from the address is repeated back: only the path and the language.
-    links = [(code, name, request.path + "?" + urlencode({"lang": code})) for code, name in others]
+    # A query-only link ("?lang=es") stays on this page, whatever its path: repeating the path
+    # would let `/%5Cevil.example` become `href="/\evil.example?..."`, which browsers follow to
+    # another site (issue 12, finding 4). Nothing else from the address is repeated back.
+    links = [(code, name, "?" + urlencode({"lang": code})) for code, name in others]
     return {"current": current, "others": links, "post": False}
 
 

@@ -80,6 +80,25 @@ class Question:
     def values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
+    @functools.cached_property
+    def more_serious_pairs(self) -> frozenset[tuple[str, str]]:
+        """Every (milder, more serious) pair of options: the order of seriousness.
+
+        Options are listed mildest first, so each is more serious than every option listed
+        before it, except the pairs declared `not_comparable`. The loader refuses pairs that
+        would make this order contradict itself; the safety check proves the rules follow it.
+        """
+        apart = set(self.not_comparable)
+        return frozenset((a, b) for i, a in enumerate(self.values) for b in self.values[i + 1:]
+                         if frozenset((a, b)) not in apart)
+
+    @functools.cached_property
+    def next_up(self) -> tuple[tuple[str, str], ...]:
+        """Every (option, next more serious option) step: a pair with no option in between."""
+        pairs, position = self.more_serious_pairs, self.values.index
+        return tuple((a, b) for a, b in sorted(pairs, key=lambda p: (position(p[0]), position(p[1])))
+                     if not any((a, c) in pairs and (c, b) in pairs for c in self.values))
+
     def option(self, value: str) -> Option:
         return next(option for option in self.options if option.value == value)
 

@@ -277,28 +277,28 @@ def _frame_broken(broken: list[tuple], data) -> bool:
 # ------------------------------------------------------------------ the clinic's own checks
 
 
-def _order_problems(question_id: str, values: list[str], pairs: list) -> list[tuple[int, str]]:
+def _order_problems(question: Question, pairs: list) -> list[tuple[int, str]]:
     """Check that `not_comparable` pairs leave a consistent order of seriousness.
 
-    Options are listed mildest first: each is more serious than every option before it, except
-    the pairs declared not comparable. If a < b and b < c, then a < c must hold too, so (a, c)
-    cannot be declared not comparable unless (a, b) or (b, c) is.
+    The order is `Question.more_serious_pairs` (the one the safety proofs use). If a < b and
+    b < c, then a < c must hold too, so (a, c) cannot be declared not comparable unless (a, b)
+    or (b, c) is.
     """
     problems = []
-    apart = {frozenset(pair) for pair in pairs}
+    values, above = question.values, question.more_serious_pairs
     for i, pair in enumerate(pairs):
         if len(set(pair)) < 2:
-            problems.append((i, f"question '{question_id}': a not_comparable pair needs two "
+            problems.append((i, f"question '{question.id}': a not_comparable pair needs two "
                                 f"different options, not {pair[0]!r} twice"))
             continue
         if not all(value in values for value in pair):
             continue
         low, high = sorted(pair, key=values.index)
         between = [v for v in values[values.index(low) + 1:values.index(high)]
-                   if frozenset((low, v)) not in apart and frozenset((v, high)) not in apart]
+                   if (low, v) in above and (v, high) in above]
         if between:
             middle = between[0]
-            problems.append((i, f"question '{question_id}': '{low}' and '{high}' cannot be not "
+            problems.append((i, f"question '{question.id}': '{low}' and '{high}' cannot be not "
                                 f"comparable, because '{middle}' is listed between them and is "
                                 f"comparable with both (so '{low}' < '{middle}' < '{high}'); "
                                 f"also declare [{low}, {middle}] or [{middle}, {high}] not "
@@ -394,15 +394,16 @@ class _Builder:
                     self.problem(path + ("not_comparable", i), f"question '{item['id']}' has no "
                                  f"option '{value}'" + _did_you_mean(value, values)
                                  + f"; its options are: {', '.join(values)}")
-        for i, message in _order_problems(item["id"], values, item.get("not_comparable", [])):
-            self.problem(path + ("not_comparable", i), message)
-        return Question(
+        question = Question(
             id=item["id"], text=self.text(item["text"], path + ("text",)),
             hint=self.optional_text(item, "hint", path), options=options,
             ask=self.optional_text(item, "ask", path), number=is_number,
             minimum=item.get("min"), maximum=item.get("max"),
             unit=self.optional_text(item, "unit", path),
             not_comparable=tuple(frozenset(p) for p in item.get("not_comparable", [])))
+        for i, message in _order_problems(question, item.get("not_comparable", [])):
+            self.problem(path + ("not_comparable", i), message)
+        return question
 
     def condition(self, item, path, questions: dict[str, Question], unchecked: set, rule: str):
         if "all" in item or "any" in item:

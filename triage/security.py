@@ -15,8 +15,10 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from wtforms import SelectMultipleField
+from wtforms.fields.core import UnboundField
 
 from . import StartupError
 
@@ -35,6 +37,8 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
     "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
 ))
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -116,6 +120,41 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start)
 
 
+# Names a request to this host itself may use (the health check and deploy scripts, `make run`).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def trusted_hosts(value, proxies: int) -> list[str]:
+    """Read FLASK_TRUSTED_HOSTS: the host names patients use, by commas or spaces.
+
+    Flask then answers 400 to any other `Host`, so no redirect or link can be built on a name an
+    attacker sent. Loopback names are always trusted. Behind a proxy the names are required:
+    without them every patient's request would be refused while /healthz (asked over loopback)
+    said ready, so the app refuses to start instead.
+    """
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    names = [str(name).strip().lower() for name in value or () if str(name).strip()]
+    if proxies and not names:
+        raise StartupError("set FLASK_TRUSTED_HOSTS to the host name(s) patients use, e.g. "
+                           "pumpcheck.example.org: behind a proxy the app answers only to them")
+    return names + [name for name in LOOPBACK_HOSTS if name not in names]
+
+
+def refuse_unknown_hosts():
+    """Answer a request for a host name not in TRUSTED_HOSTS with a plain 400.
+
+    Flask has already refused it (request.routing_exception), but with no URL adapter our error
+    page, which builds links with url_for, cannot be drawn; and nothing should be built on that
+    name anyway.
+    """
+    if isinstance(request.routing_exception, SecurityError):
+        return current_app.response_class(
+            "400 Bad Request: this server does not answer to that host name.\n", 400,
+            mimetype="text/plain")
+    return None
+
+
 def refuse_cross_site_posts():
     """Refuse a form post that the browser says came from another site (Fetch Metadata).
 
@@ -146,6 +185,50 @@ def refuse_oversized_chunked_bodies():
         raise RequestEntityTooLarge()
 
 
+def refuse_repeated_fields():
+    """Refuse a page's form post that sends one field twice (`fever=yes&fever=no`), as the API
+    refuses a repeated JSON key: a browser never sends that for a one-answer question, and
+    WTForms would silently keep the first value. Fields of a multi-answer kind
+    (SelectMultipleField, e.g. a checkbox list) may repeat.
+    """
+    if request.method != "POST" or request.blueprint == "api" or request.mimetype not in FORM_TYPES:
+        return
+    form = request.form
+    repeated = [name for name, values in form.lists() if len(values) > 1]
+    if repeated and set(repeated) - multi_value_fields(current_app):
+        raise BadRequest("a field was sent more than once")
+
+
+def multi_value_fields(app) -> set[str]:
+    """Return the names of the form's fields that may take several values."""
+    loaded = app.extensions.get("pump_check")
+    form_class = getattr(loaded, "form_class", None)
+    return {name for name in dir(form_class) if isinstance(getattr(form_class, name), UnboundField)
+            and issubclass(getattr(form_class, name).field_class, SelectMultipleField)}
+
+
+def refuse_json_not_utf8():
+    """Refuse a JSON body that is not UTF-8 (RFC 8259 section 8.1), before anything reads it.
+
+    Python's json.loads(bytes) would also read UTF-16 and UTF-32; a NUL byte never occurs in UTF-8
+    JSON text, and does in every ASCII character of those.
+    """
+    if request.method != "POST" or not request.is_json:
+        return
+    body = request.get_data(cache=True)
+    try:
+        body.decode("utf-8")
+        utf8 = b"\0" not in body
+    except UnicodeDecodeError:
+        utf8 = False
+    if not utf8:
+        from .api import error
+
+        return error(400, [{"field": None, "message": "the body is not UTF-8 text; send JSON "
+                            "encoded as UTF-8 (RFC 8259)"}])
+    return None
+
+
 def init_app(app) -> None:
     """Add the headers; trust X-Forwarded-For/-Proto only from a configured number of proxies; add
     the checks. Call it before the views' init_app, so the checks run before Flask-WTF's CSRF check.
@@ -157,5 +240,9 @@ def init_app(app) -> None:
     app.extensions["pump_check_proxies"] = proxies
     app.session_interface = SessionInterface()
     app.config["WTF_CSRF_SSL_STRICT"] = False  # see refuse_cross_site_posts
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"), proxies)
+    app.before_request(refuse_unknown_hosts)  # first: before anything reads the request
     app.before_request(refuse_oversized_chunked_bodies)
     app.before_request(refuse_cross_site_posts)
+    app.before_request(refuse_repeated_fields)
+    app.before_request(refuse_json_not_utf8)

@@ -1,0 +1,129 @@
+"""The shipped deploy/nginx.conf, run by Debian's nginx in front of gunicorn (issue 12).
+
+Finding 1: CR LF in a path never becomes a header (the HTTP->HTTPS redirect used the decoded
+path). Finding 12: static files carry the app's own security headers. Issue 10: text is
+compressed and still never stored. And no log the deployment writes holds an answer or an address.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import pytest
+from gunicorn_server import running
+from nginx_server import SERVER_NAME, head_and_body, proxy, raw
+
+from triage import security
+
+CANARY = "Zq7nginxCanary42"
+APP_ENV = {"FLASK_PROXY_FIX": "1", "FLASK_TRUSTED_HOSTS": SERVER_NAME}
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("deployment")
+    with running(tmp_path, **APP_ENV) as (base, _, app_log):
+        with proxy(tmp_path, base.removeprefix("http://")) as nginx:
+            yield nginx, app_log
+
+
+def get(port: int, path: str, *, tls: bool = True, host: str = SERVER_NAME, headers: str = "",
+        method: str = "GET", body: bytes = b""):
+    request = (f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{headers}"
+               f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
+    return head_and_body(raw(port, request, tls=tls))
+
+
+@pytest.mark.parametrize("path", [
+    "/%0d%0aSet-Cookie:%20session=x;%20Path=/",
+    "/%0aSet-Cookie:%20session=x",
+    "/%0dSet-Cookie:%20session=x",
+    "/a%0d%0a%0d%0a<html>body",
+    "/check%0d%0aLocation:%20https://evil.example/",
+])
+def test_crlf_in_a_path_never_becomes_a_header(deployment, path):
+    nginx, _ = deployment
+    status, headers, _ = get(nginx.http_port, path, tls=False)
+    assert status.split()[1] == "301"
+    names = [name.lower() for name, _ in headers]
+    assert "set-cookie" not in names and names.count("location") == 1
+    location = dict((name.lower(), value) for name, value in headers)["location"]
+    assert location == f"https://{SERVER_NAME}{path}"  # still percent-encoded
+    status, headers, _ = get(nginx.https_port, path)  # and over HTTPS, through the app
+    assert not any(name.lower() == "set-cookie" and "session=x" in value for name, value in headers)
+    assert not any(name.lower() == "location" and "evil" in value for name, value in headers)
+
+
+def test_the_redirect_keeps_neither_the_query_nor_the_clients_host(deployment):
+    nginx, _ = deployment
+    _, headers, _ = get(nginx.http_port, f"/check?fever={CANARY}", tls=False, host="evil.example")
+    assert dict(headers)["Location"] == f"https://{SERVER_NAME}/check"
+
+
+def test_a_foreign_host_is_refused_behind_the_proxy(deployment):
+    nginx, _ = deployment
+    status, _, _ = get(nginx.https_port, "/api//v1/questions", host="attacker.example")
+    assert status.split()[1] == "400"
+    status, headers, _ = get(nginx.https_port, "/api//v1/questions")
+    assert status.split()[1] == "308" and dict(headers)["Location"].startswith(f"https://{SERVER_NAME}/")
+
+
+def test_static_files_carry_the_apps_security_headers(deployment):
+    nginx, _ = deployment
+    status, headers, _ = get(nginx.https_port, "/static/site.css")
+    assert status.split()[1] == "200"
+    served = dict(headers)
+    expected = {**security.HEADERS, "Strict-Transport-Security": security.STRICT_TRANSPORT_SECURITY}
+    for name, value in expected.items():
+        assert served.get(name) == value, name
+
+
+@pytest.mark.parametrize("path", ["/rules", "/check", "/api/v1/questions", "/static/site.css"])
+def test_text_is_compressed_and_pages_are_still_never_stored(deployment, path):
+    nginx, _ = deployment
+    plain = get(nginx.https_port, path)
+    status, headers, body = get(nginx.https_port, path, headers="Accept-Encoding: gzip\r\n")
+    served = dict(headers)
+    assert status.split()[1] == "200" and served.get("Content-Encoding") == "gzip"
+    if "Transfer-Encoding" in served:  # chunked: undo it before gunzipping
+        body = dechunk(body)
+    unzipped = gzip.decompress(body)
+    plain_body = dechunk(plain[2]) if "Transfer-Encoding" in dict(plain[1]) else plain[2]
+    assert len(unzipped) == len(plain_body) and len(body) < len(unzipped) / 2
+    assert unzipped[:100] == plain_body[:100]  # a page's CSRF token differs between two requests
+    if not path.startswith("/static/"):
+        assert served["Cache-Control"] == "no-store"
+
+
+def dechunk(body: bytes) -> bytes:
+    out = b""
+    while True:
+        size, _, rest = body.partition(b"\r\n")
+        length = int(size, 16)
+        if length == 0:
+            return out
+        out, body = out + rest[:length], rest[length + 2:]
+
+
+def test_no_log_of_the_deployment_holds_an_answer_or_an_address(deployment):
+    nginx, app_log = deployment
+    status, headers, page = get(nginx.https_port, f"/check?fever={CANARY}")
+    cookie = dict(headers)["Set-Cookie"].split(";", 1)[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.decode()).group(1)
+    form = f"csrf_token={token}&fever={CANARY}&x={CANARY}".encode()
+    get(nginx.https_port, f"/check?{CANARY}=1", method="POST", body=form,
+        headers=f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n")
+    body = json.dumps({"answers": {"fever": CANARY}}).encode()
+    get(nginx.https_port, "/api/v1/triage", method="POST", body=body,
+        headers="Content-Type: application/json\r\n")
+    get(nginx.http_port, f"/check?fever={CANARY}", tls=False)
+    raw(nginx.https_port, f"GET /check?fever={CANARY} HTTP/1.1\r\nBad {CANARY}\r\n\r\n".encode(),
+        tls=True)
+    raw(nginx.http_port, f"GET /%0d%0aINJECTED HTTP/1.1\r\nHost: {SERVER_NAME}\r\n\r\n".encode())
+    logs = nginx.logs() + app_log.read_text()
+    assert not any(line.startswith("INJECTED") for line in logs.splitlines())  # paths are escaped
+    assert "/check" in nginx.logs()  # the access log is written
+    assert CANARY not in logs
+    assert "client: " not in logs and "127.0.0.1:" not in nginx.logs()
