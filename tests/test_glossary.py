@@ -31,11 +31,6 @@ UNSET = {
     "AFTER_HOURS_PHONE": "",
     "EMERGENCY_NUMBER": "911",
 }
-# Rule-file texts are being rewritten on the issue-9 branch; they pass once issue 16's phase B
-# has reworded them (strict: this marker must go as soon as they pass).
-RULE_TEXTS_PENDING = pytest.mark.xfail(
-    strict=True, reason="issue 16 phase B: rules.yaml texts not yet reworded"
-)
 
 
 @dataclass(frozen=True)
@@ -190,7 +185,6 @@ def test_the_catalogue_has_none_of_the_known_slips(language):
     assert problems(iter(texts)) == []
 
 
-@RULE_TEXTS_PENDING
 def test_the_rule_file_has_none_of_the_known_slips():
     texts = list(rule_file_texts())
     assert {language for language, _, _ in texts} >= {"en", "es"}
@@ -216,7 +210,6 @@ def test_page_sentences_fit_the_unset_fill_ins(unset_app, language):
     assert problems(iter(sentences)) == []
 
 
-@RULE_TEXTS_PENDING
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_level_actions_fit_the_unset_fill_ins(unset_app, language):
     actions, _ = filled_texts(unset_app, language)
@@ -251,7 +244,6 @@ def test_the_app_pages_read_right_with_nothing_set(unset_app, language, name):
     assert problems(iter([(language, f"page {name}", text)])) == []
 
 
-@RULE_TEXTS_PENDING
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_rule_pages_read_right_with_nothing_set(unset_app, language):
     client = unset_app.test_client()

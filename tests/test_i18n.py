@@ -45,12 +45,14 @@ def test_the_shipped_rules_speak_english_and_spanish(ruleset):
 
 
 def test_a_text_without_its_spanish_wording_fails_validation(tmp_path):
-    text = SHIPPED_RULES.read_text("utf-8")
-    spanish_advice = "      es: >-\n        Si respira lento o poco profundo"
-    assert spanish_advice in text
-    line = text[:text.index(spanish_advice)].count("\n") - 2  # `advice:` is 3 lines above
+    lines = SHIPPED_RULES.read_text("utf-8").splitlines(keepends=True)
+    rule = lines.index("  - id: overdose-breathing\n")
+    advice = next(i for i in range(rule, len(lines)) if lines[i] == "    advice:\n")
+    spanish = next(i for i in range(advice, len(lines)) if lines[i].startswith("      es:"))
+    end = next(i for i in range(spanish + 1, len(lines)) if not lines[i].startswith("       "))
+    line = advice + 1  # the file's line number of `advice:`
     broken = tmp_path / "rules.yaml"
-    broken.write_text(text.replace(spanish_advice, "      # no Spanish\n        #", 1), "utf-8")
+    broken.write_text("".join(lines[:spanish] + ["      # no Spanish\n"] + lines[end:]), "utf-8")
     with pytest.raises(FileProblems) as raised:
         rules.load(broken)
     message = str(raised.value)
@@ -68,7 +70,7 @@ def test_english_by_default_with_a_visible_switch_to_spanish(client):
     assert "Accept-Language" in response.headers["Vary"] and "Cookie" in response.headers["Vary"]
 
 
-def test_the_switch_gives_spanish_and_remembers_only_the_language(client):
+def test_the_switch_gives_spanish_and_remembers_only_the_language(client, ruleset):
     response = client.get("/?lang=es")
     page = response.get_data(as_text=True)
     assert html_lang(page) == "es" and response.headers["Content-Language"] == "es"
@@ -77,7 +79,7 @@ def test_the_switch_gives_spanish_and_remembers_only_the_language(client):
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("lang=es;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = client.get("/check").get_data(as_text=True)  # the cookie carries it to the next page
-    assert html_lang(page) == "es" and "¿Tiene fiebre o escalofríos?" in page
+    assert html_lang(page) == "es" and ruleset.question("fever").text["es"] in page
 
 
 @pytest.mark.parametrize("header, expected", [("es-MX,es;q=0.9,en;q=0.5", "es"), ("es", "es"),
@@ -111,8 +113,10 @@ def test_a_spanish_result_is_all_spanish(client, ruleset):
     assert html_lang(page) == "es"
     assert "<title>Resultado: Emergencia - Pump Check</title>" in page
     assert 'Llame al <a class="tel" href="tel:911">911</a> ahora.' in page and "Porque usted dijo:" in page
-    assert "Respira lento o poco profundo" in page  # the rule's title from rules.yaml
-    assert "¿Cómo está su respiración? <strong>Lenta o poco profunda</strong>" in page
+    breathing = ruleset.question("breathing")
+    assert next(r.title["es"] for r in ruleset.rules if r.id == "overdose-breathing") in page
+    assert (f"{breathing.text['es']} <strong>{breathing.option('slow_or_shallow').label['es']}"
+            "</strong>") in page
     assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} "
                      r"a las (1[0-2]|[1-9]):\d\d\s?[ap]\.\s?m\.</time> UTC", page)
     assert "Versión de las reglas" in page
@@ -163,11 +167,13 @@ def test_numbers_left_unset_are_worded_in_the_patients_language(app):
 # The API -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("query, headers", [("?lang=es", {}), ("", {"Accept-Language": "es-ES"})])
-def test_the_api_answers_in_spanish_when_asked(client, query, headers):
+def test_the_api_answers_in_spanish_when_asked(client, ruleset, query, headers):
     response = client.get("/api/v1/questions" + query, headers=headers)
     assert response.headers["Content-Language"] == "es"
     fever = next(q for q in response.get_json()["questions"] if q["id"] == "fever")
-    assert fever["text"] == "¿Tiene fiebre o escalofríos?" and fever["options"][1]["label"].startswith("Sí")
+    shipped = ruleset.question("fever")
+    assert fever["text"] == shipped.text["es"]
+    assert [option["label"] for option in fever["options"]] == [o.label["es"] for o in shipped.options]
     response = client.post("/api/v1/triage" + query, headers=headers, json={"answers": {"pump_alarm": "yes"}})
     assert response.headers["Content-Language"] == "es"
     assert response.get_json()["warnings"][0]["title"] == "Sonó la alarma de la bomba"
