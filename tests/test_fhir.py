@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from answer_examples import answers_at, answers_with_warnings, choice_questions, worst_answers
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -11,6 +12,7 @@ from fhir.resources.R4B.riskassessment import RiskAssessment
 from pydantic import ValidationError
 
 from triage import engine, fhir
+from triage.model import Level
 
 CONTACTS = {"emergency_number": "911", "care_team": "the Pump Clinic",
             "care_team_phone": "555-0100", "after_hours_phone": "555-0199"}
@@ -50,13 +52,9 @@ def _parts(bundle: Bundle):
     return response, assessment
 
 
-@pytest.mark.parametrize("answers", [
-    {},                                                             # none
-    {"numbness": "yes"},                                            # soon
-    {"days_since_surgery": 200, "fever": "yes", "redness": "spreading"},  # urgent
-    {"fever": "yes", "neck_pain": "stiff", "spasticity": "yes"},    # emergency, many warnings
-])
-def test_a_completed_check_is_a_valid_bundle_of_answers_and_assessment(ruleset, answers):
+@pytest.mark.parametrize("example", [*Level, "worst"])
+def test_a_completed_check_is_a_valid_bundle_of_answers_and_assessment(ruleset, example):
+    answers = worst_answers(ruleset) if example == "worst" else answers_at(ruleset, example)
     result = engine.evaluate(ruleset, answers)
     data = fhir.check_bundle(ruleset, result, datetime(2026, 11, 26, 9, 30, tzinfo=UTC), CONTACTS)
     bundle = Bundle.model_validate(data)
@@ -86,7 +84,7 @@ def test_a_completed_check_is_a_valid_bundle_of_answers_and_assessment(ruleset, 
 
 
 def test_the_validator_really_refuses_broken_resources(ruleset):
-    result = engine.evaluate(ruleset, {"fever": "yes"})
+    result = engine.evaluate(ruleset, answers_with_warnings(ruleset))
     good = fhir.check_bundle(ruleset, result, datetime.now(UTC), CONTACTS)
     assessment = good["entry"][1]["resource"]
     RiskAssessment.model_validate(assessment)
@@ -98,28 +96,52 @@ def test_the_validator_really_refuses_broken_resources(ruleset):
     with pytest.raises(ValidationError):
         RiskAssessment.model_validate(dict(assessment, prediction="urgent"))  # wrong shape
     questionnaire = fhir.questionnaire(ruleset)
-    questionnaire["item"][1]["answerOption"][0]["valueCoding"]["code"] = 3  # not a code string
+    choice = ruleset.questions.index(choice_questions(ruleset)[0])
+    questionnaire["item"][choice]["answerOption"][0]["valueCoding"]["code"] = 3  # not a code string
     with pytest.raises(ValidationError):
         Questionnaire.model_validate(questionnaire)
 
 
 def test_the_api_returns_fhir_on_request(client, ruleset):
-    response = client.post("/api/v1/triage?format=fhir",
-                           json={"answers": {"fever": "yes", "neck_pain": "stiff"}})
+    answers = answers_with_warnings(ruleset)
+    response = client.post("/api/v1/triage?format=fhir", json={"answers": answers})
     assert response.status_code == 200
     assert response.mimetype == "application/fhir+json"
     assert response.headers["Cache-Control"] == "no-store"
     _, assessment = _parts(Bundle.model_validate_json(response.data))
-    plain = client.post("/api/v1/triage", json={"answers": {"fever": "yes", "neck_pain": "stiff"}}).get_json()
-    assert assessment.prediction[0].qualitativeRisk.coding[0].code == plain["level"] == "emergency"
+    plain = client.post("/api/v1/triage", json={"answers": answers}).get_json()
+    assert assessment.prediction[0].qualitativeRisk.coding[0].code == plain["level"] != "none"
     assert [p.outcome.coding[0].code for p in assessment.prediction[1:]] == \
         [w["rule"] for w in plain["warnings"]]
 
 
-def test_the_api_refuses_bad_answers_and_unknown_formats_as_json(client):
-    response = client.post("/api/v1/triage?format=fhir", json={"answers": {"fever": "maybe"}})
+def test_the_api_returns_fhir_in_the_language_asked_for(client, ruleset):
+    answers = answers_with_warnings(ruleset)
+    response = client.post("/api/v1/triage?format=fhir&lang=es", json={"answers": answers})
+    questionnaire_response, assessment = _parts(Bundle.model_validate_json(response.data))
+    assert questionnaire_response.language == "es" == response.headers["Content-Language"]
+    assert questionnaire_response.item[0].text == ruleset.questions[0].text.in_language("es")
+    rule = engine.evaluate(ruleset, answers).warnings[0].rule
+    assert assessment.prediction[1].rationale == rule.advice.in_language("es")
+
+
+def test_the_fhir_questionnaire_in_spanish_and_by_id(client, ruleset):
+    resource = Questionnaire.model_validate_json(client.get("/fhir/Questionnaire?lang=es").data)
+    assert resource.language == "es"
+    assert resource.item[0].text == ruleset.questions[0].text.in_language("es")
+    for path in ("/fhir/Questionnaire/other", "/fhir/Questionnaire/pump-check/x"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.mimetype == "application/json"
+    response = client.get("/fhir/Questionnaire?lang=xx")
     assert response.status_code == 422
-    assert response.get_json()["errors"][0]["field"] == "answers.fever"
+    assert response.get_json()["errors"][0]["field"] == "lang"
+
+
+def test_the_api_refuses_bad_answers_and_unknown_formats_as_json(client, ruleset):
+    question = choice_questions(ruleset)[0]
+    response = client.post("/api/v1/triage?format=fhir", json={"answers": {question.id: "maybe?"}})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == f"answers.{question.id}"
     response = client.post("/api/v1/triage?format=xml", json={"answers": {}})
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["field"] == "format"
@@ -128,7 +150,11 @@ def test_the_api_refuses_bad_answers_and_unknown_formats_as_json(client):
 def test_call_mode_download_is_a_valid_attachment_without_the_reference(client, ruleset):
     from test_call import all_answered, csrf_token
 
-    data = all_answered(ruleset, fever="yes", days_since_surgery="10")
+    chosen = answers_with_warnings(ruleset)
+    number = next((q for q in ruleset.questions if q.number), None)
+    data = all_answered(ruleset, **chosen)
+    if number is not None:
+        data[number.id] = str(number.minimum or 0)
     data.update(csrf_token=csrf_token(client), reference="CANARY-REF-771", call_date="2026-11-26")
     response = client.post("/call/fhir", data=data)
     assert response.status_code == 200
@@ -137,10 +163,15 @@ def test_call_mode_download_is_a_valid_attachment_without_the_reference(client, 
     assert response.headers["Content-Disposition"].startswith('attachment; filename="pump-check-')
     assert b"CANARY-REF-771" not in response.data
     response_resource, assessment = _parts(Bundle.model_validate(json.loads(response.data)))
+    assert response_resource.status == "completed"
     answers = {item.linkId: item.answer[0] for item in response_resource.item if item.answer}
-    assert answers["fever"].valueCoding.code == "yes"
-    assert answers["days_since_surgery"].valueInteger == 10
-    assert assessment.prediction[0].qualitativeRisk.coding[0].code == "urgent"
+    for question_id, value in chosen.items():
+        assert answers[question_id].valueCoding.code == value
+    if number is not None:
+        assert answers[number.id].valueInteger == (number.minimum or 0)
+    expected = engine.evaluate(ruleset, {k: int(v) if number and k == number.id else v
+                                         for k, v in data.items() if k in ruleset.questions_by_id})
+    assert assessment.prediction[0].qualitativeRisk.coding[0].code == expected.level.id
 
 
 def test_call_mode_download_refuses_missing_answers(client):

@@ -87,7 +87,7 @@ def test_each_kind_of_response_has_the_expected_status(responses):
     assert statuses == {
         "start": 200, "questions": 200, "result": 200, "form re-shown": 400, "no CSRF token": 400,
         "form too big": 413, "not found": 404, "wrong method": 405, "questions API": 200,
-        "triage API": 200, "API not JSON": 400, "API 422": 422, "API too big": 413,
+        "triage API": 200, "API not JSON": 415, "API 422": 422, "API too big": 413,
         "API not found": 404, "health": 200, "static": 200, "call mode": 200, "call result": 200,
         "call re-shown": 400, "call FHIR download": 200, "rules sheet": 200,
         "FHIR questionnaire": 200, "triage API as FHIR": 200}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, make_response, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
-from . import engine, fhir, i18n
-from .model import Question, Result, RuleSet
+from . import engine, fhir, i18n, openapi
+from .model import Level, Question, Result, RuleSet
 from .views import contacts, csrf, loaded, no_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -22,6 +24,7 @@ class BadRequest(Exception):
 
 MAX_ERRORS = 50  # a refusal lists at most this many problems
 MAX_ECHO = 80  # characters of a client's own key or value repeated back in a message
+OPENAPI_KEY = "pump_check_openapi"  # app.extensions: the encoded OpenAPI document
 
 
 def _refuse_duplicates(pairs):
@@ -56,7 +59,7 @@ def http_error_json(problem: HTTPException):
         message = "there is nothing at this address; FHIR has GET /fhir/Questionnaire"
     elif status == 404:
         message = ("there is nothing at this address; the API has GET /api/v1/questions and "
-                   "POST /api/v1/triage")
+                   "POST /api/v1/triage, described in GET /api/v1/openapi.json")
     elif status == 405:
         allowed = " or ".join(m for m in problem.valid_methods or () if m not in ("HEAD", "OPTIONS"))
         message = f"{_clip(request.method)} is not allowed here; use {allowed}"
@@ -88,9 +91,58 @@ def question_json(question: Question, language: str = "en") -> dict:
     return data
 
 
-def result_json(result: Result, ruleset: RuleSet, language: str = "en") -> dict:
+def unanswered_ids(ruleset: RuleSet, answers: Mapping[str, object]) -> list[str]:
+    """Return the ids of the questions a request did not answer, in the rule file's order.
+
+    A question counts as answered when its id is sent, even as null ("not known"); the engine
+    takes a choice question that was not sent as its first (mildest) option.
+    """
+    return [question.id for question in ruleset.questions if question.id not in answers]
+
+
+def level_words(ruleset: RuleSet, result: Result, unanswered: list[str],
+                language: str) -> tuple[str, str]:
+    """Return the result's heading and action, saying so when a `none` rests on fewer answers."""
+    level_text = ruleset.levels[result.level]
+    heading = level_text.heading.in_language(language)
+    action = level_text.action.in_language(language).format(**contacts())
+    if unanswered and result.level is Level.NONE:
+        heading = gettext("No warning signs in the answers given")
+        action = " ".join((gettext("Questions not answered: %(count)s. This check is not complete.",
+                                   count=len(unanswered)), action))
+    return heading, action
+
+
+def unanswered_note(unanswered: list[str], heading: str) -> str:
+    """Return the FHIR note on a check with questions unanswered: the heading, then which."""
+    label = gettext("Questions not answered")
+    return f"{heading}. {label}: {', '.join(unanswered)}."
+
+
+def whole_numbers(ruleset: RuleSet, answers: dict) -> dict:
+    """Read a number question's 12.0 or 1.2e1 as 12, as JSON (and JSON Schema) do.
+
+    JSON has one kind of number: `12.0` is the integer 12 to JSON Schema, so the OpenAPI
+    document's `integer` allows it, and Schemathesis found the API refusing it. 12.5 is still
+    refused by the engine's checker, and so are true, "12" and numbers out of range.
+    """
+    fixed = {}
+    for question in ruleset.questions:
+        value = answers.get(question.id)
+        if question.number and isinstance(value, float) and value.is_integer():
+            fixed[question.id] = int(value)
+    return {**answers, **fixed} if fixed else answers
+
+
+def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: list[str]) -> dict:
+    """Return a result as the API sends it; `unanswered` lists the questions not sent."""
+    heading, action = level_words(ruleset, result, unanswered, language)
     return {
         "level": result.level.id,
+        "complete": not unanswered,
+        "unanswered": unanswered,
+        "heading": heading,
+        "action": action,
         "warnings": [{
             "rule": w.rule.id, "category": w.rule.category, "level": w.level.id,
             "title": w.rule.title.in_language(language),
@@ -150,7 +202,7 @@ def triage():
         return error(400, [{"field": "format", "message": "use ?format=json (the default) or "
                             "?format=fhir (a FHIR R4 Bundle)"}])
     if not request.is_json:
-        return error(400, [{"field": None, "message":
+        return error(415, [{"field": None, "message":
                             "send a JSON body with Content-Type: application/json"}])
     try:
         body = json.loads(_read_body(), object_pairs_hook=_refuse_duplicates,
@@ -174,14 +226,18 @@ def triage():
         return error(422, [{"field": "answers", "message":
                             "must be an object of question id to answer"}])
     try:
-        result = engine.evaluate(ruleset, answers)
+        result = engine.evaluate(ruleset, whole_numbers(ruleset, answers))
     except engine.AnswerProblems as problems:
         return error(422, [{"field": f"answers.{_clip(field)}", "message": _clip_message(message)}
                            for field, message in problems.problems])
+    unanswered = unanswered_ids(ruleset, answers)
     if output == "fhir":
-        bundle = fhir.check_bundle(ruleset, result, datetime.now().astimezone(), contacts())
+        heading, action = level_words(ruleset, result, unanswered, language)
+        note = unanswered_note(unanswered, heading) if unanswered else None
+        bundle = fhir.check_bundle(ruleset, result, datetime.now().astimezone(), contacts(),
+                                   language, unanswered=unanswered, action=action, note=note)
         return no_store(fhir_json(bundle))
-    return no_store(jsonify(result_json(result, ruleset, language)))
+    return no_store(jsonify(result_json(result, ruleset, language, unanswered)))
 
 
 def fhir_json(resource: dict):
@@ -191,13 +247,32 @@ def fhir_json(resource: dict):
     return response
 
 
+@bp.get("/openapi.json")
+def openapi_document():
+    """Serve the API's OpenAPI document, built once for the loaded rule set."""
+    response = make_response(current_app.extensions[OPENAPI_KEY])
+    response.mimetype = "application/json"
+    return response
+
+
 @fhir_bp.get("/Questionnaire")
-@fhir_bp.get(f"/Questionnaire/{fhir.QUESTIONNAIRE_ID}")
-def questionnaire():
-    return fhir_json(fhir.questionnaire(loaded().ruleset))
+@fhir_bp.get("/Questionnaire/<resource_id>")
+def questionnaire(resource_id: str = fhir.QUESTIONNAIRE_ID):
+    if resource_id != fhir.QUESTIONNAIRE_ID:
+        raise NotFound()
+    language = _language()
+    if language is None:
+        return _unknown_language()
+    return fhir_json(fhir.questionnaire(loaded().ruleset, language))
 
 
 def init_app(app) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(fhir_bp)
+    with app.app_context():
+        languages = i18n.offered()
+    # Fixed for the app's life, like the rule set it describes: built and encoded once.
+    document = openapi.document(app.extensions["pump_check"].ruleset, languages,
+                                app.config["MAX_CONTENT_LENGTH"])
+    app.extensions[OPENAPI_KEY] = json.dumps(document, ensure_ascii=False, indent=1).encode()

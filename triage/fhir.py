@@ -15,12 +15,17 @@ RiskAssessment.basis link says "this assessment was made from these answers".
 
 Pump Check knows no patient identity, so the RiskAssessment's required `subject` is a display
 text only; the receiving system links it to its own patient record.
+
+A check with questions left unanswered (the API allows it) is a QuestionnaireResponse with status
+"stopped" (partly filled in, then ended) whose unanswered items carry no answer, and a
+RiskAssessment whose note names them: a `none` level then means no warning signs in the answers
+given, not that the patient has none.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from .model import Question, Result, RuleSet
@@ -88,11 +93,12 @@ def _level_coding(ruleset: RuleSet, level, language: str) -> dict:
 
 
 def questionnaire_response(ruleset: RuleSet, result: Result, authored: datetime,
-                           language: str = "en", resource_id: str | None = None) -> dict:
-    """Return every answer of a check as a completed QuestionnaireResponse."""
+                           language: str = "en", resource_id: str | None = None,
+                           unanswered: Sequence[str] = ()) -> dict:
+    """Return every answer of a check as a QuestionnaireResponse; "stopped" if some are missing."""
     items = []
     for question in ruleset.questions:
-        answer = result.answers.get(question.id)
+        answer = None if question.id in unanswered else result.answers.get(question.id)
         item = {"linkId": question.id, "text": question.text.in_language(language)}
         if answer is not None:
             item["answer"] = [{"valueInteger": answer} if question.number
@@ -102,7 +108,7 @@ def questionnaire_response(ruleset: RuleSet, result: Result, authored: datetime,
         "resourceType": "QuestionnaireResponse",
         "id": resource_id or str(uuid.uuid4()),
         "questionnaire": f"{QUESTIONNAIRE_URL}|{ruleset.version}",
-        "status": "completed",
+        "status": "stopped" if unanswered else "completed",
         "authored": authored.isoformat(timespec="seconds"),
         "language": language,
         "item": items,
@@ -111,14 +117,20 @@ def questionnaire_response(ruleset: RuleSet, result: Result, authored: datetime,
 
 def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
                     contacts: Mapping[str, str], basis: str, language: str = "en",
-                    resource_id: str | None = None) -> dict:
-    """Return the triage result (level and each warning) as a RiskAssessment."""
+                    resource_id: str | None = None, *, action: str | None = None,
+                    note: str | None = None) -> dict:
+    """Return the triage result (level and each warning) as a RiskAssessment.
+
+    `action` replaces the level's own advice and `note` comes first among the notes: the API
+    uses them to say that a result rests on fewer answers than the check asks for.
+    """
     level_text = ruleset.levels[result.level]
+    action = action or level_text.action.in_language(language).format(**contacts)
     predictions = [{
         "outcome": {"text": "Triage level: whom to call and how soon"},
         "qualitativeRisk": {"coding": [_level_coding(ruleset, result.level, language)],
                             "text": result.level.id.upper()},
-        "rationale": level_text.action.in_language(language).format(**contacts),
+        "rationale": action,
     }]
     for warning in result.warnings:
         rule = warning.rule
@@ -133,6 +145,9 @@ def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
             "rationale": rule.advice.in_language(language),
         })
     version = f"Pump Check rule set version {result.rules_version}, digest {result.rules_digest}"
+    notes = [{"text": f"{version}. Advice on whom to call and how soon; not a diagnosis."}]
+    if note:
+        notes.insert(0, {"text": note})
     return {
         "resourceType": "RiskAssessment",
         "id": resource_id or str(uuid.uuid4()),
@@ -144,14 +159,15 @@ def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
         "occurrenceDateTime": occurred.isoformat(timespec="seconds"),
         "basis": [{"reference": basis}],
         "prediction": predictions,
-        "mitigation": level_text.action.in_language(language).format(**contacts),
-        "note": [{"text": f"{version}. Advice on whom to call and how soon; not a diagnosis."}],
+        "mitigation": action,
+        "note": notes,
     }
 
 
 def check_bundle(ruleset: RuleSet, result: Result, when: datetime, contacts: Mapping[str, str],
-                 language: str = "en") -> dict:
-    """Return a completed check: a collection Bundle of the answers and the assessment."""
+                 language: str = "en", *, unanswered: Sequence[str] = (), action: str | None = None,
+                 note: str | None = None) -> dict:
+    """Return a check: a Bundle of the answers (`unanswered` without one) and the assessment."""
     response_id, assessment_id = str(uuid.uuid4()), str(uuid.uuid4())
     response_url = f"urn:uuid:{response_id}"
     return {
@@ -161,8 +177,9 @@ def check_bundle(ruleset: RuleSet, result: Result, when: datetime, contacts: Map
         "timestamp": when.isoformat(timespec="seconds"),
         "entry": [
             {"fullUrl": response_url, "resource": questionnaire_response(
-                ruleset, result, when, language, response_id)},
+                ruleset, result, when, language, response_id, unanswered)},
             {"fullUrl": f"urn:uuid:{assessment_id}", "resource": risk_assessment(
-                ruleset, result, when, contacts, response_url, language, assessment_id)},
+                ruleset, result, when, contacts, response_url, language, assessment_id,
+                action=action, note=note)},
         ],
     }

@@ -145,7 +145,7 @@ def remember_choice(response):
     """Keep a language chosen with the switch in a cookie; tell caches the page varies by it."""
     asked = _asked()
     if (asked in offered() and asked != request.cookies.get(COOKIE)
-            and not request.path.startswith("/api/")):
+            and not request.path.startswith(("/api/", "/fhir/"))):
         response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
                             secure=request.is_secure)
     if not request.path.startswith("/static/"):
