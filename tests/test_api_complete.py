@@ -68,7 +68,7 @@ def test_none_with_questions_unanswered_says_in_the_answers_given(client, rulese
     count = len(ruleset.questions)
     start = {
         "en": f"Questions not answered: {count}. This check is not complete.",
-        "es": f"Preguntas sin contestar: {count}. Esta prueba no está completa.",
+        "es": f"Preguntas sin respuesta: {count}. La revisión de síntomas no está completa.",
     }
     assert body["action"].startswith(start[language])
     assert ruleset.levels[Level.NONE].action[language].split("{")[0].strip() in body["action"]
@@ -115,7 +115,7 @@ def test_fhir_names_what_was_not_answered(client, ruleset, language):
     assert response.status == "stopped" and response.language == language
     for item in response.item:
         assert not item.answer if item.linkId in left_out or sent[item.linkId] is None else item.answer
-    label = {"en": "Questions not answered", "es": "Preguntas sin contestar"}[language]
+    label = {"en": "Questions not answered", "es": "Preguntas sin respuesta"}[language]
     assert assessment.note[0].text == f"{INCOMPLETE[language]}. {label}: {', '.join(left_out)}."
     plain = triage(client, sent, f"?lang={language}").get_json()
     assert assessment.prediction[0].rationale == assessment.mitigation == plain["action"]

@@ -45,12 +45,14 @@ def test_the_shipped_rules_speak_english_and_spanish(ruleset):
 
 
 def test_a_text_without_its_spanish_wording_fails_validation(tmp_path):
-    text = SHIPPED_RULES.read_text("utf-8")
-    spanish_advice = "      es: >-\n        Si respira lento o poco profundo"
-    assert spanish_advice in text
-    line = text[:text.index(spanish_advice)].count("\n") - 2  # `advice:` is 3 lines above
+    lines = SHIPPED_RULES.read_text("utf-8").splitlines(keepends=True)
+    rule = lines.index("  - id: overdose-breathing\n")
+    advice = next(i for i in range(rule, len(lines)) if lines[i] == "    advice:\n")
+    spanish = next(i for i in range(advice, len(lines)) if lines[i].startswith("      es:"))
+    end = next(i for i in range(spanish + 1, len(lines)) if not lines[i].startswith("       "))
+    line = advice + 1  # the file's line number of `advice:`
     broken = tmp_path / "rules.yaml"
-    broken.write_text(text.replace(spanish_advice, "      # no Spanish\n        #", 1), "utf-8")
+    broken.write_text("".join(lines[:spanish] + ["      # no Spanish\n"] + lines[end:]), "utf-8")
     with pytest.raises(FileProblems) as raised:
         rules.load(broken)
     message = str(raised.value)
@@ -115,11 +117,22 @@ def test_a_spanish_result_is_all_spanish(client, ruleset):
     assert html_lang(page) == "es"
     assert "<title>Resultado: Emergencia - Pump Check</title>" in page
     assert 'Llame al <a class="tel" href="tel:911">911</a> ahora.' in page and "Porque usted dijo:" in page
-    assert "Respira lento o poco profundo" in page  # the rule's title from rules.yaml
-    assert "¿Cómo está su respiración? <strong>Lenta o poco profunda</strong>" in page
-    assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} a las \d\d:\d\d</time> UTC",
-                     page)
+    breathing = ruleset.question("breathing")
+    assert next(r.title["es"] for r in ruleset.rules if r.id == "overdose-breathing") in page
+    assert (f"{breathing.text['es']} <strong>{breathing.option('slow_or_shallow').label['es']}"
+            "</strong>") in page
+    assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} "
+                     r"a las (1[0-2]|[1-9]):\d\d\s?[ap]\.\s?m\.</time> UTC", page)
     assert "Versión de las reglas" in page
+
+
+def test_an_unanswered_question_is_worded_from_the_catalogue(client, ruleset):
+    data = {**answers(ruleset, fever="yes"), "lang": "es"}
+    page = client.post("/check", data=data).get_data(as_text=True)
+    days = ruleset.question("days_since_surgery").text["es"]
+    assert f"{days} <strong>sin respuesta</strong>" in page
+    english = client.post("/check", data={**data, "lang": "en"}).get_data(as_text=True)
+    assert "<strong>not answered</strong>" in english
 
 
 def test_switching_language_on_a_result_reposts_the_answers_not_a_link(client, ruleset):
@@ -155,13 +168,13 @@ def test_staff_pages_stay_english_with_no_switch(client):
 def test_numbers_left_unset_are_worded_in_the_patients_language(app):
     app.config.update(CARE_TEAM_PHONE="", CARE_TEAM_NAME="your care team", WTF_CSRF_ENABLED=False)
     page = app.test_client().get("/?lang=es").get_data(as_text=True)
-    assert "Su equipo médico: el número en sus papeles del alta" in page
+    assert "Su equipo médico: número que aparece en sus papeles de alta" in page
 
 
 # The API -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("query, headers", [("?lang=es", {}), ("", {"Accept-Language": "es-ES"})])
-def test_the_api_answers_in_spanish_when_asked(client, query, headers):
+def test_the_api_answers_in_spanish_when_asked(client, ruleset, query, headers):
     response = client.get("/api/v1/questions" + query, headers=headers)
     assert response.headers["Content-Language"] == "es"
     fever = next(q for q in response.get_json()["questions"] if q["id"] == "fever")

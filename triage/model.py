@@ -103,10 +103,14 @@ class Question:
     def option(self, value: str) -> Option:
         return next(option for option in self.options if option.value == value)
 
-    def label_for(self, value: Answer, language: str = "en") -> str:
-        """Return the patient's wording of an answer to this question."""
+    def label_for(self, value: Answer, language: str = "en", unanswered: str = "not answered") -> str:
+        """Return the patient's wording of an answer; `unanswered` for a question left blank.
+
+        The word for "not answered" is the app's, not the rule file's: pages pass it from the
+        catalogue in the patient's language.
+        """
         if value is None:
-            return {"es": "no contestada"}.get(language, "not given")
+            return unanswered
         if self.number:
             unit = self.unit.in_language(language) if self.unit else ""
             return f"{value} {unit}".strip()

@@ -76,6 +76,11 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
                          break_on_hyphens=False, break_long_words=True) or [first.rstrip()]
 
 
+def _clock_time(moment: datetime) -> str:
+    """Return a US 12-hour time: "2:05 PM"."""
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+
+
 def asked(question: Question) -> str:
     """Return the nurse's wording of a question (its `ask` text, else the patient's)."""
     return (question.ask or question.text).in_language(NOTE_LANGUAGE)
@@ -163,9 +168,10 @@ def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
         start = _clock(details.started, written_at)
         minutes = max(0, round((written_at - start).total_seconds() / 60))
         zone = written_at.strftime("%Z").strip()
-        lines.append(f"Call time:         {start.strftime('%H:%M')} to {written_at.strftime('%H:%M')}"
+        lines.append(f"Call time:         {_clock_time(start)} to {_clock_time(written_at)}"
                      f"{' ' + zone if zone else ''} ({minutes} min)")
-    lines.append(f"Note written:      {written_at.strftime('%Y-%m-%d %H:%M %Z').strip()}")
+    lines.append(f"Note written:      {written_at:%Y-%m-%d} {_clock_time(written_at)} "
+                 f"{written_at.tzname() or ''}".rstrip())
     if details.who_answered:
         lines.append(f"Who answered:      {plain(details.who_answered)}")
     if details.initials:

@@ -52,7 +52,12 @@ def loaded():
 
 
 def contacts() -> dict[str, str]:
-    """Return the numbers every page shows, with plain words where one is not configured."""
+    """Return the numbers every page shows, with plain words where one is not configured.
+
+    A fill-in fits the slot every sentence gives it (docs/glossary-es.md, "Fill-ins"): a phone
+    follows "at" / "al", so the unset wording is a phrase with no article in Spanish
+    ("al número que aparece en sus papeles de alta", never "al el número").
+    """
     config = current_app.config
     care_team_phone = config["CARE_TEAM_PHONE"] or _("the number on your discharge papers")
     care_team = care_team_name(config, language())
