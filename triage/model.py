@@ -61,6 +61,7 @@ class Option:
     label: Text
     hint: Text | None = None
     red_flag: Level | None = None
+    line: int = 0  # where the option is written in the rule file
 
 
 @dataclass(frozen=True)
