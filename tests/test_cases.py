@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import RULES_FILE
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, cases, floor, rules
+from triage import PROJECT_ROOT, SHIPPED_RULES, cases, floor, rules, verify
 from triage.cli import rules_group
 from triage.model import LEVEL_IDS, Level
 
-CASES_DIR = Path(__file__).parent / "cases"
+# The cases beside the rules under test (see conftest.py), as `rules verify` finds them.
+CASES_DIR = verify.default_cases(RULES_FILE)
 ALL_CASES = cases.load_cases([CASES_DIR])
 
 

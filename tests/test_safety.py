@@ -377,7 +377,9 @@ def test_a_step_from_a_middle_answer_is_shown_from_that_answer(tmp_path):
     finding = by_number(safety.check(rules.load(path)))[2].failures[0]
     # Which sign of infection goes with the clear fluid (fever, stiff neck) is the solver's pick.
     assert re.search(r"^with (\w[\w ]*: \w+ and )?drainage: clear( and [\w ]+: \w+)? the result "
-                     r"is EMERGENCY; changing drainage from clear to cloudy makes it URGENT$",
+                     r"is EMERGENCY; changing drainage from clear to cloudy makes it URGENT\. "
+                     r"If 'cloudy' is milder than 'clear', list the mildest answer first "
+                     r"\(line \d+\); otherwise make a rule give at least EMERGENCY with 'cloudy' too$",
                      finding.text)
     assert engine.evaluate(rules.load(path), finding.answers).level == Level.EMERGENCY
 

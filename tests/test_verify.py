@@ -1,5 +1,6 @@
 """`flask rules verify`: the one gate, on small rule files of its own (not the shipped content)."""
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -68,3 +69,35 @@ def test_verify_needs_a_cases_folder(tmp_path):
     rules_file.write_text(MINIMAL.read_text("utf-8"), "utf-8")
     result = CliRunner().invoke(rules_group, ["verify", str(rules_file)])
     assert result.exit_code == 1 and "give one with --cases DIR" in result.output
+
+
+def test_options_in_the_wrong_order_say_list_the_mildest_answer_first(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    text = MINIMAL.read_text("utf-8")
+    # spreading listed before edge: the step up from spreading to edge lowers the level
+    edge, spreading = "      - value: edge", "      - value: spreading"
+    swapped = text.replace(edge, "TMP").replace(spreading, edge).replace("TMP", spreading)
+    swapped = re.sub(r"    not_comparable:\n(      - .*\n)+", "", swapped)
+    assert swapped != text
+    rules_file.write_text(swapped, "utf-8")
+    from triage import rules, safety
+
+    ruleset = rules.load(rules_file)
+    [finding] = safety.check(ruleset).properties[1].failures
+    line = ruleset.question("redness").option("edge").line
+    assert "changing redness from spreading to edge makes it NONE" in finding.text
+    assert f"list the mildest answer first (line {line})" in finding.text and finding.line == line
+
+
+def test_an_answer_reaching_emergency_without_a_red_flag_is_a_warning_at_its_line(tmp_path):
+    from triage import rules, verify
+
+    rules_file = tmp_path / "rules.yaml"
+    before = "level: urgent\n    when: {question: redness"
+    rules_file.write_text(MINIMAL.read_text("utf-8").replace(before, before.replace("urgent", "emergency")),
+                          "utf-8")
+    ruleset = rules.load(rules_file)
+    line = ruleset.question("redness").option("spreading").line
+    assert verify.emergency_without_red_flag(ruleset) == [
+        f"{rules_file}:{line}: `redness: spreading` gives EMERGENCY on its own but has no red_flag; "
+        "add `red_flag: emergency` so the safety check holds it there"]

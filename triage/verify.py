@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cases, floor, readability, safety, yamlfile
-from .model import RuleSet
+from . import cases, engine, floor, readability, safety, yamlfile
+from .model import Level, RuleSet
 from .review_dates import rule_where
 from .yamlfile import FileProblems, Problem
 
@@ -59,6 +59,19 @@ def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], int]:
                     f"{what} in '{language}' reads at grade {value:.1f}, above grade "
                     f"{readability.MAX_GRADE}: use shorter sentences and shorter words")))
     return problems, measured
+
+
+def emergency_without_red_flag(ruleset: RuleSet) -> list[str]:
+    """Warn about each answer that reaches EMERGENCY on its own but has no `red_flag`."""
+    warnings = []
+    for question in ruleset.questions:
+        for option in question.options:
+            if option.red_flag is None and \
+                    engine.evaluate(ruleset, {question.id: option.value}).level == Level.EMERGENCY:
+                warnings.append(f"{ruleset.file}:{option.line}: `{question.id}: {option.value}` "
+                                "gives EMERGENCY on its own but has no red_flag; add "
+                                "`red_flag: emergency` so the safety check holds it there")
+    return warnings
 
 
 @dataclass
@@ -125,7 +138,12 @@ def run(ruleset: RuleSet, cases_dir: str | Path, say: Callable[[Step], None] = l
         current.problems, measured = reading_level(ruleset, lines)
         current.summary = f"{measured} texts"
 
+    def unflagged(current: Step) -> None:
+        current.warnings += emergency_without_red_flag(ruleset)
+        current.summary = "answers that reach EMERGENCY on their own"
+
     step("Safety proofs", proofs)
+    step("Red flags", unflagged)
     step("Example cases", examples)
     step("A case and a near miss for every rule", covered)
     step("Reference floor table", reference)
