@@ -82,7 +82,9 @@ def test_shipped_rules_every_rule_has_a_review():
 
 BROKEN = {
     "monotonicity.yaml": (2, "with fever: yes and headache: severe the result is URGENT; "
-                             "adding neck pain: stiff makes it SOON"),
+                             "adding neck pain: stiff makes it SOON. If 'stiff' is milder than 'none', "
+                             "list the mildest answer first (line 39); otherwise make a rule give at "
+                             "least URGENT with 'stiff' too"),
     "monotonicity_days.yaml": (2, "with days since surgery: 0 days and fever: yes the result is "
                                   "URGENT; leaving days since surgery unanswered makes it NONE"),
     "red_flag.yaml": (3, "line 43: `breathing: slow_or_shallow` is a red flag for EMERGENCY, but "
