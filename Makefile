@@ -71,6 +71,5 @@ nginx:
 test: setup-test chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
-	$(BIN)/flask --app wsgi rules check
-	$(BIN)/flask --app wsgi rules test
+	$(BIN)/flask --app wsgi rules verify
 	$(BIN)/pytest -q

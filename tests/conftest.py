@@ -1,5 +1,10 @@
-"""Shared fixtures: an app on the shipped rules, its client and CLI runner."""
+"""Shared fixtures: an app on the rules under test, its client and CLI runner.
 
+The rules under test are the shipped rules.yaml, or FLASK_RULES_FILE when it is set (a clinic's
+edited copy: the app's tests hold for any valid rule set).
+"""
+
+import os
 import re
 from pathlib import Path
 
@@ -11,14 +16,15 @@ from triage.model import Level
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
 
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
+RULES_FILE = os.environ.get("FLASK_RULES_FILE") or str(SHIPPED_RULES)
+TEST_CONFIG = {"TESTING": True, "RULES_FILE": RULES_FILE, "SECRET_KEY": "test-secret-key-0123456789",
                "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
                "AFTER_HOURS_PHONE": "555-0199", "EMERGENCY_NUMBER": "911"}
 
 
 @pytest.fixture(scope="session")
 def ruleset():
-    return rules.load(SHIPPED_RULES)
+    return rules.load(RULES_FILE)
 
 
 @pytest.fixture
@@ -40,6 +46,19 @@ def csrf_token(client) -> str:
     """Open the questions page as a browser would and return the form's CSRF token."""
     page = client.get("/check").get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def answers_reaching(ruleset, level) -> dict[str, str]:
+    """Return one answer that gives `level` on its own, from the loaded rules."""
+    from triage.engine import evaluate
+
+    return next({q.id: v} for q in ruleset.questions if not q.number for v in q.values
+                if evaluate(ruleset, {q.id: v}).level == level)
+
+
+def red_flag_answer(ruleset):
+    """Return (question, option) of the first answer marked with a red flag."""
+    return next((q, o) for q in ruleset.questions for o in q.options if o.red_flag is not None)
 
 
 def none_answers(ruleset) -> dict[str, str]:

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import RULES_FILE
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, cases, rules
+from triage import PROJECT_ROOT, SHIPPED_RULES, cases, floor, rules, verify
 from triage.cli import rules_group
-from triage.model import LEVEL_IDS
+from triage.model import LEVEL_IDS, Level
 
-CASES_DIR = Path(__file__).parent / "cases"
+# The cases beside the rules under test (see conftest.py), as `rules verify` finds them.
+CASES_DIR = verify.default_cases(RULES_FILE)
 ALL_CASES = cases.load_cases([CASES_DIR])
 
 
@@ -44,24 +46,22 @@ def test_every_case_uses_known_levels_and_categories(ruleset):
         assert case.categories <= set(ruleset.categories), case.name
 
 
-def test_every_rule_fires_in_some_case(ruleset, outcomes):
-    fired = {rule for outcome in outcomes for rule in outcome.rules}
-    assert [rule.id for rule in ruleset.rules if rule.id not in fired] == []
+def test_every_rule_fires_in_a_case_and_is_silent_in_a_near_miss(ruleset, outcomes):
+    """The same check as `flask rules verify` (triage/verify.py): a case where each rule fires,
+    and a near miss that answers one of the rule's own questions and leaves it silent."""
+    from triage import verify
+
+    assert [str(problem) for problem in verify.coverage(ruleset, outcomes)] == []
 
 
-def test_every_rule_is_silent_in_a_near_miss(ruleset, outcomes):
-    """Each rule stays silent in a case that answers one of the rule's own questions.
+def test_a_rule_without_a_near_miss_is_named_with_its_line(ruleset, outcomes):
+    from triage import verify
 
-    A case with no answers at all would make every rule "silent"; that proves nothing, so
-    the case must have answered something the rule looks at (a near miss).
-    """
-    missing = []
-    for rule in ruleset.rules:
-        asked = rule.when.questions()
-        if not any(rule.id not in outcome.rules and asked & set(outcome.case.answers)
-                   for outcome in outcomes):
-            missing.append(rule.id)
-    assert missing == []
+    rule = ruleset.rules[0]
+    asked = rule.when.questions()
+    kept = [o for o in outcomes if not (rule.id not in o.rules and asked & set(o.case.answers))]
+    [problem] = [p for p in verify.coverage(ruleset, kept) if f"'{rule.id}'" in p.message]
+    assert problem.line == rule.line and "no near-miss case" in problem.message
 
 
 def test_every_level_and_category_is_expected_somewhere(ruleset):
@@ -226,47 +226,7 @@ def test_rules_test_on_a_broken_rule_file_exits_non_zero():
 # every row that applies, and show the categories the row names. Checked for every combination
 # of up to three warning answers at the day boundaries, not only for the hand-written cases above.
 
-FLOOR_FILE = CASES_DIR / cases.FLOOR_FILE
-DAYS = (None, 0, 30, 31, 90, 91, 400, 3650)
-# Three answers at a time are many (tens of thousands): try them with the date not given (the
-# most cautious, as `rules check` proves) and one date after day 90; one or two answers at every day.
-DAYS_FOR_THREE = (None, 91)
-
-
-def _condition(ruleset, item, where: str):
-    """Build an engine condition from a floor row's `when` (the rule file's condition words)."""
-    from triage import conditions
-
-    for kind, build in (("all", conditions.All), ("any", conditions.Any)):
-        if kind in item:
-            return build(tuple(_condition(ruleset, part, where) for part in item[kind]))
-    if "not" in item:
-        return conditions.Not(_condition(ruleset, item["not"], where))
-    question = ruleset.questions_by_id.get(item["question"])
-    assert question is not None, f"{where}: there is no question {item['question']!r}"
-    if "is" in item:
-        values = item["is"] if isinstance(item["is"], list) else [item["is"]]
-        unknown = set(values) - set(question.values)
-        assert not unknown, f"{where}: {question.id} has no option {sorted(unknown)}"
-        return conditions.AnswerIs(question.id, frozenset(values))
-    [(comparison, limit)] = [(k, v) for k, v in item.items() if k != "question"]
-    assert question.number and comparison in conditions.COMPARISONS, where
-    return conditions.Compare(question.id, comparison, limit)
-
-
-def _floor(ruleset):
-    from triage import yamlfile
-    from triage.model import Level
-
-    data, _ = yamlfile.load(FLOOR_FILE)
-    rows = []
-    for index, row in enumerate(data):
-        where = f"{FLOOR_FILE.name} row {index + 1} ({row.get('finding')})"
-        assert set(row) == {"finding", "level", "categories", "when"}, where
-        assert set(row["categories"]) <= set(ruleset.categories), where
-        rows.append((row["finding"], Level.from_id(row["level"]), set(row["categories"]),
-                     _condition(ruleset, row["when"], where)))
-    return rows
+FLOOR_FILE = CASES_DIR / floor.FLOOR_FILE
 
 
 def test_the_floor_file_is_not_read_as_example_cases():
@@ -275,47 +235,23 @@ def test_the_floor_file_is_not_read_as_example_cases():
     assert all(Path(case.file) != FLOOR_FILE for case in ALL_CASES)
 
 
-def _combinations(ruleset, most=3):
-    import itertools
-
-    warnings = [(q.id, o.value) for q in ruleset.questions if not q.number for o in q.options[1:]]
-    for size in range(most + 1):
-        for chosen in itertools.combinations(warnings, size):
-            if len({question for question, _ in chosen}) == size:
-                yield dict(chosen)
-
-
 def test_no_combination_of_answers_is_below_the_reference_table(ruleset):
-    from triage.engine import check_answers, evaluate
+    """The same check as `flask rules verify` (triage/floor.py)."""
+    problems, tried = floor.check(ruleset, FLOOR_FILE)
+    assert [str(problem) for problem in problems] == []
+    assert tried > 20_000
 
-    floor = _floor(ruleset)
-    mildest = check_answers(ruleset, {})
-    for days in DAYS:  # a row that holds with every answer at its mildest is a mistake
-        calm = {**mildest, "days_since_surgery": days}
-        assert [words for words, _, _, when in floor if when.holds(calm)] == []
-    # A row can only apply when one of the questions it reads has a warning answer.
-    by_question: dict[str, list] = {}
-    for row in floor:
-        for question in row[3].questions():
-            by_question.setdefault(question, []).append(row)
-    checked, below, applied = 0, [], set()
-    for chosen in _combinations(ruleset):
-        rows = {id(row): row for q in chosen for row in by_question.get(q, ())}.values()
-        if not rows:
-            continue
-        for days in DAYS if len(chosen) < 3 else DAYS_FOR_THREE:
-            result = evaluate(ruleset, {**chosen, "days_since_surgery": days})
-            shown = {w.rule.category for w in result.warnings}
-            for words, level, categories, when in rows:
-                if not when.holds(result.answers):
-                    continue
-                applied.add(words)
-                if result.level < level or not categories <= shown:
-                    below.append(f"{chosen} day {days}: {words} needs {level.id.upper()} "
-                                 f"{sorted(categories)}, got {result.level.id.upper()} {sorted(shown)}")
-            checked += 1
-    assert checked > 20_000 and applied == {row[0] for row in floor}
-    assert below == [], f"{len(below)} under the reference, e.g.\n" + "\n".join(below[:20])
+
+def test_a_rule_below_the_table_is_named_at_the_rows_line(ruleset, tmp_path):
+    rule = next(r for r in ruleset.rules if r.level > Level.NONE)
+    table = tmp_path / "reference_floor.yaml"
+    higher = Level(min(rule.level + 1, max(Level)))
+    table.write_text("# a row that asks more than the rules give\n"
+                     f"- finding: {rule.id} made stricter\n  level: {higher.id}\n"
+                     f"  categories: [{rule.category}]\n"
+                     f"  when: {{question: {sorted(rule.when.questions())[0]}, is: nosuch}}\n", "utf-8")
+    problems, _ = floor.check(ruleset, table)
+    assert problems and problems[0].line == 5 and "has no option 'nosuch'" in problems[0].message
 
 
 # ------------------------------------------------------------------ sources

@@ -6,13 +6,14 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import RULES_FILE, answers_reaching
 
 from triage import PROJECT_ROOT, create_app
+from triage.model import Level
 
 BUDGET = 30 * 1024  # bytes of HTML plus every stylesheet it links
 FIGURES = PROJECT_ROOT / "artifacts" / "page-weight.txt"
-LEVEL_ANSWERS = {"emergency": {"breathing": "slow_or_shallow"}, "urgent": {"pump_alarm": "yes"},
-                 "soon": {"headache": "positional"}, "none": {}}
+LEVEL_ANSWERS = ("emergency", "urgent", "soon", "none")  # each answer set comes from the loaded rules
 
 
 class Links(HTMLParser):
@@ -37,7 +38,8 @@ class Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "weight-test-key-0123456789",
+    app = create_app({"TESTING": True, "RULES_FILE": RULES_FILE, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "weight-test-key-0123456789",
                       "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
                       "AFTER_HOURS_PHONE": "555-0199"})
     return app.test_client()
@@ -45,7 +47,8 @@ def client():
 
 def _answers(ruleset, level):
     answers = {q.id: ("" if q.number else q.values[0]) for q in ruleset.questions}
-    answers.update(LEVEL_ANSWERS[level])
+    if level != "none":
+        answers.update(answers_reaching(ruleset, Level.from_id(level)))
     return answers
 
 

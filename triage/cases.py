@@ -83,8 +83,12 @@ def case_files(paths) -> list[Path]:
     return files
 
 
-def load_cases(paths) -> list[Case]:
-    """Load every case from files and folders; raise FileProblems for every bad file."""
+def load_cases(paths, ruleset: RuleSet | None = None) -> list[Case]:
+    """Load every case from files and folders; raise FileProblems for every bad file.
+
+    With a rule set, a question, answer or category it does not know is a problem at its line,
+    with a "did you mean".
+    """
     cases, problems = [], []
     for file in case_files(paths):
         try:
@@ -98,6 +102,9 @@ def load_cases(paths) -> list[Case]:
             problems.append(Problem(str(file), yamlfile.line_of(lines, path), message))
         if errors:
             continue
+        if ruleset is not None:
+            problems.extend(Problem(str(file), yamlfile.line_of(lines, path), message)
+                            for path, message in _unknown_names(ruleset, data))
         cases.extend(Case(item["name"], item["answers"], item["level"],
                           frozenset(item["categories"]), str(file), lines[(index,)])
                      for index, item in enumerate(data))
@@ -135,6 +142,41 @@ def _plain(error: jsonschema.ValidationError, data) -> tuple[tuple, str]:
                  "[site_infection]", "string": "text"}
         return path, f"{where}: {path[-1]} should be {kinds.get(error.validator_value, 'different')}"
     return path, f"{where}: {error.message}"
+
+
+def _mean(word, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def answer_hint(value, allowed) -> str:
+    """Say what a true/false (YAML's reading of some words) most likely meant: yes or no."""
+    if isinstance(value, bool):
+        meant = {True: ("yes", "on", "true"), False: ("no", "off", "false")}[value]
+        word = next((w for w in meant if w in allowed), None)
+        return f" (did you mean {word}? write it as {word!r})" if word else ""
+    return _mean(value, allowed)
+
+
+def _unknown_names(ruleset: RuleSet, data: list) -> list[tuple[tuple, str]]:
+    found = []
+    for index, item in enumerate(data):
+        name = item["name"]
+        for key, value in item["answers"].items():
+            question = ruleset.questions_by_id.get(key)
+            if question is None:
+                found.append(((index, "answers", key), f"case '{name}': there is no question "
+                              f"'{key}'" + _mean(key, ruleset.questions_by_id)))
+            elif not question.number and value not in question.values:
+                shown = "true" if value is True else "false" if value is False else repr(value)
+                found.append(((index, "answers", key), f"case '{name}': {key}: {shown} is not one "
+                              f"of its answers" + answer_hint(value, question.values)
+                              + f"; use one of: {', '.join(question.values)}"))
+        for position, category in enumerate(item["categories"]):
+            if category not in ruleset.categories:
+                found.append(((index, "categories", position), f"case '{name}': there is no "
+                              f"category '{category}'" + _mean(category, ruleset.categories)))
+    return found
 
 
 def run_case(ruleset: RuleSet, case: Case) -> Outcome:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import os
 import textwrap
+import time
+from pathlib import Path
 
 import click
 
@@ -104,6 +106,45 @@ def test(paths, rules_file):
                f"(rules version {ruleset.version}).")
     if failed or not outcomes:
         raise SystemExit(1)
+
+
+@rules_group.command("verify")
+@click.argument("file", required=False)
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False),
+              help="The example cases' folder, with reference_floor.yaml (default: tests/cases "
+                   "beside the rule file).")
+def verify_command(file, cases_dir):
+    """The one gate for a rules change: validate FILE, prove it safe, run every example case,
+    check a case and a near miss for each rule, the reference floor and the reading level."""
+    from . import verify
+
+    started = time.perf_counter()
+    file = _rules_file(file)
+    ruleset = _load_or_exit(file)
+    cases_dir = cases_dir or str(verify.default_cases(file))
+    if not Path(cases_dir).is_dir():
+        click.echo(f"{cases_dir}: no such folder of example cases; give one with --cases DIR", err=True)
+        raise SystemExit(1)
+    click.echo(f"{file}: valid. Version {ruleset.version} ({ruleset.digest}); cases in {cases_dir}")
+
+    def say(step) -> None:
+        status = "ok" if not step.problems else f"{len(step.problems)} to fix"
+        click.echo(f"{step.name}: {status} ({step.summary}; {step.seconds:.1f} s)")
+        for problem in step.problems:
+            click.echo(_wrapped(str(problem), 2))
+        for warning in step.warnings:
+            click.echo(_wrapped("warning: " + warning, 2))
+
+    steps = verify.run(ruleset, cases_dir, say)
+    for warning in safety.review_warnings(ruleset, datetime.date.today()):
+        click.echo("warning: " + warning)
+    count = sum(len(step.problems) for step in steps)
+    seconds = time.perf_counter() - started
+    if count:
+        click.echo(f"{count} problem{'s' * (count != 1)} to fix ({seconds:.0f} s): {file} and its "
+                   "cases do not pass.", err=True)
+        raise SystemExit(1)
+    click.echo(f"All checks pass ({seconds:.0f} s): {file} with the cases in {cases_dir}.")
 
 
 @rules_group.command("show")

@@ -62,6 +62,7 @@ class Option:
     hint: Text | None = None
     red_flag: Level | None = None
     ask: Text | None = None  # the nurse's wording of this answer, where the patient's says "you"
+    line: int = 0  # where the option is written in the rule file
 
 
 @dataclass(frozen=True)

@@ -384,7 +384,8 @@ class _Builder:
             Option(o["value"], self.text(o["label"], path + ("options", i, "label")),
                    self.optional_text(o, "hint", path + ("options", i)),
                    Level.from_id(o["red_flag"]) if "red_flag" in o else None,
-                   self.optional_text(o, "ask", path + ("options", i)))
+                   ask=self.optional_text(o, "ask", path + ("options", i)),
+                   line=yamlfile.line_of(self.lines, path + ("options", i)))
             for i, o in enumerate(item.get("options", [])) if not is_number)
         self.unique([(o.value, path + ("options", i, "value")) for i, o in enumerate(options)],
                     f"question '{item['id']}': option")

@@ -128,8 +128,16 @@ class Monotonicity:
             f"{self.shown.with_(before, leave_out, irrelevant)} the result is "
             f"{level_a.id.upper()}; {change} makes it {level_b.id.upper()}"
         )
+        line = 0
+        if not question.number:  # the two ways out: reorder the options, or raise the rule
+            line = question.option(b).line
+            text += (
+                f". If '{value_words(question, b)}' is milder than '{value_words(question, a)}', list the "
+                f"mildest answer first (line {line}); otherwise make a rule give at least "
+                f"{level_a.id.upper()} with '{value_words(question, b)}' too"
+            )
         detail = f"rules firing before: {self.shown.fired(before)}; after: {self.shown.fired(after)}"
-        return Finding(text, before, tuple(r.id for r in fired(ruleset, before)), detail)
+        return Finding(text, before, tuple(r.id for r in fired(ruleset, before)), detail, line)
 
     def _numbers_words(self) -> str:
         numbers = [question_words(q.id) for q in self.ruleset.questions if q.number]

@@ -8,8 +8,8 @@ from .counterexample import Shown, fired, level
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult
 from .sample import Sample
-from .space import Space, State
-from .words import answer_words, count
+from .space import Space, State, when
+from .words import answer_words, count, joined
 
 
 class RedFlagFloor:
@@ -73,13 +73,25 @@ class RedFlagFloor:
 
         state, irrelevant = self.shown.shrink({**state, question.id: value}, still, fixed={question.id})
         result = level(ruleset, state)
+        option = question.option(value)
+        own = [r for r in fired(ruleset, state) if question.id in when(r).questions()]
+        gives = (
+            joined([f"rule '{r.id}' (line {r.line}) gives {r.level.id.upper()}" for r in own])
+            if own
+            else f"no rule fires on {answer_words(question, value)} alone"
+        )
+        others = self.shown.answers(state, (question.id,), irrelevant)
         text = (
-            f"{self.shown.with_(state, (), irrelevant)} the result is {result.id.upper()}, but "
-            f"{answer_words(question, value)} is a red flag that needs at least {floor.id.upper()}"
+            f"line {option.line}: `{question.id}: {value}` is a red flag for {floor.id.upper()}, but "
+            + (f"with {others}, " if others else "")
+            + f"{gives}, so the result is "
+            f"{result.id.upper()}: raise the rule to {floor.id.upper()} (or add one), or lower the "
+            f"red flag on line {option.line}"
         )
         return Finding(
             text,
             state,
             tuple(r.id for r in fired(ruleset, state)),
             f"rules firing: {self.shown.fired(state)}",
+            option.line,
         )

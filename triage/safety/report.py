@@ -23,6 +23,7 @@ class Finding:
     answers: Mapping[str, Answer] = field(default_factory=dict)  # a complete set of answers
     rules: tuple[str, ...] = ()  # the rules it is about
     detail: str = ""  # which rules fired, for the rule author
+    line: int = 0  # the line to change (0: the first rule named)
 
 
 @dataclass(frozen=True)

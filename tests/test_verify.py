@@ -1,0 +1,103 @@
+"""`flask rules verify`: the one gate, on small rule files of its own (not the shipped content)."""
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from triage.cli import rules_group
+
+MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
+CASES = """\
+- name: early fever
+  answers: {days_since_surgery: 5, fever: yes}
+  level: urgent
+  categories: [site_infection]
+- name: near miss - no fever
+  answers: {days_since_surgery: 5, fever: no}
+  level: none
+  categories: []
+- name: spreading redness
+  answers: {redness: spreading}
+  level: urgent
+  categories: [site_infection]
+- name: near miss - red edge
+  answers: {redness: edge}
+  level: none
+  categories: []
+"""
+
+
+def _verify(tmp_path, cases: str = CASES, *extra):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(MINIMAL.read_text("utf-8"), "utf-8")
+    folder = tmp_path / "tests" / "cases"
+    folder.mkdir(parents=True)
+    (folder / "cases.yaml").write_text(cases, "utf-8")
+    return CliRunner().invoke(rules_group, ["verify", str(rules_file), *extra]), folder
+
+
+def test_verify_passes_a_good_file_with_the_cases_beside_it(tmp_path):
+    result, folder = _verify(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"cases in {folder}" in result.output
+    assert "4 of 4 cases pass" in result.output and "All checks pass" in result.output
+
+
+def test_verify_names_a_missing_near_miss_at_the_rules_line(tmp_path):
+    result, _ = _verify(tmp_path, CASES.rsplit("- name: near miss - red edge", 1)[0])
+    assert result.exit_code == 1
+    assert "rules.yaml:56: rule 'spreading-redness': no near-miss case; add a case that answers " \
+        "redness but where this rule stays silent" in " ".join(result.output.split())
+
+
+def test_verify_says_did_you_mean_for_names_in_a_case_file(tmp_path):
+    cases = CASES.replace("{days_since_surgery: 5, fever: no}", "{days_since_surgery: 5, fevr: no}") \
+        .replace("{redness: edge}", "{redness: edge, fever: false}") \
+        .replace("categories: [site_infection]", "categories: [site_infecton]", 1)
+    result, folder = _verify(tmp_path, cases)
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "there is no question 'fevr' (did you mean 'fever'?)" in out
+    assert "fever: false is not one of its answers (did you mean no? write it as 'no')" in out
+    assert "there is no category 'site_infecton' (did you mean 'site_infection'?)" in out
+    assert f"{folder / 'cases.yaml'}:4: case 'early fever': there is no category" in out
+
+
+def test_verify_needs_a_cases_folder(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(MINIMAL.read_text("utf-8"), "utf-8")
+    result = CliRunner().invoke(rules_group, ["verify", str(rules_file)])
+    assert result.exit_code == 1 and "give one with --cases DIR" in result.output
+
+
+def test_options_in_the_wrong_order_say_list_the_mildest_answer_first(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    text = MINIMAL.read_text("utf-8")
+    # spreading listed before edge: the step up from spreading to edge lowers the level
+    edge, spreading = "      - value: edge", "      - value: spreading"
+    swapped = text.replace(edge, "TMP").replace(spreading, edge).replace("TMP", spreading)
+    swapped = re.sub(r"    not_comparable:\n(      - .*\n)+", "", swapped)
+    assert swapped != text
+    rules_file.write_text(swapped, "utf-8")
+    from triage import rules, safety
+
+    ruleset = rules.load(rules_file)
+    [finding] = safety.check(ruleset).properties[1].failures
+    line = ruleset.question("redness").option("edge").line
+    assert "changing redness from spreading to edge makes it NONE" in finding.text
+    assert f"list the mildest answer first (line {line})" in finding.text and finding.line == line
+
+
+def test_an_answer_reaching_emergency_without_a_red_flag_is_a_warning_at_its_line(tmp_path):
+    from triage import rules, verify
+
+    rules_file = tmp_path / "rules.yaml"
+    before = "level: urgent\n    when: {question: redness"
+    rules_file.write_text(MINIMAL.read_text("utf-8").replace(before, before.replace("urgent", "emergency")),
+                          "utf-8")
+    ruleset = rules.load(rules_file)
+    line = ruleset.question("redness").option("spreading").line
+    assert verify.emergency_without_red_flag(ruleset) == [
+        f"{rules_file}:{line}: `redness: spreading` gives EMERGENCY on its own but has no red_flag; "
+        "add `red_flag: emergency` so the safety check holds it there"]
