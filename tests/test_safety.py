@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from triage import SHIPPED_RULES, conditions, engine, rules, safety
 from triage.cli import rules_group
-from triage.model import Level, Option, Question, Text
+from triage.model import Level
 from triage.yamlfile import FileProblems
 
 UNSAFE = Path(__file__).parent / "rules_unsafe"

@@ -350,7 +350,7 @@ class _Builder:
 
     def unique(self, items, what: str) -> None:
         """items: (id, path) pairs; an id used twice is a problem at its second use."""
-        seen = {}
+        seen: dict[str, tuple] = {}
         for item_id, path in items:
             if item_id in seen:
                 self.problem(path, f"{what} '{item_id}' is used twice (first on line "
@@ -412,7 +412,7 @@ class _Builder:
             kind = "all" if "all" in item else "any"
             parts = tuple(self.condition(part, path + (kind, i), questions, unchecked, rule)
                           for i, part in enumerate(item[kind]))
-            return conditions.All(parts) if kind == "all" else conditions.Any(parts)
+            return conditions.AllOf(parts) if kind == "all" else conditions.AnyOf(parts)
         if "not" in item:
             return conditions.Not(self.condition(item["not"], path + ("not",), questions,
                                                  unchecked, rule))
@@ -465,7 +465,7 @@ class _Builder:
                 unchecked.add(item["id"])
         self.unique([(item["id"], ("questions", i, "id")) for i, item in enumerate(data["questions"])
                      if isinstance(item, dict) and isinstance(item.get("id"), str)], "question id")
-        by_id = {}
+        by_id: dict[str, Question] = {}
         for question in questions:
             by_id.setdefault(question.id, question)
         pages = steps.build(self, data.get("steps"), questions, unchecked)
