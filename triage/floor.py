@@ -48,7 +48,8 @@ def _condition(ruleset: RuleSet, item, say) -> Condition:
             return build(tuple(_condition(ruleset, part, say) for part in item[kind]))
     if "not" in item:
         return conditions.Not(_condition(ruleset, item["not"], say))
-    question = ruleset.questions_by_id.get(item.get("question"))
+    question_id = item.get("question")
+    question = ruleset.questions_by_id.get(question_id) if isinstance(question_id, str) else None
     if question is None:
         say(f"there is no question {item.get('question')!r}"
             + _mean(item.get("question"), ruleset.questions_by_id))

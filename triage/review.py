@@ -102,13 +102,14 @@ def review_status(ruleset: RuleSet) -> ReviewStatus:
     reviewed = [rule for rule in ruleset.rules if rule.review]
     counts: dict[Review, int] = {}
     for rule in reviewed:
-        counts[rule.review] = counts.get(rule.review, 0) + 1
+        if rule.review:
+            counts[rule.review] = counts.get(rule.review, 0) + 1
     common = max(counts, key=counts.__getitem__) if counts else None
     draft = any(word in review.by.lower() for review in counts for word in ("draft", "awaiting"))
     unreviewed = tuple(rule for rule in ruleset.rules if not rule.review)
     return ReviewStatus(
         common,
-        counts.get(common, 0),
+        counts[common] if common else 0,
         len(ruleset.rules),
         tuple(rule for rule in reviewed if rule.review != common),
         unreviewed,

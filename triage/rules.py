@@ -483,7 +483,8 @@ class _Builder:
             path = ("rules", i)
             if not isinstance(item, dict):
                 continue
-            rule_id = item.get("id") if isinstance(item.get("id"), str) else f"{i + 1}"
+            given_id = item.get("id")
+            rule_id = given_id if isinstance(given_id, str) else f"{i + 1}"
             category = item.get("category")
             if isinstance(category, str) and self.clean(path + ("category",)) \
                     and category not in categories:
@@ -495,7 +496,9 @@ class _Builder:
             title, advice = (self.text(item[key], path + (key,)) if key in item else None
                              for key in ("title", "advice"))
             review = self.review(item.get("review"), path + ("review",), rule_id)
-            if self.clean(path):
+            # A clean rule has every part (the schema requires them), so none is None here.
+            if self.clean(path) and isinstance(category, str) and when is not None \
+                    and title is not None and advice is not None:
                 rules.append(Rule(
                     id=item["id"], category=category, level=Level.from_id(item["level"]),
                     when=when, title=title, advice=advice, source=item["source"].strip(),
@@ -537,7 +540,7 @@ def load(path: str | Path) -> RuleSet:
     raw = yamlfile.read_bytes(path)  # read once: the digest is of exactly what was checked
     data, lines = yamlfile.load(path, raw)
     problems, broken = _schema_problems(data, lines, file)
-    if _frame_broken(broken, data):
+    if _frame_broken(broken, data) or not isinstance(data, dict):
         raise FileProblems(problems)  # the file's frame is wrong: nothing more can be checked
     builder = _Builder(data, lines, file, broken)
     ruleset = builder.build()
