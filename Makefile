@@ -1,11 +1,13 @@
 # Two commands for a fresh machine:
 #   make run    set up .venv, install, check rules.yaml, serve the app on http://127.0.0.1:5000
 #   make test   set up .venv, install with test tools, run every check and test
+# For the inner loop: make lint (ruff, format check, mypy, bandit); make test-fast (make test
+# without the browser tests in tests/browser).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test chromium nginx translations lock
+.PHONY: run test test-fast lint setup setup-test chromium nginx translations lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,8 +70,18 @@ nginx:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
 	  || echo "could not install nginx: the nginx tests will skip (or fail in CI)"; fi
 
-test: setup-test chromium nginx
+# Static checks: lint rules, the format (`ruff format .` fixes it), types, security scan.
+lint: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy triage
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
+
+test: lint chromium nginx
 	$(BIN)/flask --app wsgi rules verify
 	$(BIN)/pytest -q
+
+# Everything in `make test` but the browser tests (tests/browser): no Chromium needed.
+test-fast: lint nginx
+	$(BIN)/flask --app wsgi rules verify
+	$(BIN)/pytest -q --ignore=tests/browser

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import csrf_token
 
 from triage import SHIPPED_RULES, create_app, engine, rules
 from triage.model import Level
@@ -40,12 +41,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def csrf_token(client) -> str:
-    """Open the questions page as a browser would and return the form's CSRF token."""
-    page = client.get("/check").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def answers_reaching(ruleset, level) -> dict[str, str]:

@@ -6,6 +6,7 @@ from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
 
+import helpers
 import pytest
 from level_examples import answers_reaching, full_answers
 
@@ -17,8 +18,8 @@ CANARY = "CANARY-PATIENT-4471"
 
 
 def csrf_token(client, path="/call") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    """The call page's token (the shared helper opens /check by default)."""
+    return helpers.csrf_token(client, path)
 
 
 def form_data(ruleset, chosen=None, **extra) -> dict:

@@ -252,7 +252,7 @@ def test_missing_answers_with_urgent_ones_show_the_step_and_the_urgent_advice(po
                                         ("step", "two")])
 def test_an_answer_that_cannot_be_read_shows_an_error_and_still_the_emergency(client, ruleset,
                                                                               field, bad):
-    from conftest import csrf_token
+    from helpers import csrf_token
     red_flag = emergency_red_flag(ruleset)
     data = {**answers_up_to(ruleset, 1, none_answers(ruleset)), **red_flag, "step": "3",
             "go": "next", "csrf_token": csrf_token(client)}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 
 import pytest
 from gunicorn_server import running
+from helpers import token_in
 from nginx_server import SERVER_NAME, head_and_body, proxy, raw
 
 from triage import security
@@ -111,7 +111,7 @@ def test_no_log_of_the_deployment_holds_an_answer_or_an_address(deployment):
     nginx, app_log = deployment
     status, headers, page = get(nginx.https_port, f"/check?fever={CANARY}")
     cookie = dict(headers)["Set-Cookie"].split(";", 1)[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.decode()).group(1)
+    token = token_in(page)
     form = f"csrf_token={token}&fever={CANARY}&x={CANARY}".encode()
     get(nginx.https_port, f"/check?{CANARY}=1", method="POST", body=form,
         headers=f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n")

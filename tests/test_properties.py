@@ -8,6 +8,7 @@ import re
 
 import pytest
 from conftest import TEST_CONFIG
+from helpers import csrf_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -162,8 +163,7 @@ def test_a_repeated_key_is_refused_and_named(client, key, inside):
 
 @pytest.fixture(scope="module")
 def token(client) -> str:
-    page = client.get("/check").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return csrf_token(client)
 
 
 def number_is_bad(question, text: str, path: str) -> bool:

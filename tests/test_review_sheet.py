@@ -40,12 +40,12 @@ def test_compound_rules_read_as_all_of_and_any_of_lists(client, ruleset):
     compound = [
         r
         for r in ruleset.rules
-        if isinstance(r.when, (conditions.All, conditions.Any)) and len(r.when.parts) > 1
+        if isinstance(r.when, (conditions.AllOf, conditions.AnyOf)) and len(r.when.parts) > 1
     ]
     assert compound, "the shipped rules have compound rules to show"
     for rule in compound:
         shown = article(page, rule.id)
-        kind = "All of:" if isinstance(rule.when, conditions.All) else "Any of:"
+        kind = "All of:" if isinstance(rule.when, conditions.AllOf) else "Any of:"
         assert f'<span class="cond-kind">{kind}</span>' in shown
         assert shown.count("<li>") >= len(rule.when.parts)
 
@@ -98,7 +98,7 @@ def _compares(condition, question_id):
 
 
 def _all(ruleset):
-    return conditions.Any(tuple(rule.when for rule in ruleset.rules))
+    return conditions.AnyOf(tuple(rule.when for rule in ruleset.rules))
 
 
 def test_a_source_citing_the_clinical_basis_links_to_its_section(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from triage import SHIPPED_RULES, rules, yamlfile
-from triage.conditions import All, AnswerIs, Any, Not
+from triage.conditions import AllOf, AnswerIs, AnyOf, Not
 from triage.yamlfile import FileProblems
 
 INVALID = Path(__file__).parent / "rules_invalid"
@@ -119,7 +119,7 @@ def test_the_shipped_questions_keep_the_public_api(ruleset):
 
 
 def _leaves(condition):
-    if isinstance(condition, (All, Any)):
+    if isinstance(condition, (AllOf, AnyOf)):
         for part in condition.parts:
             yield from _leaves(part)
     elif isinstance(condition, Not):

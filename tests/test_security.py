@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 from gunicorn_server import running
+from helpers import csrf_token, token_in
 
 from triage import PROJECT_ROOT, StartupError, create_app, security
 
@@ -29,11 +30,6 @@ CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
           "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100"}
 CANARY = "Zq7canaryXv93"
 TEMPLATES = PROJECT_ROOT / "templates"
-
-
-def csrf_token(client, base_url="http://localhost") -> str:
-    page = client.get("/check", base_url=base_url).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def valid_form(ruleset, token: str) -> dict:
@@ -209,8 +205,7 @@ def test_x_forwarded_proto_is_honoured_with_flask_proxy_fix():
 
 def https_post(client, ruleset, **headers):
     """Post valid answers over HTTPS the way a browser with `no-referrer` does: no Referer."""
-    page = client.get("/check", base_url="https://localhost").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client, base_url="https://localhost")
     return client.post("/check", data=valid_form(ruleset, token), base_url="https://localhost",
                        headers=headers)
 
@@ -238,8 +233,7 @@ def test_the_api_may_be_called_from_another_site(client):
 def test_an_https_form_post_works_behind_a_proxy(ruleset):
     client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
     https = {"X-Forwarded-Proto": "https"}
-    page = client.get("/check", headers=https).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client, headers=https)
     # The cookie is Secure, so the test client (at http://localhost) would not send it back.
     cookie = client.get_cookie("session")
     client.set_cookie("session", cookie.value)
@@ -451,7 +445,7 @@ def test_gunicorn_logs_hold_no_answers_and_refuse_big_chunked_bodies(tmp_path, r
         status, headers, page = http(base, "GET", f"/check?fever={CANARY}")
         assert status == 200 and CANARY not in page.decode()
         cookie = headers["Set-Cookie"].split(";", 1)[0]
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.decode()).group(1)
+        token = token_in(page)
         form = {**valid_form(ruleset, token), "x": CANARY}
         form_headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
         status, _, page = http(base, "POST", f"/check?{CANARY}=1", urlencode(form), form_headers)

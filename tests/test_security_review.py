@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from helpers import csrf_token
 from werkzeug.datastructures import MultiDict
 
 from triage import StartupError, create_app, proofs, rules, safety
@@ -20,11 +21,6 @@ from triage import StartupError, create_app, proofs, rules, safety
 TESTS = Path(__file__).parent
 UNSAFE = sorted((TESTS / "rules_unsafe").glob("*.yaml"))
 CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789"}
-
-
-def csrf_token(client, path: str = "/check") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 # --- Finding 2: the safety proofs are part of fail-closed ---

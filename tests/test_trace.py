@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import token_in
 
 from triage import SHIPPED_RULES, create_app
 
@@ -46,7 +47,7 @@ def traced(rules_file):
 
 def form_data(client, path: str, **chosen) -> dict:
     page = client.get(path).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = token_in(page)
     ruleset = client.application.extensions["pump_check"].ruleset
     data = {q.id: q.values[0] for q in ruleset.questions if not q.number}
     return {**data, "days_since_surgery": "", **chosen, "csrf_token": token}

@@ -89,7 +89,7 @@ def test_pages_load_nothing_from_other_hosts(client, submit, ruleset):
 
 def show_step(client, number: int):
     """Open a step as the summary's "Change" button does (no answers given yet)."""
-    from conftest import csrf_token
+    from helpers import csrf_token
     return client.post("/check", data={"csrf_token": csrf_token(client), "step": "1",
                                        "go": f"step-{number}"})
 
@@ -310,7 +310,7 @@ def test_a_post_without_a_valid_token_is_refused_kindly(client, ruleset, token):
 
 
 def test_a_token_from_another_browser_is_refused(app, ruleset):
-    from conftest import csrf_token
+    from helpers import csrf_token
     token = csrf_token(app.test_client())
     response = app.test_client().post("/check", data={**none_answers(ruleset), "csrf_token": token})
     assert response.status_code == 400
@@ -362,7 +362,7 @@ def test_a_crash_shows_the_numbers_to_call():
 @pytest.mark.parametrize(("hours", "status"), [(3, 200), (23, 200), (25, 400)])
 def test_a_slow_patient_keeps_their_answers_for_a_day(client, ruleset, monkeypatch, hours, status):
     import itsdangerous.timed
-    from conftest import csrf_token
+    from helpers import csrf_token
 
     token = csrf_token(client)
     later = time.time() + hours * 3600

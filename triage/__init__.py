@@ -7,6 +7,12 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotations of Loaded: importing them here would load Flask
+    from .flow import Plan
+    from .model import RuleSet
+    from .safety import SafetyReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_RULES = PROJECT_ROOT / "rules.yaml"
@@ -29,10 +35,10 @@ class Loaded:
     """What the app serves, fixed at start-up: the rule set, its forms and steps, and the
     safety report that proved that very rule set safe."""
 
-    ruleset: object
+    ruleset: RuleSet
     form_class: type  # every question at once (all answers required)
-    safety: object = None  # a safety.SafetyReport; /healthz is ready only when it is ok
-    plan: object = None  # triage.flow.Plan: the steps and a form for each
+    safety: SafetyReport | None = None  # /healthz is ready only when it is ok
+    plan: Plan | None = None  # the steps and a form for each
 
 
 def create_app(test_config: dict | None = None):

@@ -61,7 +61,8 @@ def http_error_json(problem: HTTPException):
         message = ("there is nothing at this address; the API has GET /api/v1/questions and "
                    "POST /api/v1/triage, described in GET /api/v1/openapi.json")
     elif status == 405:
-        allowed = " or ".join(m for m in problem.valid_methods or () if m not in ("HEAD", "OPTIONS"))
+        methods = getattr(problem, "valid_methods", None) or ()  # a MethodNotAllowed names them
+        allowed = " or ".join(m for m in methods if m not in ("HEAD", "OPTIONS"))
         message = f"{_clip(request.method)} is not allowed here; use {allowed}"
     elif status == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
@@ -81,7 +82,7 @@ def _clip_message(message: str) -> str:
 
 
 def question_json(question: Question, language: str = "en") -> dict:
-    data = {"id": question.id, "text": question.text.in_language(language),
+    data: dict[str, object] = {"id": question.id, "text": question.text.in_language(language),
             "hint": question.hint.in_language(language) if question.hint else None}
     if question.number:
         data.update(type="number", min=question.minimum, max=question.maximum, optional=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
@@ -20,7 +21,7 @@ from . import engine, yamlfile
 from .model import LEVEL_IDS, RuleSet
 from .yamlfile import FileProblems, Problem
 
-CASE_SCHEMA = {
+CASE_SCHEMA: dict[str, Any] = {
     "type": "array",
     "items": {
         "type": "object", "additionalProperties": False,
@@ -89,7 +90,8 @@ def load_cases(paths, ruleset: RuleSet | None = None) -> list[Case]:
     With a rule set, a question, answer or category it does not know is a problem at its line,
     with a "did you mean".
     """
-    cases, problems = [], []
+    cases: list[Case] = []
+    problems: list[Problem] = []
     for file in case_files(paths):
         try:
             data, lines = yamlfile.load(file)
@@ -97,10 +99,10 @@ def load_cases(paths, ruleset: RuleSet | None = None) -> list[Case]:
             problems.extend(error.problems)
             continue
         errors = list(jsonschema.Draft202012Validator(CASE_SCHEMA).iter_errors(data))
-        for error in errors:
-            path, message = _plain(error, data)
+        for invalid in errors:
+            path, message = _plain(invalid, data)
             problems.append(Problem(str(file), yamlfile.line_of(lines, path), message))
-        if errors:
+        if errors or not isinstance(data, list):  # the schema says it is a list of cases
             continue
         if ruleset is not None:
             problems.extend(Problem(str(file), yamlfile.line_of(lines, path), message)

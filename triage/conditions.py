@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from .model import Answers
+if TYPE_CHECKING:  # model.py imports this module for Rule.when: no cycle at run time
+    from .model import Answers
 
 COMPARISONS = {
     "at_least": (operator.ge, "at least"),
@@ -17,6 +19,26 @@ COMPARISONS = {
     "above": (operator.gt, "more than"),
     "below": (operator.lt, "less than"),
 }
+
+
+class Condition(Protocol):
+    """What every condition offers: the engine, the proofs and the pages use only this."""
+
+    def holds(self, answers: Answers) -> bool:
+        """Does the condition hold for these answers?"""
+        ...
+
+    def because(self, answers: Answers) -> set[str]:
+        """The questions whose answers made it hold (shown as "because you said ...")."""
+        ...
+
+    def questions(self) -> set[str]:
+        """Every question the condition reads."""
+        ...
+
+    def describe(self) -> str:
+        """The condition in plain words, for rule authors."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -62,34 +84,34 @@ class Compare:
 
 
 @dataclass(frozen=True)
-class All:
-    parts: tuple
+class AllOf:
+    parts: tuple[Condition, ...]
 
     def holds(self, answers: Answers) -> bool:
         return all(part.holds(answers) for part in self.parts)
 
     def because(self, answers: Answers) -> set[str]:
-        return set().union(*(part.because(answers) for part in self.parts))
+        return set[str]().union(*(part.because(answers) for part in self.parts))
 
     def questions(self) -> set[str]:
-        return set().union(*(part.questions() for part in self.parts))
+        return set[str]().union(*(part.questions() for part in self.parts))
 
     def describe(self) -> str:
         return " and ".join(_grouped(part) for part in self.parts)
 
 
 @dataclass(frozen=True)
-class Any:
-    parts: tuple
+class AnyOf:
+    parts: tuple[Condition, ...]
 
     def holds(self, answers: Answers) -> bool:
         return any(part.holds(answers) for part in self.parts)
 
     def because(self, answers: Answers) -> set[str]:
-        return set().union(*(part.because(answers) for part in self.parts if part.holds(answers)))
+        return set[str]().union(*(part.because(answers) for part in self.parts if part.holds(answers)))
 
     def questions(self) -> set[str]:
-        return set().union(*(part.questions() for part in self.parts))
+        return set[str]().union(*(part.questions() for part in self.parts))
 
     def describe(self) -> str:
         return " or ".join(_grouped(part) for part in self.parts)
@@ -97,7 +119,7 @@ class Any:
 
 @dataclass(frozen=True)
 class Not:
-    part: object
+    part: Condition
 
     def holds(self, answers: Answers) -> bool:
         return not self.part.holds(answers)
@@ -117,7 +139,7 @@ def _name(question_id: str) -> str:
     return question_id.replace("_", " ")
 
 
-def _grouped(part) -> str:
+def _grouped(part: Condition) -> str:
     """Describe a part, in parentheses where it joins several conditions."""
     text = part.describe()
-    return f"({text})" if isinstance(part, (All, Any)) and len(part.parts) > 1 else text
+    return f"({text})" if isinstance(part, (AllOf, AnyOf)) and len(part.parts) > 1 else text

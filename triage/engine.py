@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .model import Answer, Level, Result, RuleSet, Warning
+from .model import Answer, FiredWarning, Level, Result, RuleSet
 
 
 class AnswerProblems(ValueError):
@@ -58,7 +58,7 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, object]) -> Result:
     for rule in ruleset.rules:
         if rule.when.holds(answers):
             because = sorted(rule.when.because(answers), key=order.__getitem__)
-            warnings.append(Warning(rule, tuple((q, answers[q]) for q in because)))
+            warnings.append(FiredWarning(rule, tuple((q, answers[q]) for q in because)))
     # Most urgent first; within a level, the file's order (sort is stable).
     warnings.sort(key=lambda warning: -warning.level)
     level = warnings[0].level if warnings else Level.NONE

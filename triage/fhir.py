@@ -51,7 +51,7 @@ def _coding(question: Question, value: str, language: str) -> dict:
 
 
 def _item(question: Question, number: int, language: str) -> dict:
-    item = {"linkId": question.id, "prefix": f"{number}.",
+    item: dict[str, object] = {"linkId": question.id, "prefix": f"{number}.",
             "text": question.text.in_language(language)}
     if question.number:
         item.update(type="integer", required=False)
@@ -99,10 +99,10 @@ def questionnaire_response(ruleset: RuleSet, result: Result, authored: datetime,
     items = []
     for question in ruleset.questions:
         answer = None if question.id in unanswered else result.answers.get(question.id)
-        item = {"linkId": question.id, "text": question.text.in_language(language)}
+        item: dict[str, object] = {"linkId": question.id, "text": question.text.in_language(language)}
         if answer is not None:
             item["answer"] = [{"valueInteger": answer} if question.number
-                              else {"valueCoding": _coding(question, answer, language)}]
+                              else {"valueCoding": _coding(question, str(answer), language)}]
         items.append(item)
     return {
         "resourceType": "QuestionnaireResponse",

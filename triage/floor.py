@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import conditions, engine, yamlfile
+from .conditions import Condition
 from .model import LEVEL_IDS, Level, RuleSet
 from .yamlfile import Problem
 
@@ -28,26 +29,27 @@ class Row:
     finding: str
     level: Level
     categories: frozenset[str]
-    when: object  # a condition from triage.conditions
+    when: Condition
     line: int
 
 
-def _mean(word: str, choices) -> str:
+def _mean(word: object, choices) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _condition(ruleset: RuleSet, item, say) -> object:
+def _condition(ruleset: RuleSet, item, say) -> Condition:
     """Build an engine condition from a row's `when`; call say(message) for each mistake."""
     if not isinstance(item, dict):
         say("a condition should look like {question: fever, is: yes}, or all: / any: / not:")
         return conditions.AnswerIs("", frozenset())
-    for kind, build in (("all", conditions.All), ("any", conditions.Any)):
+    for kind, build in (("all", conditions.AllOf), ("any", conditions.AnyOf)):
         if kind in item:
             return build(tuple(_condition(ruleset, part, say) for part in item[kind]))
     if "not" in item:
         return conditions.Not(_condition(ruleset, item["not"], say))
-    question = ruleset.questions_by_id.get(item.get("question"))
+    question_id = item.get("question")
+    question = ruleset.questions_by_id.get(question_id) if isinstance(question_id, str) else None
     if question is None:
         say(f"there is no question {item.get('question')!r}"
             + _mean(item.get("question"), ruleset.questions_by_id))
@@ -76,7 +78,8 @@ def load(ruleset: RuleSet, path: str | Path) -> tuple[list[Row], list[Problem]]:
         return [], list(error.problems)
     if not isinstance(data, list):
         return [], [Problem(file, 1, "the table should be a list of rows, each starting '- finding: ...'")]
-    rows, problems = [], []
+    rows: list[Row] = []
+    problems: list[Problem] = []
     for index, row in enumerate(data):
         line = yamlfile.line_of(lines, (index,))
         before = len(problems)

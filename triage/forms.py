@@ -35,7 +35,8 @@ class WholeNumberField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label, minimum: int, maximum: int, messages: dict[str, str], **kwargs):
+    def __init__(self, label, minimum: int | None, maximum: int | None, messages: dict[str, str],
+                 **kwargs):
         super().__init__(label, **kwargs)
         self.minimum, self.maximum, self.messages = minimum, maximum, messages
 
@@ -115,7 +116,7 @@ class BandField(RadioField):
     @property
     def answer(self) -> Answer:
         """Return the answer for the engine: a number in the chosen band, or None."""
-        band = self.bands.get(self.data)
+        band = self.bands.get(self.data or "")  # no band's value is empty
         return band.answer if band else None
 
 

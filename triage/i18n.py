@@ -115,7 +115,7 @@ def switch() -> dict:
     if fields is not None:
         from flask_wtf.csrf import generate_csrf
         return {"current": current, "others": others, "post": True,
-                "action": url_for(request.endpoint, **(request.view_args or {})),
+                "action": url_for(str(request.endpoint), **(request.view_args or {})),
                 "fields": [("csrf_token", generate_csrf()), *fields]}
     # A query-only link ("?lang=es") stays on this page, whatever its path: repeating the path
     # would let `/%5Cevil.example` become `href="/\evil.example?..."`, which browsers follow to

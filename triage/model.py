@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .conditions import Condition
+
 Answer = str | int | None
 Answers = Mapping[str, Answer]
 
@@ -101,7 +103,7 @@ class Question:
         return tuple((a, b) for a, b in sorted(pairs, key=lambda p: (position(p[0]), position(p[1])))
                      if not any((a, c) in pairs and (c, b) in pairs for c in self.values))
 
-    def option(self, value: str) -> Option:
+    def option(self, value: Answer) -> Option:
         return next(option for option in self.options if option.value == value)
 
     def label_for(self, value: Answer, language: str = "en", unanswered: str = "not answered") -> str:
@@ -178,7 +180,7 @@ class Rule:
     id: str
     category: str
     level: Level
-    when: object  # a condition from triage.conditions
+    when: Condition
     title: Text
     advice: Text
     source: str
@@ -219,7 +221,7 @@ class RuleSet:
 
 
 @dataclass(frozen=True)
-class Warning:
+class FiredWarning:
     rule: Rule
     because: tuple[tuple[str, Answer], ...]  # (question id, answer) pairs that triggered it
 
@@ -231,7 +233,7 @@ class Warning:
 @dataclass(frozen=True)
 class Result:
     level: Level
-    warnings: tuple[Warning, ...]
+    warnings: tuple[FiredWarning, ...]
     answers: Answers = field(default_factory=dict)
     rules_version: str = ""
     rules_digest: str = ""

@@ -90,8 +90,9 @@ def answer_text(question: Question, answer) -> str:
     """Return an answer as the note says it: the option's words, "not known" or "not asked"."""
     if answer is None:
         return "not known" if question.number else "not asked"
-    if not question.number and question.option(answer).ask is not None:
-        return question.option(answer).ask.in_language(NOTE_LANGUAGE)
+    ask = None if question.number else question.option(answer).ask
+    if ask is not None:
+        return ask.in_language(NOTE_LANGUAGE)
     return question.label_for(answer, NOTE_LANGUAGE)
 
 

@@ -81,8 +81,8 @@ def units(ruleset: RuleSet, language: str) -> Iterator[tuple[tuple, str, str]]:
             yield ("questions", index, "ask", language), f"nurse wording of '{question.id}'", \
                 question.ask[language]
     for index, rule in enumerate(ruleset.rules):
-        parts = (rule.title[language], ruleset.categories[rule.category].title[language],
-                 rule.advice[language])
+        parts = [rule.title[language], ruleset.categories[rule.category].title[language],
+                 rule.advice[language]]
         yield ("rules", index, "advice", language), f"rule '{rule.id}'", " ".join(sentence(p) for p in parts)
 
 

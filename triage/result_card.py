@@ -16,15 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import signs
-from .model import Level, LevelText, Result, RuleSet, Text, Warning
+from .model import FiredWarning, Level, LevelText, Result, RuleSet, Text
 
 
 @dataclass(frozen=True)
 class Card:
     level: Level
     level_text: LevelText
-    reasons: tuple[Warning, ...]  # at the result's level: "Why we say this"
-    also_noted: tuple[Warning, ...]  # at a lower level: titles and answers only
+    reasons: tuple[FiredWarning, ...]  # at the result's level: "Why we say this"
+    also_noted: tuple[FiredWarning, ...]  # at a lower level: titles and answers only
     while_you_wait: tuple[Text, ...]
     safety_net: signs.Groups  # red flags by level, on a result with no warning signs only
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 
 from . import cases as case_runner
 from . import conditions
-from .model import Level, Question, Rule, RuleSet
+from .model import Level, Question, Review, Rule, RuleSet
 
 # ---------------------------------------------------------------- rules as sentences
 
@@ -48,14 +48,14 @@ def condition_text(condition, ruleset: RuleSet, language: str = "en") -> str:
             question = questions.get(part.question)
             return f"{question_name(part.question)} is not {_labels(question, part.values, language)}"
         return f"not ({condition_text(part, ruleset, language)})"
-    joiner = " and " if isinstance(condition, conditions.All) else " or "
+    joiner = " and " if isinstance(condition, conditions.AllOf) else " or "
     return joiner.join(_grouped(part, ruleset, language) for part in condition.parts)
 
 
 def _grouped(part, ruleset: RuleSet, language: str) -> str:
     """Describe a part, in parentheses where its own "and"/"or" could be misread."""
     text = condition_text(part, ruleset, language)
-    grouped = (isinstance(part, (conditions.All, conditions.Any)) and len(part.parts) > 1
+    grouped = (isinstance(part, (conditions.AllOf, conditions.AnyOf)) and len(part.parts) > 1
                or isinstance(part, conditions.AnswerIs) and len(part.values) > 1
                or isinstance(part, conditions.Not) and isinstance(part.part, conditions.Compare))
     return f"({text})" if grouped else text
@@ -89,7 +89,7 @@ def grouped_rules(ruleset: RuleSet, language: str = "en") -> list[Group]:
 class ReviewStatus:
     """The rule file's review records, said once: the common one, and the rules that differ."""
 
-    common: object  # the Review most rules share, or None
+    common: Review | None  # the Review most rules share
     common_count: int
     total: int
     exceptions: tuple[Rule, ...]  # rules with another review record
@@ -100,15 +100,16 @@ class ReviewStatus:
 def review_status(ruleset: RuleSet) -> ReviewStatus:
     """Return the review records of the rule set, grouped so the sheet says each only once."""
     reviewed = [rule for rule in ruleset.rules if rule.review]
-    counts: dict = {}
+    counts: dict[Review, int] = {}
     for rule in reviewed:
-        counts[rule.review] = counts.get(rule.review, 0) + 1
-    common = max(counts, key=counts.get) if counts else None
+        if rule.review:
+            counts[rule.review] = counts.get(rule.review, 0) + 1
+    common = max(counts, key=counts.__getitem__) if counts else None
     draft = any(word in review.by.lower() for review in counts for word in ("draft", "awaiting"))
     unreviewed = tuple(rule for rule in ruleset.rules if not rule.review)
     return ReviewStatus(
         common,
-        counts.get(common, 0),
+        counts[common] if common else 0,
         len(ruleset.rules),
         tuple(rule for rule in reviewed if rule.review != common),
         unreviewed,

@@ -26,10 +26,11 @@ class Node:
 
 def condition_tree(condition, ruleset: RuleSet, language: str = "en") -> Node:
     """Return a condition as nested "all of / any of" lists of plain sentences."""
-    if isinstance(condition, (conditions.All, conditions.Any)) and len(condition.parts) > 1:
-        kind = "all of" if isinstance(condition, conditions.All) else "any of"
+    if isinstance(condition, (conditions.AllOf, conditions.AnyOf)) and len(condition.parts) > 1:
+        kind = "all of" if isinstance(condition, conditions.AllOf) else "any of"
         return Node(kind=kind, parts=tuple(condition_tree(p, ruleset, language) for p in condition.parts))
-    if isinstance(condition, conditions.Not) and isinstance(condition.part, (conditions.All, conditions.Any)):
+    groups = (conditions.AllOf, conditions.AnyOf)
+    if isinstance(condition, conditions.Not) and isinstance(condition.part, groups):
         inner = condition_tree(condition.part, ruleset, language)
         if inner.kind:
             return Node(kind={"all of": "not all of", "any of": "none of"}[inner.kind], parts=inner.parts)
@@ -109,7 +110,8 @@ SOURCE_LINK = re.compile(r"docs/clinical-basis\.md(?:#([A-Za-z0-9_-]+))?")
 def source_parts(source: str) -> list[tuple[str, str | None]]:
     """Split a rule's source into (text, anchor) parts; a docs/clinical-basis.md citation gets
     its section's anchor ("" for the document itself), any other text None."""
-    parts, at = [], 0
+    parts: list[tuple[str, str | None]] = []
+    at = 0
     for match in SOURCE_LINK.finditer(source):
         if match.start() > at:
             parts.append((source[at : match.start()], None))

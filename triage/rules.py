@@ -350,7 +350,7 @@ class _Builder:
 
     def unique(self, items, what: str) -> None:
         """items: (id, path) pairs; an id used twice is a problem at its second use."""
-        seen = {}
+        seen: dict[str, tuple] = {}
         for item_id, path in items:
             if item_id in seen:
                 self.problem(path, f"{what} '{item_id}' is used twice (first on line "
@@ -412,7 +412,7 @@ class _Builder:
             kind = "all" if "all" in item else "any"
             parts = tuple(self.condition(part, path + (kind, i), questions, unchecked, rule)
                           for i, part in enumerate(item[kind]))
-            return conditions.All(parts) if kind == "all" else conditions.Any(parts)
+            return conditions.AllOf(parts) if kind == "all" else conditions.AnyOf(parts)
         if "not" in item:
             return conditions.Not(self.condition(item["not"], path + ("not",), questions,
                                                  unchecked, rule))
@@ -465,7 +465,7 @@ class _Builder:
                 unchecked.add(item["id"])
         self.unique([(item["id"], ("questions", i, "id")) for i, item in enumerate(data["questions"])
                      if isinstance(item, dict) and isinstance(item.get("id"), str)], "question id")
-        by_id = {}
+        by_id: dict[str, Question] = {}
         for question in questions:
             by_id.setdefault(question.id, question)
         pages = steps.build(self, data.get("steps"), questions, unchecked)
@@ -483,7 +483,8 @@ class _Builder:
             path = ("rules", i)
             if not isinstance(item, dict):
                 continue
-            rule_id = item.get("id") if isinstance(item.get("id"), str) else f"{i + 1}"
+            given_id = item.get("id")
+            rule_id = given_id if isinstance(given_id, str) else f"{i + 1}"
             category = item.get("category")
             if isinstance(category, str) and self.clean(path + ("category",)) \
                     and category not in categories:
@@ -495,7 +496,9 @@ class _Builder:
             title, advice = (self.text(item[key], path + (key,)) if key in item else None
                              for key in ("title", "advice"))
             review = self.review(item.get("review"), path + ("review",), rule_id)
-            if self.clean(path):
+            # A clean rule has every part (the schema requires them), so none is None here.
+            if self.clean(path) and isinstance(category, str) and when is not None \
+                    and title is not None and advice is not None:
                 rules.append(Rule(
                     id=item["id"], category=category, level=Level.from_id(item["level"]),
                     when=when, title=title, advice=advice, source=item["source"].strip(),
@@ -537,7 +540,7 @@ def load(path: str | Path) -> RuleSet:
     raw = yamlfile.read_bytes(path)  # read once: the digest is of exactly what was checked
     data, lines = yamlfile.load(path, raw)
     problems, broken = _schema_problems(data, lines, file)
-    if _frame_broken(broken, data):
+    if _frame_broken(broken, data) or not isinstance(data, dict):
         raise FileProblems(problems)  # the file's frame is wrong: nothing more can be checked
     builder = _Builder(data, lines, file, broken)
     ruleset = builder.build()

@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Iterator
 
 from . import conditions, engine
-from .model import Answers, Level, Rule, RuleSet
+from .model import Answer, Answers, Level, Rule, RuleSet
 
 Groups = tuple[tuple[Level, tuple[str, ...]], ...]
 
@@ -123,7 +123,7 @@ def _states(ruleset: RuleSet, rule: Rule, limits: dict[str, set[int]]) -> Iterat
     either side of every limit), with every other question at its mildest answer."""
     base = mildest(ruleset)
     ids = sorted(rule.when.questions())
-    choices = []
+    choices: list[list[Answer]] = []
     for question_id in ids:
         question = ruleset.question(question_id)
         if question.number:
@@ -131,7 +131,7 @@ def _states(ruleset: RuleSet, rule: Rule, limits: dict[str, set[int]]) -> Iterat
             high = question.maximum if question.maximum is not None else 10**6
             choices.append([None, *sorted(n for n in limits.get(question_id, {low}) if low <= n <= high)])
         else:
-            choices.append(list(question.values))
+            choices.append([*question.values])
     for combination in itertools.product(*choices):
         yield {**base, **dict(zip(ids, combination, strict=True))}
 

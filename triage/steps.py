@@ -50,7 +50,8 @@ def build(builder, items, questions: Sequence[Question], unchecked: set[str]) ->
     if not builder.clean(("steps",)) and not isinstance(items, list):
         return ()
     known = {q.id: q for q in questions}
-    steps, seen = [], {}
+    steps: list[Step] = []
+    seen: dict[str, tuple[str, tuple]] = {}
     for i, item in enumerate(items):
         path = ("steps", i)
         if not builder.clean(path):
@@ -95,7 +96,7 @@ def build(builder, items, questions: Sequence[Question], unchecked: set[str]) ->
 
 
 def _comparisons(condition) -> Iterator[conditions.Compare]:
-    if isinstance(condition, (conditions.All, conditions.Any)):
+    if isinstance(condition, (conditions.AllOf, conditions.AnyOf)):
         for part in condition.parts:
             yield from _comparisons(part)
     elif isinstance(condition, conditions.Not):

@@ -215,8 +215,9 @@ def http_error(error: HTTPException):
     else:
         title, message = PAGE_ERRORS.get(status, (error.name, PAGE_ERRORS[400][1]))
         response, status = error_page(status, title, message)
-    if status == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+    allowed = getattr(error, "valid_methods", None)  # a MethodNotAllowed names them
+    if status == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response, status
 
 

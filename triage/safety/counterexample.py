@@ -10,13 +10,13 @@ from collections.abc import Callable, Collection
 
 from .. import engine
 from ..model import Level, Rule, RuleSet
-from .space import Space, State, when
+from .space import Space, State
 from .words import answer_words, joined
 
 
 def fired(ruleset: RuleSet, state: State) -> list[Rule]:
     """Return the rules that fire on a complete set of answers."""
-    return [rule for rule in ruleset.rules if when(rule).holds(state)]
+    return [rule for rule in ruleset.rules if rule.when.holds(state)]
 
 
 def level(ruleset: RuleSet, state: State) -> Level:
@@ -65,7 +65,7 @@ class Shown:
             value = state[question.id]
             if question.id in leave_out or question.id in irrelevant:
                 continue
-            if question.number and not any(question.id in when(r).questions() for r in self.ruleset.rules):
+            if question.number and not any(question.id in r.when.questions() for r in self.ruleset.rules):
                 continue
             if not question.number and value == question.values[0]:
                 continue

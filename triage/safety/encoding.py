@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import conditions
 from ..model import Answer, Level, Rule
-from .space import Space, State, when
+from .space import Space, State
 
 # z3 ships no type hints: a formula is a z3 BoolRef, a model a z3 ModelRef.
 Formula = Any
@@ -92,7 +92,7 @@ class Encoding:
         self.vars = {q: z3.Int(q) for q in self.domain} if z3 else {}
         self.fires: dict[str, Formula] = {}  # rule id -> "the rule fires"
         for rule in self.ruleset.rules:
-            formula = self._compile(when(rule), rule, top=True)
+            formula = self._compile(rule.when, rule, top=True)
             if z3 is not None:
                 self.fires[rule.id] = formula
 
@@ -100,7 +100,7 @@ class Encoding:
         """Tabulate a condition whole, or an and/or/not of more than `table_limit` rows by part."""
         questions = sorted(node.questions())
         size = math.prod(len(self.domain.get(q, ())) for q in questions)
-        composite = isinstance(node, (conditions.All, conditions.Any, conditions.Not))
+        composite = isinstance(node, (conditions.AllOf, conditions.AnyOf, conditions.Not))
         if size > self.table_limit and composite:
             if isinstance(node, conditions.Not):
                 inner = self._compile(node.part, rule)
@@ -108,7 +108,7 @@ class Encoding:
             parts = [self._compile(part, rule) for part in node.parts]
             if self.z3 is None:
                 return None
-            return self.z3.And(*parts) if isinstance(node, conditions.All) else self.z3.Or(*parts)
+            return self.z3.And(*parts) if isinstance(node, conditions.AllOf) else self.z3.Or(*parts)
         return self._table(node, rule, questions, top)
 
     def _table(self, node: Any, rule: Rule, questions: list[str], top: bool) -> Formula:

@@ -16,7 +16,7 @@ from .counterexample import Shown, fired, level
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult
 from .sample import Sample
-from .space import Space, State, when
+from .space import Space, State
 from .words import answer_words, count, joined, question_words, value_words
 
 Step = tuple[Question, Answer, Answer]  # (question, an answer, a more serious answer)
@@ -52,7 +52,7 @@ class Monotonicity:
                 continue
             for floor in sorted((lv for lv in Level if lv > Level.NONE), reverse=True):
                 if not any(
-                    question.id in when(r).questions() for r in self.ruleset.rules if r.level >= floor
+                    question.id in r.when.questions() for r in self.ruleset.rules if r.level >= floor
                 ):
                     continue
                 formula = encoding.at_least(floor)

@@ -14,7 +14,7 @@ from .counterexample import fired
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult
 from .sample import Sample
-from .space import Space, when
+from .space import Space
 from .words import count, joined, rule_where
 
 
@@ -77,7 +77,7 @@ class Reachability:
                     by = [
                         o
                         for o in self.hiders(rule)
-                        if any(when(rule).holds(s) and when(o).holds(s) for s in sample.states)
+                        if any(rule.when.holds(s) and o.when.holds(s) for s in sample.states)
                     ]
                     warnings.append(self.hidden(rule, by))
         extra = "" if sample.exhaustive else "; hidden rules are not judged from a sample"
@@ -94,7 +94,7 @@ class Reachability:
     def dead(self, rule: Rule) -> Finding:
         return Finding(
             f"rule '{rule.id}' ({rule_where(rule, self.ruleset)}) can never fire: no "
-            f"answers make '{when(rule).describe()}' true",
+            f"answers make '{rule.when.describe()}' true",
             {},
             (rule.id,),
         )

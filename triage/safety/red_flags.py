@@ -8,7 +8,7 @@ from .counterexample import Shown, fired, level
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult
 from .sample import Sample
-from .space import Space, State, when
+from .space import Space, State
 from .words import answer_words, count, joined
 
 
@@ -74,7 +74,7 @@ class RedFlagFloor:
         state, irrelevant = self.shown.shrink({**state, question.id: value}, still, fixed={question.id})
         result = level(ruleset, state)
         option = question.option(value)
-        own = [r for r in fired(ruleset, state) if question.id in when(r).questions()]
+        own = [r for r in fired(ruleset, state) if question.id in r.when.questions()]
         gives = (
             joined([f"rule '{r.id}' (line {r.line}) gives {r.level.id.upper()}" for r in own])
             if own

@@ -12,36 +12,18 @@ import itertools
 import math
 import random
 from collections.abc import Iterator, Mapping
-from typing import Protocol, cast
 
 from .. import conditions
-from ..model import Answer, Answers, Question, Rule, RuleSet
+from ..model import Answer, Question, RuleSet
 from .words import count, question_words
 
 State = dict[str, Answer]
 Domain = Mapping[str, tuple[Answer, ...]]
 
 
-class Condition(Protocol):
-    """What the safety check needs of a rule's condition (see triage.conditions)."""
-
-    def holds(self, answers: Answers) -> bool: ...
-
-    def because(self, answers: Answers) -> set[str]: ...
-
-    def questions(self) -> set[str]: ...
-
-    def describe(self) -> str: ...
-
-
-def when(rule: Rule) -> Condition:
-    """Return the rule's condition, typed (model.Rule.when is declared as a plain object)."""
-    return cast(Condition, rule.when)
-
-
 def atoms(condition: object) -> Iterator[object]:
     """Yield the conditions that are not all/any/not: answer checks and comparisons."""
-    if isinstance(condition, (conditions.All, conditions.Any)):
+    if isinstance(condition, (conditions.AllOf, conditions.AnyOf)):
         for part in condition.parts:
             yield from atoms(part)
     elif isinstance(condition, conditions.Not):
