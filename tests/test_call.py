@@ -255,7 +255,7 @@ def test_the_call_details_go_into_the_note_and_nowhere_else(app, client, ruleset
     assert f"Patient reference: {CANARY}" in text and "Nurse:             JS" in text
     assert f"Who answered:      {WHO_ANSWERED['caregiver']}" in text
     assert f"{ACTIONS['escalated']}; {ACTIONS['teach_back']}" in " ".join(text.split())
-    assert "Call time:         13:58 to " in text
+    assert "Call time:         1:58 PM to " in text
     assert CANARY not in str(response.headers) and CANARY not in caplog.text
     assert all(CANARY not in cookie.value for cookie in client._cookies.values())
     download = re.search(r'<form method="post" action="/call/fhir">(.*?)</form>', page, re.S).group(1)

@@ -178,7 +178,8 @@ def test_the_summary_leads_to_the_result_and_each_change_button_to_its_step(post
     answers = none_answers(ruleset)
     summary = len(ruleset.steps) + 1
     result = page(post_step(summary, answers))
-    assert result.title == "Result: No warning signs - Pump Check"
+    heading = ruleset.levels[Level.NONE].heading["en"]
+    assert result.title == f"Result: {heading} - Pump Check"
     for number in range(1, len(ruleset.steps) + 1):
         shown = page(post_step(summary, answers, go=f"step-{number}"))
         assert shown.title.startswith(f"Step {number} of ")

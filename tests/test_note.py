@@ -98,8 +98,8 @@ def test_the_call_details_are_in_the_note(ruleset):
     call = block(text, "CALL")
     assert "Patient reference: AB 1234\n" in call
     assert "Call date:         2026-11-25\n" in call
-    assert "Call time:         13:58 to 14:05 UTC (7 min)\n" in call
-    assert "Note written:      2026-11-26 14:05 UTC\n" in call
+    assert "Call time:         1:58 PM to 2:05 PM UTC (7 min)\n" in call
+    assert "Note written:      2026-11-26 2:05 PM UTC\n" in call
     assert "Who answered:      Caregiver\n" in call and "Nurse:             JS\n" in call
     assert "Call held in Spanish" in flat(call) and "this note is in English" in flat(call)
     assert "Actions taken:     Review booked\n" in call
