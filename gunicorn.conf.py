@@ -32,12 +32,12 @@ def private_bind(value: str) -> str:
             ip = ipaddress.ip_address(host)
         except ValueError:
             ip = None
-        if host != "localhost" and (ip is None or not (ip.is_loopback or ip.is_private)
-                                    or ip.is_unspecified):
+        if host != "localhost" and (ip is None or not (ip.is_loopback or ip.is_private) or ip.is_unspecified):
             raise RuntimeError(
                 f"GUNICORN_BIND={value!r}: gunicorn must listen only where the reverse proxy "
                 "reaches it (127.0.0.1:PORT, unix:/path, or a private address), never on every "
-                "address or a public one; see README, Deployment")
+                "address or a public one; see README, Deployment"
+            )
     return value
 
 
@@ -88,14 +88,19 @@ def when_ready(server):
         loaded = server.app.wsgi().extensions.get("pump_check")  # absent for benchmarks/floor.py
         if loaded is not None:
             ruleset = loaded.ruleset
-            server.log.info("Pump Check ready: rules version %s (%s), %d rules",
-                            ruleset.version, ruleset.digest, len(ruleset.rules))
+            server.log.info(
+                "Pump Check ready: rules version %s (%s), %d rules",
+                ruleset.version,
+                ruleset.digest,
+                len(ruleset.rules),
+            )
 
 
 def printable(text: str) -> str:
     """Escape what could forge a log line or a field: control characters, quotes, backslashes."""
-    return "".join(c if c.isprintable() and c not in '"\\' else
-                   ("\\" + c if c in '"\\' else repr(c)[1:-1]) for c in text)
+    return "".join(
+        c if c.isprintable() and c not in '"\\' else ("\\" + c if c in '"\\' else repr(c)[1:-1]) for c in text
+    )
 
 
 class _PrivateErrors(logging.Filter):

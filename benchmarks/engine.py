@@ -57,15 +57,18 @@ def generated_file(count: int, folder: Path) -> Path:
     rng = random.Random(SEED + count)
     levels, categories = list(data["levels"]), list(data["categories"])
     data["version"] = f"benchmark-{count}"
-    data["rules"] = [{
-        "id": f"generated-{index}",
-        "category": rng.choice(categories),
-        "level": rng.choice(levels[:3]),
-        "when": condition(rng, data["questions"]),
-        "title": {language: f"Generated rule {index}" for language in data["languages"]},
-        "advice": {language: "Generated for the engine benchmark." for language in data["languages"]},
-        "source": "benchmarks/engine.py (generated)",
-    } for index in range(count)]
+    data["rules"] = [
+        {
+            "id": f"generated-{index}",
+            "category": rng.choice(categories),
+            "level": rng.choice(levels[:3]),
+            "when": condition(rng, data["questions"]),
+            "title": {language: f"Generated rule {index}" for language in data["languages"]},
+            "advice": {language: "Generated for the engine benchmark." for language in data["languages"]},
+            "source": "benchmarks/engine.py (generated)",
+        }
+        for index in range(count)
+    ]
     path = folder / f"rules-{count}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return path
@@ -108,15 +111,16 @@ def us_per_call(ruleset) -> float:
 
 def main(sizes: list[int]) -> int:
     shipped = rules.load(SHIPPED_RULES)
-    rows = [("default (rules.yaml)", len(shipped.rules), us_per_call(shipped),
-             warnings_per_call(shipped))]
+    rows = [("default (rules.yaml)", len(shipped.rules), us_per_call(shipped), warnings_per_call(shipped))]
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             ruleset = rules.load(generated_file(size, Path(folder)))
             assert len(ruleset.rules) == size
             rows.append((f"generated {size}", size, us_per_call(ruleset), warnings_per_call(ruleset)))
-    print(f"Python {sys.version.split()[0]}; µs (CPU) per evaluate() call, best of 7 runs over "
-          f"500 answer sets; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(
+        f"Python {sys.version.split()[0]}; µs (CPU) per evaluate() call, best of 7 runs over "
+        f"500 answer sets; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+    )
     print(f"{'rule set':<22} {'rules':>6} {'µs/call':>9} {'µs/rule':>8} {'warnings/call':>14}")
     for name, count, us, fired in rows:
         print(f"{name:<22} {count:>6} {us:>9.1f} {us / count:>8.3f} {fired:>14.1f}")
@@ -124,9 +128,11 @@ def main(sizes: list[int]) -> int:
     if len(generated) >= 2:
         (_, n1, t1, _), (_, n2, t2, _) = generated[0], generated[-1]
         slope = (t2 - t1) / (n2 - n1)
-        print(f"growth {n1} -> {n2} rules: x{t2 / t1:.1f} time for x{n2 / n1:.0f} rules; "
-              f"marginal cost {slope:.3f} µs per added rule "
-              f"(per-rule cost ratio {t2 / n2 / (t1 / n1):.2f}; 1.00 = exactly linear)")
+        print(
+            f"growth {n1} -> {n2} rules: x{t2 / t1:.1f} time for x{n2 / n1:.0f} rules; "
+            f"marginal cost {slope:.3f} µs per added rule "
+            f"(per-rule cost ratio {t2 / n2 / (t1 / n1):.2f}; 1.00 = exactly linear)"
+        )
     verdict = "meets" if rows[0][2] < TARGET_US else "MISSES"
     print(f"default set: {rows[0][2]:.1f} µs per call {verdict} the target of well under {TARGET_US} µs")
     return 0

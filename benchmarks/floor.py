@@ -12,9 +12,11 @@ from jinja2 import DictLoader
 SIZE = int(os.environ.get("FLOOR_BYTES", "8000"))
 PARAGRAPH = "<p>{{ text }} {{ loop.index }}</p>\n"
 TEXT = "Pump Check floor: a page of the same size as the result page, rendered by Jinja."
-PAGE = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ title }}</title>"
-        "</head><body><h1>{{ title }}</h1>\n{% for _ in rows %}" + PARAGRAPH + "{% endfor %}"
-        "</body></html>\n")
+PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>'
+    "</head><body><h1>{{ title }}</h1>\n{% for _ in rows %}" + PARAGRAPH + "{% endfor %}"
+    "</body></html>\n"
+)
 ROWS = range(max(1, SIZE // (len(TEXT) + 12)))
 
 app = Flask(__name__)

@@ -36,23 +36,48 @@ LUA = Path(__file__).with_name("wrk.lua")
 TARGET = 0.70
 
 # A realistic check: fever and a stiff neck, an emergency with several warnings on the page.
-ANSWERS = {"days_since_surgery": 20, "fever": "yes", "site_pain": "mild", "swelling": "none",
-           "redness": "none", "drainage": "none", "wound_open": "no", "abdominal_pain": "none",
-           "headache": "severe", "neck_pain": "stiff", "back_pain": "none", "confusion": "no",
-           "muscle_weakness": "no", "numbness": "no", "spasticity": "no", "itching": "no",
-           "breathing": "normal", "pump_alarm": "no"}
+ANSWERS = {
+    "days_since_surgery": 20,
+    "fever": "yes",
+    "site_pain": "mild",
+    "swelling": "none",
+    "redness": "none",
+    "drainage": "none",
+    "wound_open": "no",
+    "abdominal_pain": "none",
+    "headache": "severe",
+    "neck_pain": "stiff",
+    "back_pain": "none",
+    "confusion": "no",
+    "muscle_weakness": "no",
+    "numbness": "no",
+    "spasticity": "no",
+    "itching": "no",
+    "breathing": "normal",
+    "pump_alarm": "no",
+}
 
 
 def start_gunicorn(log: Path, app: str, workers: int | None, **env) -> tuple[subprocess.Popen, int]:
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("FLASK_", "GUNICORN_"))}
-    environment.update(FLASK_SECRET_KEY=secrets.token_hex(32), GUNICORN_BIND="127.0.0.1:0",
-                       GUNICORN_ACCESSLOG=str(log.with_suffix(".access")), **env)
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "GUNICORN_"))
+    }
+    environment.update(
+        FLASK_SECRET_KEY=secrets.token_hex(32),
+        GUNICORN_BIND="127.0.0.1:0",
+        GUNICORN_ACCESSLOG=str(log.with_suffix(".access")),
+        **env,
+    )
     if workers:
         environment["WEB_CONCURRENCY"] = str(workers)
     out = open(log, "wb")  # noqa: SIM115 (kept open for the server's life)
-    process = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), app],
-                               cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), app],
+        cwd=ROOT,
+        env=environment,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         text = log.read_text(errors="replace")
@@ -93,28 +118,52 @@ def prepare(port: int) -> dict[str, dict]:
     cookie = headers["Set-Cookie"].split(";", 1)[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.decode()).group(1)
     form_body = urlencode({"csrf_token": token, **ANSWERS})
-    form = {"WRK_METHOD": "POST", "WRK_BODY": form_body, "WRK_COOKIE": cookie,
-            "WRK_CONTENT_TYPE": "application/x-www-form-urlencoded"}
-    api = {"WRK_METHOD": "POST", "WRK_BODY": json.dumps({"answers": ANSWERS}),
-           "WRK_CONTENT_TYPE": "application/json"}
+    form = {
+        "WRK_METHOD": "POST",
+        "WRK_BODY": form_body,
+        "WRK_COOKIE": cookie,
+        "WRK_CONTENT_TYPE": "application/x-www-form-urlencoded",
+    }
+    api = {
+        "WRK_METHOD": "POST",
+        "WRK_BODY": json.dumps({"answers": ANSWERS}),
+        "WRK_CONTENT_TYPE": "application/json",
+    }
     digest = json.loads(request(port, "GET", "/healthz")[2])["rules_digest"]
-    status, _, result = request(port, "POST", "/check", form_body,
-                                {"Cookie": cookie, "Content-Type": form["WRK_CONTENT_TYPE"]})
+    status, _, result = request(
+        port, "POST", "/check", form_body, {"Cookie": cookie, "Content-Type": form["WRK_CONTENT_TYPE"]}
+    )
     # A result page shows the rules digest; a re-shown form (any refusal) does not.
-    assert status == 200 and digest.encode() in result and b'href="tel:911"' in result, \
-        (status, result[:300])
-    status, _, answer = request(port, "POST", "/api/v1/triage", api["WRK_BODY"],
-                                {"Content-Type": "application/json"})
+    assert status == 200 and digest.encode() in result and b'href="tel:911"' in result, (status, result[:300])
+    status, _, answer = request(
+        port, "POST", "/api/v1/triage", api["WRK_BODY"], {"Content-Type": "application/json"}
+    )
     assert status == 200 and json.loads(answer)["level"] == "emergency", (status, answer)
-    return {"start": {"WRK_METHOD": "GET"}, "form": form, "api": api, "digest": digest,
-            "result_bytes": len(result), "api_bytes": len(answer)}
+    return {
+        "start": {"WRK_METHOD": "GET"},
+        "form": form,
+        "api": api,
+        "digest": digest,
+        "result_bytes": len(result),
+        "api_bytes": len(answer),
+    }
 
 
 def run_wrk(port: int, path: str, settings: dict, args) -> dict:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-               "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{port}{path}"]
-    output = subprocess.run(command, env={**os.environ, **settings}, capture_output=True,
-                            text=True, check=True).stdout
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    output = subprocess.run(
+        command, env={**os.environ, **settings}, capture_output=True, text=True, check=True
+    ).stdout
     result = json.loads(re.search(r"^RESULT (.*)$", output, re.M).group(1))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["errors"] = sum(result[key] for key in ("connect", "read", "write", "status", "timeout"))
@@ -137,25 +186,35 @@ def main() -> int:
         floor = None
         try:
             prepared = prepare(app_port)
-            floor, floor_port = start_gunicorn(Path(folder) / "floor.log", "benchmarks.floor:app",
-                                               args.workers, FLOOR_BYTES=str(prepared["result_bytes"]))
+            floor, floor_port = start_gunicorn(
+                Path(folder) / "floor.log",
+                "benchmarks.floor:app",
+                args.workers,
+                FLOOR_BYTES=str(prepared["result_bytes"]),
+            )
             status, _, floor_page = request(floor_port, "GET", "/floor")
             assert status == 200
             workers = len(re.findall(r"Booting worker", (Path(folder) / "app.log").read_text()))
-            targets = [("start page  GET /", app_port, "/", prepared["start"]),
-                       ("form post   POST /check", app_port, "/check", prepared["form"]),
-                       ("API post    POST /api/v1/triage", app_port, "/api/v1/triage", prepared["api"]),
-                       ("floor       GET /floor (bare Flask)", floor_port, "/floor", {"WRK_METHOD": "GET"})]
+            targets = [
+                ("start page  GET /", app_port, "/", prepared["start"]),
+                ("form post   POST /check", app_port, "/check", prepared["form"]),
+                ("API post    POST /api/v1/triage", app_port, "/api/v1/triage", prepared["api"]),
+                ("floor       GET /floor (bare Flask)", floor_port, "/floor", {"WRK_METHOD": "GET"}),
+            ]
             load_before = os.getloadavg()
-            print(f"gunicorn {workers} sync workers each; wrk -t{args.threads} -c{args.connections}, "
-                  f"{args.rounds} rounds x {args.duration} s per endpoint; result page "
-                  f"{prepared['result_bytes']} B, floor page {len(floor_page)} B, API answer "
-                  f"{prepared['api_bytes']} B")
-            print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} "
-                  f"{load_before[2]:.2f} on {os.cpu_count()} cores (machine shared)")
+            print(
+                f"gunicorn {workers} sync workers each; wrk -t{args.threads} -c{args.connections}, "
+                f"{args.rounds} rounds x {args.duration} s per endpoint; result page "
+                f"{prepared['result_bytes']} B, floor page {len(floor_page)} B, API answer "
+                f"{prepared['api_bytes']} B"
+            )
+            print(
+                f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} "
+                f"{load_before[2]:.2f} on {os.cpu_count()} cores (machine shared)"
+            )
             runs = {name: [] for name, *_ in targets}
             for round_number in range(args.rounds):
-                order = targets[round_number % len(targets):] + targets[:round_number % len(targets)]
+                order = targets[round_number % len(targets) :] + targets[: round_number % len(targets)]
                 for name, port, path, settings in order:
                     runs[name].append(run_wrk(port, path, settings, args))
             load_after = os.getloadavg()
@@ -172,16 +231,20 @@ def main() -> int:
         p99 = statistics.median(r["p99_us"] for r in results) / 1000
         errors = sum(r["errors"] for r in results)
         medians[name.split()[0]] = rps
-        print(f"{name:<38} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7}  "
-              + " ".join(f"{r['rps']:.0f}" for r in results))
+        print(
+            f"{name:<38} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7}  "
+            + " ".join(f"{r['rps']:.0f}" for r in results)
+        )
     print(f"\nload average after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
     floor_rps = medians["floor"]
     ok = True
     for name in ("form", "API"):
         ratio = medians[name] / floor_rps
         ok &= ratio >= TARGET
-        print(f"{name} post / floor: {ratio:.0%} "
-              f"({'meets' if ratio >= TARGET else 'BELOW'} the {TARGET:.0%} target)")
+        print(
+            f"{name} post / floor: {ratio:.0%} "
+            f"({'meets' if ratio >= TARGET else 'BELOW'} the {TARGET:.0%} target)"
+        )
     print(f"start page / floor: {medians['start'] / floor_rps:.0%}")
     return 0 if ok else 1
 

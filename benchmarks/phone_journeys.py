@@ -28,8 +28,12 @@ from triage.model import Level
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 PHONE = {"width": 360, "height": 740}
-CONFIG = {"SECRET_KEY": "journey-benchmark-0123456789", "CARE_TEAM_NAME": "the Pump Clinic",
-          "CARE_TEAM_PHONE": "555-0100", "AFTER_HOURS_PHONE": "555-0199"}
+CONFIG = {
+    "SECRET_KEY": "journey-benchmark-0123456789",
+    "CARE_TEAM_NAME": "the Pump Clinic",
+    "CARE_TEAM_PHONE": "555-0100",
+    "AFTER_HOURS_PHONE": "555-0199",
+}
 
 
 def journey_answers(ruleset, level: Level, days: int = 20) -> dict:
@@ -37,8 +41,11 @@ def journey_answers(ruleset, level: Level, days: int = 20) -> dict:
     if level == Level.NONE:
         return answers
     for question in ruleset.questions:
-        options = [o for o in question.options if o.red_flag == Level.EMERGENCY] \
-            if level == Level.EMERGENCY else question.options[1:]
+        options = (
+            [o for o in question.options if o.red_flag == Level.EMERGENCY]
+            if level == Level.EMERGENCY
+            else question.options[1:]
+        )
         for option in options:
             trial = {**answers, question.id: option.value}
             if engine.evaluate(ruleset, trial).level == level:
@@ -82,9 +89,14 @@ def run_journey(page, base: str, ruleset, answers: dict) -> dict:
             button.tap()
         taps += 1
     result = page.evaluate("document.documentElement.scrollHeight")
-    return {"pages": len(heights), "heights": heights, "result": result, "taps": taps,
-            "screens": sum(heights) / PHONE["height"],
-            "level": page.title().split(" - ")[0]}
+    return {
+        "pages": len(heights),
+        "heights": heights,
+        "result": result,
+        "taps": taps,
+        "screens": sum(heights) / PHONE["height"],
+        "level": page.title().split(" - ")[0],
+    }
 
 
 def main() -> None:
@@ -97,21 +109,25 @@ def main() -> None:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    print(f"rules {ruleset.version}; {len(ruleset.questions)} questions; "
-          f"{len(getattr(ruleset, 'steps', ()))} steps; phone {PHONE['width']} x {PHONE['height']}")
+    print(
+        f"rules {ruleset.version}; {len(ruleset.questions)} questions; "
+        f"{len(getattr(ruleset, 'steps', ()))} steps; phone {PHONE['width']} x {PHONE['height']}"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name, level in (("well", Level.NONE), ("urgent", Level.URGENT),
-                            ("emergency", Level.EMERGENCY)):
-            context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                          locale=args.language)
+        for name, level in (("well", Level.NONE), ("urgent", Level.URGENT), ("emergency", Level.EMERGENCY)):
+            context = browser.new_context(
+                viewport=PHONE, is_mobile=True, has_touch=True, locale=args.language
+            )
             page = context.new_page()
             if args.language != "en":
                 page.goto(f"{base}/?lang={args.language}")
             row = run_journey(page, base, ruleset, journey_answers(ruleset, level))
-            print(f"{name:<10} {row['level']:<28} pages before the result {row['pages']}, "
-                  f"{row['screens']:.1f} screens, {row['taps']} taps; heights "
-                  f"{', '.join(map(str, row['heights']))} px; result page {row['result']} px")
+            print(
+                f"{name:<10} {row['level']:<28} pages before the result {row['pages']}, "
+                f"{row['screens']:.1f} screens, {row['taps']} taps; heights "
+                f"{', '.join(map(str, row['heights']))} px; result page {row['result']} px"
+            )
             context.close()
         browser.close()
     server.shutdown()

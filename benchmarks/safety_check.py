@@ -32,8 +32,10 @@ def main() -> int:
         report = safety.check(ruleset)
         times.append(time.perf_counter() - started)
     statuses = ", ".join(f"{r.name} {r.status}" for r in report.properties)
-    print(f"safety.check over {report.states:,} states: median {statistics.median(times):.3f} s, "
-          f"slowest {max(times):.3f} s of {args.runs} runs ({statuses})")
+    print(
+        f"safety.check over {report.states:,} states: median {statistics.median(times):.3f} s, "
+        f"slowest {max(times):.3f} s of {args.runs} runs ({statuses})"
+    )
     return 0 if max(times) < GOAL_SECONDS else 1
 
 

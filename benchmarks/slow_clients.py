@@ -52,8 +52,9 @@ def health_ok(port: int, tls: bool) -> bool:
             connection = context.wrap_socket(connection, server_hostname=SERVER_NAME)
         with connection:
             connection.settimeout(2)
-            connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
-                               "Connection: close\r\n\r\n".encode())
+            connection.sendall(
+                f"GET /healthz HTTP/1.1\r\nHost: {SERVER_NAME}\r\nConnection: close\r\n\r\n".encode()
+            )
             return connection.recv(12).startswith(b"HTTP/1.1 200")
     except OSError:
         return False
@@ -61,8 +62,7 @@ def health_ok(port: int, tls: bool) -> bool:
 
 def trial(port: int, tls: bool, slow: int, seconds: int) -> tuple[int, int]:
     stop = threading.Event()
-    threads = [threading.Thread(target=slow_client, args=(port, tls, stop), daemon=True)
-               for _ in range(slow)]
+    threads = [threading.Thread(target=slow_client, args=(port, tls, stop), daemon=True) for _ in range(slow)]
     for thread in threads:
         thread.start()
     time.sleep(1)
@@ -83,19 +83,25 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        env = {"FLASK_PROXY_FIX": "1", "FLASK_TRUSTED_HOSTS": SERVER_NAME,
-               "WEB_CONCURRENCY": args.workers, "GUNICORN_ACCESSLOG": str(tmp / "access.log")}
+        env = {
+            "FLASK_PROXY_FIX": "1",
+            "FLASK_TRUSTED_HOSTS": SERVER_NAME,
+            "WEB_CONCURRENCY": args.workers,
+            "GUNICORN_ACCESSLOG": str(tmp / "access.log"),
+        }
         with running(tmp, **env) as (base, _, _log):
             direct_port = int(base.rsplit(":", 1)[1])
             with proxy(tmp, base.removeprefix("http://")) as nginx:
                 for name, port, tls, slow in (
-                        ("direct to gunicorn", direct_port, False, args.slow),
-                        ("through nginx", nginx.https_port, True, args.slow),
-                        ("through nginx, 10x the slow clients", nginx.https_port, True,
-                         args.slow * 10)):
+                    ("direct to gunicorn", direct_port, False, args.slow),
+                    ("through nginx", nginx.https_port, True, args.slow),
+                    ("through nginx, 10x the slow clients", nginx.https_port, True, args.slow * 10),
+                ):
                     answered, asked = trial(port, tls, slow, args.seconds)
-                    print(f"{name}: {slow} slow clients, {args.workers} workers: "
-                          f"{answered} of {asked} health checks answered within 2 s")
+                    print(
+                        f"{name}: {slow} slow clients, {args.workers} workers: "
+                        f"{answered} of {asked} health checks answered within 2 s"
+                    )
     return 0
 
 

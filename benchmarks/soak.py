@@ -46,11 +46,21 @@ def build_requests(port: int) -> list[tuple[str, bytes, bytes]]:
     form = prepared["form"]
     start = ("start page", raw("GET", "/"), b'href="/check')
     questions = ("questions", raw("GET", "/check"), b"csrf_token")
-    post = ("form post", raw("POST", "/check", {"Cookie": form["WRK_COOKIE"],
-                                                "Content-Type": form["WRK_CONTENT_TYPE"]},
-                             form["WRK_BODY"]), prepared["digest"].encode())
-    api = ("API post", raw("POST", "/api/v1/triage", {"Content-Type": "application/json"},
-                           json.dumps({"answers": ANSWERS})), b'"level":"emergency"')
+    post = (
+        "form post",
+        raw(
+            "POST",
+            "/check",
+            {"Cookie": form["WRK_COOKIE"], "Content-Type": form["WRK_CONTENT_TYPE"]},
+            form["WRK_BODY"],
+        ),
+        prepared["digest"].encode(),
+    )
+    api = (
+        "API post",
+        raw("POST", "/api/v1/triage", {"Content-Type": "application/json"}, json.dumps({"answers": ANSWERS})),
+        b'"level":"emergency"',
+    )
     # Per 10 requests: 2 start pages, 1 questions page, 3 form posts, 4 API posts.
     return [start, api, post, questions, api, post, start, api, post, api]
 
@@ -142,10 +152,13 @@ def report_minute(minute, latencies, errors, samples) -> None:
     recent = sorted(lat for sent, lat in latencies if minute * 60 - 60 <= sent < minute * 60)
     workers_rss = sum(samples[-1][2].values()) if samples else 0
     if recent:
-        print(f"minute {minute:>2}: {len(recent):>6} ok, p50 {recent[len(recent) // 2] * 1000:6.1f} ms, "
-              f"p99 {recent[int(len(recent) * 0.99)] * 1000:6.1f} ms, errors so far "
-              f"{sum(errors.values())}, workers' RSS {workers_rss / 1024:.1f} MB, "
-              f"load {os.getloadavg()[0]:.2f}", flush=True)
+        print(
+            f"minute {minute:>2}: {len(recent):>6} ok, p50 {recent[len(recent) // 2] * 1000:6.1f} ms, "
+            f"p99 {recent[int(len(recent) * 0.99)] * 1000:6.1f} ms, errors so far "
+            f"{sum(errors.values())}, workers' RSS {workers_rss / 1024:.1f} MB, "
+            f"load {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
 
 
 def main() -> int:
@@ -162,22 +175,30 @@ def main() -> int:
         server, port = start_gunicorn(log, "wsgi:app", args.workers)
         try:
             requests = build_requests(port)
-            print(f"{args.rate:.0f} requests/s for {args.minutes:g} min against gunicorn "
-                  f"(pid {server.pid}, {len(workers_of(server.pid))} workers); load average "
-                  f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} on "
-                  f"{os.cpu_count()} cores (machine shared)", flush=True)
+            print(
+                f"{args.rate:.0f} requests/s for {args.minutes:g} min against gunicorn "
+                f"(pid {server.pid}, {len(workers_of(server.pid))} workers); load average "
+                f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} on "
+                f"{os.cpu_count()} cores (machine shared)",
+                flush=True,
+            )
             sent, latencies, errors, samples = asyncio.run(
-                soak(port, server.pid, requests, args.rate, seconds, args.timeout))
+                soak(port, server.pid, requests, args.rate, seconds, args.timeout)
+            )
             worker_log = log.read_text(errors="replace")
         finally:
             stop(server)
     load_after = os.getloadavg()
 
     ok = sorted(latency for _, latency in latencies)
-    print(f"\nsent {sent} requests in {seconds:.0f} s ({sent / seconds:.1f}/s): {len(ok)} correct, "
-          f"{sum(errors.values())} errors {errors or ''}")
-    print(f"latency from scheduled send: p50 {statistics.median(ok) * 1000:.1f} ms, "
-          f"p99 {ok[int(len(ok) * 0.99)] * 1000:.1f} ms, max {ok[-1] * 1000:.1f} ms")
+    print(
+        f"\nsent {sent} requests in {seconds:.0f} s ({sent / seconds:.1f}/s): {len(ok)} correct, "
+        f"{sum(errors.values())} errors {errors or ''}"
+    )
+    print(
+        f"latency from scheduled send: p50 {statistics.median(ok) * 1000:.1f} ms, "
+        f"p99 {ok[int(len(ok) * 0.99)] * 1000:.1f} ms, max {ok[-1] * 1000:.1f} ms"
+    )
     warm = [s for s in samples if s[0] >= WARM_UP] or samples
     first_minute = [s for s in warm if s[0] <= warm[0][0] + 60]
     last_minute = [s for s in samples if s[0] >= samples[-1][0] - 60] or samples[-1:]
@@ -190,24 +211,31 @@ def main() -> int:
     times = [s[0] / 60 for s in warm]
     totals = [sum(s[2].values()) for s in warm]
     slope = statistics.linear_regression(times, totals).slope if len(warm) > 2 else 0.0
-    print(f"memory (VmRSS every 10 s, {len(samples)} samples): workers together "
-          f"{workers_mb(samples[:1]):.1f} MB at the start, {start_mb:.1f} MB after the "
-          f"{WARM_UP / 60:g}-minute warm-up, {end_mb:.1f} MB in the last minute "
-          f"({(end_mb - start_mb) / start_mb:+.1%} after warm-up; trend {slope:+.0f} KB/min for "
-          f"all {len(samples[0][2])} workers); master {samples[0][1] / 1024:.1f} -> "
-          f"{samples[-1][1] / 1024:.1f} MB; worker pids seen: {len(all_workers)} "
-          f"({'no restarts' if len(all_workers) == len(samples[0][2]) else 'a worker was replaced'})")
+    print(
+        f"memory (VmRSS every 10 s, {len(samples)} samples): workers together "
+        f"{workers_mb(samples[:1]):.1f} MB at the start, {start_mb:.1f} MB after the "
+        f"{WARM_UP / 60:g}-minute warm-up, {end_mb:.1f} MB in the last minute "
+        f"({(end_mb - start_mb) / start_mb:+.1%} after warm-up; trend {slope:+.0f} KB/min for "
+        f"all {len(samples[0][2])} workers); master {samples[0][1] / 1024:.1f} -> "
+        f"{samples[-1][1] / 1024:.1f} MB; worker pids seen: {len(all_workers)} "
+        f"({'no restarts' if len(all_workers) == len(samples[0][2]) else 'a worker was replaced'})"
+    )
     for pid in all_workers:
         series = [s[2][pid] for s in samples if pid in s[2]]
-        print(f"  worker {pid}: {series[0] / 1024:.1f} -> {series[-1] / 1024:.1f} MB "
-              f"(max {max(series) / 1024:.1f})")
+        print(
+            f"  worker {pid}: {series[0] / 1024:.1f} -> {series[-1] / 1024:.1f} MB "
+            f"(max {max(series) / 1024:.1f})"
+        )
     if "WORKER TIMEOUT" in worker_log or "Traceback" in worker_log:
         print("gunicorn's log shows a worker timeout or a traceback:\n" + worker_log[-3000:])
         errors["server log"] = 1
     print(f"load average after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
     grew = (end_mb - start_mb) / start_mb > GROWTH_LIMIT
-    print("PASS: 0 errors, flat memory" if not errors and not grew
-          else "FAIL: " + ("errors " if errors else "") + ("memory grew" if grew else ""))
+    print(
+        "PASS: 0 errors, flat memory"
+        if not errors and not grew
+        else "FAIL: " + ("errors " if errors else "") + ("memory grew" if grew else "")
+    )
     return 0 if not errors and not grew else 1
 
 

@@ -18,9 +18,15 @@ TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
 
 RULES_FILE = os.environ.get("FLASK_RULES_FILE") or str(SHIPPED_RULES)
-TEST_CONFIG = {"TESTING": True, "RULES_FILE": RULES_FILE, "SECRET_KEY": "test-secret-key-0123456789",
-               "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
-               "AFTER_HOURS_PHONE": "555-0199", "EMERGENCY_NUMBER": "911"}
+TEST_CONFIG = {
+    "TESTING": True,
+    "RULES_FILE": RULES_FILE,
+    "SECRET_KEY": "test-secret-key-0123456789",
+    "CARE_TEAM_NAME": "the Pump Clinic",
+    "CARE_TEAM_PHONE": "555-0100",
+    "AFTER_HOURS_PHONE": "555-0199",
+    "EMERGENCY_NUMBER": "911",
+}
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +53,13 @@ def answers_reaching(ruleset, level) -> dict[str, str]:
     """Return one answer that gives `level` on its own, from the loaded rules."""
     from triage.engine import evaluate
 
-    return next({q.id: v} for q in ruleset.questions if not q.number for v in q.values
-                if evaluate(ruleset, {q.id: v}).level == level)
+    return next(
+        {q.id: v}
+        for q in ruleset.questions
+        if not q.number
+        for v in q.values
+        if evaluate(ruleset, {q.id: v}).level == level
+    )
 
 
 def red_flag_answer(ruleset):
@@ -89,9 +100,9 @@ def answer_giving(ruleset, level: Level, questions=None) -> dict[str, str] | Non
 
 def step_form_fields(html: str) -> dict[str, str]:
     """Return the hidden fields of a step's own form (the last form in the main content)."""
-    main = html[html.index("<main"):]
-    form = main[main.rindex('<form method="post" action="/check" novalidate>'):]
-    form = form[:form.index("</form>")]
+    main = html[html.index("<main") :]
+    form = main[main.rindex('<form method="post" action="/check" novalidate>') :]
+    form = form[: form.index("</form>")]
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
 
 

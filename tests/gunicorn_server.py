@@ -20,8 +20,11 @@ SECRET = "test-secret-key-0123456789"
 
 
 def server_env(**extra) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))
+    }
     env.update(FLASK_SECRET_KEY=SECRET, GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1")
     env.update(extra)
     return env
@@ -29,11 +32,16 @@ def server_env(**extra) -> dict:
 
 def start(log: Path, *args: str, **env):
     """Start gunicorn (logs to `log`); return the process."""
-    command = [str(Path(sys.executable).with_name("gunicorn")), "-c",
-               str(PROJECT_ROOT / "gunicorn.conf.py"), *args]
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        str(PROJECT_ROOT / "gunicorn.conf.py"),
+        *args,
+    ]
     with open(log, "wb") as out:
-        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=server_env(**env), stdout=out,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=server_env(**env), stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 def wait_for(log: Path, pattern: str, process=None, timeout: float = 30) -> re.Match:

@@ -35,6 +35,7 @@ def refusal(response, status: int) -> list[dict]:
 
 # GET /api/v1/questions -------------------------------------------------------------------------
 
+
 def test_questions_lists_every_question_and_option_in_order(client, ruleset):
     response = client.get("/api/v1/questions")
     assert response.status_code == 200
@@ -46,13 +47,18 @@ def test_questions_lists_every_question_and_option_in_order(client, ruleset):
         assert sent["text"] == question.text["en"]
         assert sent["hint"] == (question.hint["en"] if question.hint else None)
         if question.number:
-            assert sent == {"id": question.id, "type": "number", "min": question.minimum,
-                            "max": question.maximum, "optional": True, "text": sent["text"],
-                            "hint": sent["hint"]}
+            assert sent == {
+                "id": question.id,
+                "type": "number",
+                "min": question.minimum,
+                "max": question.maximum,
+                "optional": True,
+                "text": sent["text"],
+                "hint": sent["hint"],
+            }
         else:
             assert sent["type"] == "choice" and sent["default"] == question.values[0]
-            assert sent["options"] == [{"value": o.value, "label": o.label["en"]}
-                                       for o in question.options]
+            assert sent["options"] == [{"value": o.value, "label": o.label["en"]} for o in question.options]
 
 
 def test_questions_in_spanish(client, ruleset):
@@ -66,14 +72,18 @@ def test_questions_in_spanish(client, ruleset):
 
 # POST /api/v1/triage: answers ------------------------------------------------------------------
 
+
 def test_no_answers_means_no_warnings(client, ruleset):
     response = post_json(client, {"answers": {}})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_json()
-    assert {key: body[key] for key in ("level", "warnings", "rules_version", "rules_digest")} == \
-        {"level": "none", "warnings": [], "rules_version": ruleset.version,
-         "rules_digest": ruleset.digest}
+    assert {key: body[key] for key in ("level", "warnings", "rules_version", "rules_digest")} == {
+        "level": "none",
+        "warnings": [],
+        "rules_version": ruleset.version,
+        "rules_digest": ruleset.digest,
+    }
 
 
 def test_triage_gives_level_warnings_and_why(client, ruleset):
@@ -83,10 +93,14 @@ def test_triage_gives_level_warnings_and_why(client, ruleset):
     assert body["level"] == expected.level.id != "none"
     assert [w["rule"] for w in body["warnings"]] == [w.rule.id for w in expected.warnings]
     for sent, warning in zip(body["warnings"], expected.warnings, strict=True):
-        assert sent == {"rule": warning.rule.id, "category": warning.rule.category,
-                        "level": warning.level.id, "title": warning.rule.title["en"],
-                        "advice": warning.rule.advice["en"],
-                        "because": [{"question": q, "answer": a} for q, a in warning.because]}
+        assert sent == {
+            "rule": warning.rule.id,
+            "category": warning.rule.category,
+            "level": warning.level.id,
+            "title": warning.rule.title["en"],
+            "advice": warning.rule.advice["en"],
+            "because": [{"question": q, "answer": a} for q, a in warning.because],
+        }
     assert any(set(answers) & {b["question"] for b in w["because"]} for w in body["warnings"])
     levels = [w["level"] for w in body["warnings"]]
     assert levels == sorted(levels, key=["emergency", "urgent", "soon"].index)
@@ -113,10 +127,25 @@ def test_a_body_not_sent_as_json_is_415(client):
     refusal(client.post(TRIAGE), 415)
 
 
-@pytest.mark.parametrize("raw", [b"", b"{", b"{answers: {}}", b"{'answers': {}}", b"[1,]",
-                                 b"\xff\xfe\xfa", b'{"answers": "\xff"}', b"\x00", b"nul",
-                                 b'{"answers": {"fever": NaN}}', b'{"answers": {}, "x": Infinity}',
-                                 b"-Infinity", b"1" * 5000, b"[" * 60_000 + b"]" * 60_000])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"{",
+        b"{answers: {}}",
+        b"{'answers': {}}",
+        b"[1,]",
+        b"\xff\xfe\xfa",
+        b'{"answers": "\xff"}',
+        b"\x00",
+        b"nul",
+        b'{"answers": {"fever": NaN}}',
+        b'{"answers": {}, "x": Infinity}',
+        b"-Infinity",
+        b"1" * 5000,
+        b"[" * 60_000 + b"]" * 60_000,
+    ],
+)
 def test_unreadable_json_is_400(client, raw):
     if len(raw) > 64 * 1024:
         refusal(client.post(TRIAGE, data=raw, content_type="application/json"), 413)
@@ -138,8 +167,9 @@ def test_deep_nesting_is_refused_not_a_crash(client):
     refusal(client.post(TRIAGE, data=deep, content_type="application/json"), 400)
 
 
-@pytest.mark.parametrize("raw", [b'{"answers": {}, "answers": {}}',
-                                 b'{"answers": {"fever": "no", "fever": "yes"}}'])
+@pytest.mark.parametrize(
+    "raw", [b'{"answers": {}, "answers": {}}', b'{"answers": {"fever": "no", "fever": "yes"}}']
+)
 def test_duplicate_keys_are_refused_not_guessed(client, raw):
     errors = refusal(client.post(TRIAGE, data=raw, content_type="application/json"), 400)
     assert "appears more than once" in errors[0]["message"]
@@ -147,8 +177,9 @@ def test_duplicate_keys_are_refused_not_guessed(client, raw):
 
 def test_missing_answers_or_extra_fields_are_422(client):
     errors = refusal(post_json(client, {}), 422)
-    assert errors == [{"field": "answers", "message": 'is missing; send {"answers": '
-                       '{"question_id": "value", ...}}'}]
+    assert errors == [
+        {"field": "answers", "message": 'is missing; send {"answers": {"question_id": "value", ...}}'}
+    ]
     errors = refusal(post_json(client, {"answers": {}, "patient": "Ann"}), 422)
     assert errors == [{"field": "patient", "message": "unknown field; only 'answers' is allowed"}]
 
@@ -199,11 +230,18 @@ def test_an_unknown_question_is_422_naming_it(client, ruleset, unknown):
     assert f"there is no question '{key}'" in errors[0]["message"]
 
 
-@pytest.mark.parametrize(("sent", "words"), [
-    ("below", "out of range"), ("above", "out of range"), (10 ** 4000, "out of range"),
-    (1.5, "a whole number from"), ("12", "a whole number from"), ("12.0", "a whole number from"),
-    (True, "a whole number from"),
-])
+@pytest.mark.parametrize(
+    ("sent", "words"),
+    [
+        ("below", "out of range"),
+        ("above", "out of range"),
+        (10**4000, "out of range"),
+        (1.5, "a whole number from"),
+        ("12", "a whole number from"),
+        ("12.0", "a whole number from"),
+        (True, "a whole number from"),
+    ],
+)
 def test_a_number_not_allowed_is_422_naming_the_field(client, ruleset, sent, words):
     question = number_question(ruleset)
     limit = question.minimum if sent == "below" else question.maximum
@@ -267,21 +305,34 @@ def test_a_lone_surrogate_in_a_key_is_answered_as_json(client):
 def test_an_oversized_body_is_413_in_plain_words(client):
     body = json.dumps({"answers": {"fever": "yes"}, "padding": "x" * 70_000})
     errors = refusal(client.post(TRIAGE, data=body, content_type="application/json"), 413)
-    assert errors == [{"field": None, "message": "the request body is too large: the limit is "
-                       "65536 bytes (64 KB), and a triage request needs far less"}]
+    assert errors == [
+        {
+            "field": None,
+            "message": "the request body is too large: the limit is "
+            "65536 bytes (64 KB), and a triage request needs far less",
+        }
+    ]
 
 
 def test_an_oversized_body_without_a_length_is_413_too(client, ruleset):
     stream = io.BytesIO(b'{"answers": {}, "x": "' + b"x" * 70_000 + b'"}')
     # As gunicorn passes a chunked request: no Content-Length, the stream ends by itself.
-    response = client.post(TRIAGE, input_stream=stream, content_type="application/json",
-                           headers={"Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        TRIAGE,
+        input_stream=stream,
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     refusal(response, 413)
     answers = answers_with_warnings(ruleset)
-    small = client.post(TRIAGE, input_stream=io.BytesIO(json.dumps({"answers": answers}).encode()),
-                        content_type="application/json", headers={"Transfer-Encoding": "chunked"},
-                        environ_overrides={"wsgi.input_terminated": True})
+    small = client.post(
+        TRIAGE,
+        input_stream=io.BytesIO(json.dumps({"answers": answers}).encode()),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert small.status_code == 200
     assert small.get_json()["level"] == engine.evaluate(ruleset, answers).level.id
 
@@ -321,22 +372,46 @@ def test_a_crash_in_the_api_is_500_json_without_details():
 # Never a 500 for anything a client sends ------------------------------------------------------
 
 JUNK = [
-    b"null", b"true", b"0", b"-0", b"1e999", b'""', b'"\\u0000"', b"{}", b'{"answers": {}}',
-    b'{"answers": null}', b'{"answers": {"fever": {"$gt": ""}}}', b'{"answers": {"__class__": 1}}',
-    b'{"answers": {"days_since_surgery": -0.0}}', b'{"answers": {"days_since_surgery": 1e308}}',
+    b"null",
+    b"true",
+    b"0",
+    b"-0",
+    b"1e999",
+    b'""',
+    b'"\\u0000"',
+    b"{}",
+    b'{"answers": {}}',
+    b'{"answers": null}',
+    b'{"answers": {"fever": {"$gt": ""}}}',
+    b'{"answers": {"__class__": 1}}',
+    b'{"answers": {"days_since_surgery": -0.0}}',
+    b'{"answers": {"days_since_surgery": 1e308}}',
     b'{"answers": {"days_since_surgery": 99999999999999999999999999}}',
-    b'{"answers": {"fever": "yes\\u0000"}}', b'{"answers": {"fever": "\\ud83d"}}',
-    b'{"answers": {"1": "yes"}}', b'{"ANSWERS": {}}', b'\xef\xbb\xbf{"answers": {}}',
-    '{"answers": {"fever": "sí"}}'.encode("utf-16"), b'{"answers": [' + b"1," * 9000 + b"1]}",
-    b'{"answers": {"fever": "' + b"y" * 60_000 + b'"}}', b"\x80abc", b"\xc3\x28",
+    b'{"answers": {"fever": "yes\\u0000"}}',
+    b'{"answers": {"fever": "\\ud83d"}}',
+    b'{"answers": {"1": "yes"}}',
+    b'{"ANSWERS": {}}',
+    b'\xef\xbb\xbf{"answers": {}}',
+    '{"answers": {"fever": "sí"}}'.encode("utf-16"),
+    b'{"answers": [' + b"1," * 9000 + b"1]}",
+    b'{"answers": {"fever": "' + b"y" * 60_000 + b'"}}',
+    b"\x80abc",
+    b"\xc3\x28",
     b'{"answers": {"days_since_surgery": 1' + b"0" * 4400 + b"}}",
 ]
 
 
 @pytest.mark.parametrize("raw", JUNK)
-@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=latin-1",
-                                          "text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=latin-1",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ],
+)
 def test_never_a_500_for_anything_a_client_sends(client, raw, content_type):
     response = client.post(TRIAGE, data=raw, content_type=content_type)
     assert response.status_code in (200, 400, 413, 415, 422), response.status_code
@@ -347,5 +422,4 @@ def test_never_a_500_for_anything_a_client_sends(client, raw, content_type):
 
 def test_unknown_fhir_address_is_404_json(client):
     errors = refusal(client.get("/fhir/Patient"), 404)
-    assert errors[0]["message"] == ("there is nothing at this address; FHIR has "
-                                    "GET /fhir/Questionnaire")
+    assert errors[0]["message"] == ("there is nothing at this address; FHIR has GET /fhir/Questionnaire")

@@ -39,20 +39,33 @@ def test_defaults_from_an_almost_empty_environment(clean_env):
     assert app.config["SECRET_KEY"] == SECRET
 
 
-@pytest.mark.parametrize("given", ["911", "112", "000", "5550100", "1.50", "1e3", "true",
-                                   "null", "+1 555 0100", "(555) 010-0100", " 999 "])
+@pytest.mark.parametrize(
+    "given",
+    ["911", "112", "000", "5550100", "1.50", "1e3", "true", "null", "+1 555 0100", "(555) 010-0100", " 999 "],
+)
 def test_numbers_and_names_arrive_as_the_exact_text_given(clean_env, given):
     # from_prefixed_env parses JSON: 911 would become an int, 1.50 the float 1.5, true a bool.
-    app = env_app(clean_env, SECRET_KEY=SECRET, EMERGENCY_NUMBER=given, CARE_TEAM_PHONE=given,
-                  AFTER_HOURS_PHONE=given, CARE_TEAM_NAME=given)
+    app = env_app(
+        clean_env,
+        SECRET_KEY=SECRET,
+        EMERGENCY_NUMBER=given,
+        CARE_TEAM_PHONE=given,
+        AFTER_HOURS_PHONE=given,
+        CARE_TEAM_NAME=given,
+    )
     for key in ("EMERGENCY_NUMBER", "CARE_TEAM_PHONE", "AFTER_HOURS_PHONE", "CARE_TEAM_NAME"):
         assert app.config[key] == given.strip()
         assert type(app.config[key]) is str
 
 
 def test_the_configured_numbers_reach_the_pages(clean_env):
-    app = env_app(clean_env, SECRET_KEY=SECRET, EMERGENCY_NUMBER="112",
-                  CARE_TEAM_PHONE="5550100", CARE_TEAM_NAME="the Pump Clinic")
+    app = env_app(
+        clean_env,
+        SECRET_KEY=SECRET,
+        EMERGENCY_NUMBER="112",
+        CARE_TEAM_PHONE="5550100",
+        CARE_TEAM_NAME="the Pump Clinic",
+    )
     page = app.test_client().get("/").get_data(as_text=True)
     assert 'href="tel:112"' in page and 'href="tel:5550100"' in page
     assert "The Pump Clinic" in page  # capitalised at the start, not lower-cased after it
@@ -67,8 +80,12 @@ def test_a_number_looking_secret_key_is_kept_as_text(clean_env):
 
 def test_rules_file_from_the_environment(clean_env, tmp_path):
     other = tmp_path / "clinic.yaml"
-    other.write_text(re.sub(r'^version: "[^"]+"', 'version: "clinic-7"',
-                            SHIPPED_RULES.read_text("utf-8"), count=1, flags=re.M), "utf-8")
+    other.write_text(
+        re.sub(
+            r'^version: "[^"]+"', 'version: "clinic-7"', SHIPPED_RULES.read_text("utf-8"), count=1, flags=re.M
+        ),
+        "utf-8",
+    )
     app = env_app(clean_env, SECRET_KEY=SECRET, RULES_FILE=str(other))
     assert app.extensions["pump_check"].ruleset.version == "clinic-7"
 
@@ -95,10 +112,10 @@ def test_an_unknown_time_zone_refuses_to_start(clean_env):
         env_app(clean_env, SECRET_KEY=SECRET, TIME_ZONE="Mars/Olympus")
 
 
-@pytest.mark.parametrize(("zone", "hour", "label"), [("UTC", "6:30 PM", "UTC"),
-                                                     ("America/Chicago", "12:30 PM", "CST")])
-def test_results_and_chart_notes_use_the_clinics_time_zone(clean_env, monkeypatch, zone, hour,
-                                                           label):
+@pytest.mark.parametrize(
+    ("zone", "hour", "label"), [("UTC", "6:30 PM", "UTC"), ("America/Chicago", "12:30 PM", "CST")]
+)
+def test_results_and_chart_notes_use_the_clinics_time_zone(clean_env, monkeypatch, zone, hour, label):
     import datetime as real
 
     class Frozen(real.datetime):
@@ -146,6 +163,7 @@ def test_missing_rule_file_refuses_to_start(tmp_path):
 
 # Production start-up, in real processes -------------------------------------------------------
 
+
 def run_env(**settings) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("FLASK_")}
     env.update({f"FLASK_{name}": value for name, value in settings.items()})
@@ -156,8 +174,14 @@ BIN = os.path.dirname(sys.executable)
 
 
 def test_importing_wsgi_without_a_secret_key_exits_with_one_line():
-    done = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=PROJECT, env=run_env(),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=PROJECT,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
@@ -167,13 +191,20 @@ def test_importing_wsgi_without_a_secret_key_exits_with_one_line():
 def test_gunicorn_without_a_secret_key_exits_at_once_with_one_line():
     gunicorn = shutil.which("gunicorn", path=BIN)
     started = time.monotonic()
-    done = subprocess.run([gunicorn, "--bind", "127.0.0.1:0", "wsgi:app"], cwd=PROJECT,
-                          env=run_env(), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [gunicorn, "--bind", "127.0.0.1:0", "wsgi:app"],
+        cwd=PROJECT,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     # gunicorn.conf.py loads the app in the master: no worker boot loop, no log lines.
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
         "Pump Check did not start: set FLASK_SECRET_KEY to a long random value (at least 16 "
-        "characters), e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'"]
+        "characters), e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'"
+    ]
     assert time.monotonic() - started < 30
 
 
@@ -181,9 +212,14 @@ def test_gunicorn_started_from_elsewhere_still_stops_instead_of_looping(tmp_path
     # Without gunicorn.conf.py (started from another folder) the worker's exit code tells the
     # master that the app cannot load, so it stops too, after a few of its own log lines.
     gunicorn = shutil.which("gunicorn", path=BIN)
-    done = subprocess.run([gunicorn, "--chdir", str(PROJECT), "--bind", "127.0.0.1:0",
-                           "wsgi:app"], cwd=tmp_path, env=run_env(), capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [gunicorn, "--chdir", str(PROJECT), "--bind", "127.0.0.1:0", "wsgi:app"],
+        cwd=tmp_path,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert done.stderr.count("Pump Check did not start: set FLASK_SECRET_KEY") == 1
     assert "App failed to load" in done.stderr
@@ -192,9 +228,14 @@ def test_gunicorn_started_from_elsewhere_still_stops_instead_of_looping(tmp_path
 def test_gunicorn_with_a_broken_rule_file_exits_naming_file_and_line(tmp_path):
     file, colour_line, _ = broken_rules(tmp_path)
     gunicorn = shutil.which("gunicorn", path=BIN)
-    done = subprocess.run([gunicorn, "--bind", "127.0.0.1:0", "wsgi:app"], cwd=PROJECT,
-                          env=run_env(SECRET_KEY=SECRET, RULES_FILE=str(file)),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [gunicorn, "--bind", "127.0.0.1:0", "wsgi:app"],
+        cwd=PROJECT,
+        env=run_env(SECRET_KEY=SECRET, RULES_FILE=str(file)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert done.stderr.startswith("Pump Check did not start: the rule file is not valid")
     assert f"{file}:{colour_line}: " in done.stderr
@@ -203,10 +244,13 @@ def test_gunicorn_with_a_broken_rule_file_exits_naming_file_and_line(tmp_path):
 
 def test_gunicorn_serves_the_app_with_a_secret_key():
     gunicorn = shutil.which("gunicorn", path=BIN)
-    server = subprocess.Popen([gunicorn, "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"],
-                              cwd=PROJECT,
-                              env=run_env(SECRET_KEY=SECRET, CARE_TEAM_PHONE="5550100"),
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [gunicorn, "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"],
+        cwd=PROJECT,
+        env=run_env(SECRET_KEY=SECRET, CARE_TEAM_PHONE="5550100"),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = None
         for line in server.stderr:
@@ -217,6 +261,7 @@ def test_gunicorn_serves_the_app_with_a_secret_key():
                 break
         assert port, "gunicorn did not say where it listens"
         from urllib.request import urlopen
+
         page, deadline = "", time.monotonic() + 60  # generous: CI may be a busy 2-core box
         while not page and time.monotonic() < deadline:
             try:

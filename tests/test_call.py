@@ -40,8 +40,9 @@ def post_call(client, data):
 
 
 def chart_note(page: str) -> str:
-    return unescape(re.search(r'<textarea id="chart-note"[^>]*readonly[^>]*>(.*?)</textarea>', page,
-                              re.S).group(1))
+    return unescape(
+        re.search(r'<textarea id="chart-note"[^>]*readonly[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    )
 
 
 class Focusables(HTMLParser):
@@ -64,9 +65,12 @@ class Focusables(HTMLParser):
             self.inline.append("<style>")
         if tag == "script" and "src" not in attrs:
             self.inline.append("<script> without src")
-        focusable = (tag in ("input", "button", "select", "textarea") and attrs.get("type") != "hidden"
-                     and "hidden" not in attrs and "disabled" not in attrs) \
-            or (tag in ("a", "summary") and "tabindex" not in attrs)
+        focusable = (
+            tag in ("input", "button", "select", "textarea")
+            and attrs.get("type") != "hidden"
+            and "hidden" not in attrs
+            and "disabled" not in attrs
+        ) or (tag in ("a", "summary") and "tabindex" not in attrs)
         if focusable:
             self.stops.append((tag, attrs))
 
@@ -82,14 +86,16 @@ def test_the_call_page_asks_every_question_in_order_in_the_nurses_words(client, 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
-    positions = [page.index(f"{n}.</span> {note.asked(q)}".replace("'", "&#39;"))
-                 for n, q in enumerate(ruleset.questions, start=1)]
+    positions = [
+        page.index(f"{n}.</span> {note.asked(q)}".replace("'", "&#39;"))
+        for n, q in enumerate(ruleset.questions, start=1)
+    ]
     assert positions == sorted(positions)
-    for question in ruleset.questions:                  # nothing is answered for the nurse
+    for question in ruleset.questions:  # nothing is answered for the nurse
         assert not re.search(rf'name="{question.id}" value="[^"]*" checked', page)
-    assert ' required' not in page                      # the server checks, with a clear summary
-    assert "Tab" in page and "Enter" in page            # the keys are written on the page
-    assert 'name="started" value="20' in page           # the call starts when the page opens
+    assert " required" not in page  # the server checks, with a clear summary
+    assert "Tab" in page and "Enter" in page  # the keys are written on the page
+    assert 'name="started" value="20' in page  # the call starts when the page opens
 
 
 def test_focus_starts_in_the_first_question_and_the_button_follows_the_last(client, ruleset):
@@ -110,7 +116,7 @@ def test_enter_in_a_field_cannot_send_the_form(client):
     """The form's default button (its first submit button) is disabled: implicit submission
     does nothing, so Enter in a text field never sends a half-filled call."""
     page = client.get("/call").get_data(as_text=True)
-    form = page[page.index('<form method="post" action="/call"'):]
+    form = page[page.index('<form method="post" action="/call"') :]
     first_button = re.search(r"<button[^>]*>", form).group(0)
     assert 'type="submit"' in first_button and " disabled" in first_button
 
@@ -128,12 +134,17 @@ def test_the_result_gives_the_nurses_action_never_the_patients(client, ruleset, 
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     assert f'class="card card--{level.id}"' in page
-    heading = unescape(re.sub(r"<[^>]+>|\s+", " ", re.search(
-        r'<h1 id="result-heading" tabindex="-1" autofocus>(.*?)</h1>', page, re.S).group(1)))
+    heading = unescape(
+        re.sub(
+            r"<[^>]+>|\s+",
+            " ",
+            re.search(r'<h1 id="result-heading" tabindex="-1" autofocus>(.*?)</h1>', page, re.S).group(1),
+        )
+    )
     action = ruleset.levels[level].nurse_action.in_language("en").format(emergency_number="911")
     assert f"{level.id.upper()}: {action}" in " ".join(heading.split())
     patient_action = ruleset.levels[level].action.in_language("en").split("{")[0].strip()
-    assert patient_action not in unescape(page[page.index("<main"):page.index("chart-note")])
+    assert patient_action not in unescape(page[page.index("<main") : page.index("chart-note")])
     assert (level == Level.EMERGENCY) == ("Emergency &mdash; stop and act" in page)
     text = chart_note(page)
     assert text.count("    Answer: ") == len(ruleset.questions)
@@ -205,8 +216,9 @@ def test_the_level_so_far_comes_from_the_engine_for_the_script(client, ruleset):
     response = client.post("/call/level", data=dict(chosen, csrf_token=token))
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert "Emergency &mdash; stop and act" in response.get_data(as_text=True)
-    urgent = client.post("/call/level", data=dict(answers_reaching(ruleset, Level.URGENT),
-                                                   csrf_token=token)).get_data(as_text=True)
+    urgent = client.post(
+        "/call/level", data=dict(answers_reaching(ruleset, Level.URGENT), csrf_token=token)
+    ).get_data(as_text=True)
     assert "So far: URGENT." in urgent and "stop and act" not in urgent
     nothing = client.post("/call/level", data={"csrf_token": token}).get_data(as_text=True)
     assert nothing.strip() == ""
@@ -223,14 +235,17 @@ def test_the_days_field_takes_plain_whole_numbers_only(client, ruleset, value):
     assert f'value="{value}"' in page  # what was typed is kept to correct
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("call_date", "26/11/2026", "Not a valid date value"),
-    ("reference", "R" * 61, "60 characters or fewer"),
-    ("initials", "ABCDEFGHIJK", "10 characters or fewer"),
-    ("who_answered", "neighbour", "Not a valid choice"),
-    ("actions", "prescribed", "not a valid choice"),
-    ("call_language", "fr", "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("call_date", "26/11/2026", "Not a valid date value"),
+        ("reference", "R" * 61, "60 characters or fewer"),
+        ("initials", "ABCDEFGHIJK", "10 characters or fewer"),
+        ("who_answered", "neighbour", "Not a valid choice"),
+        ("actions", "prescribed", "not a valid choice"),
+        ("call_language", "fr", "Not a valid choice"),
+    ],
+)
 def test_bad_details_are_refused_with_a_message(client, ruleset, field, value, message):
     response = post_call(client, form_data(ruleset, **{field: value}))
     assert response.status_code == 400
@@ -245,9 +260,16 @@ def test_a_post_without_the_csrf_token_is_refused(client, ruleset):
 
 def test_the_call_details_go_into_the_note_and_nowhere_else(app, client, ruleset, caplog):
     caplog.set_level(logging.DEBUG)
-    data = form_data(ruleset, answers_reaching(ruleset, Level.URGENT), reference=CANARY,
-                     initials="JS", who_answered="caregiver", comments=f"Said {CANARY} twice",
-                     actions=["escalated", "teach_back"], started="2026-11-26T13:58:00+00:00")
+    data = form_data(
+        ruleset,
+        answers_reaching(ruleset, Level.URGENT),
+        reference=CANARY,
+        initials="JS",
+        who_answered="caregiver",
+        comments=f"Said {CANARY} twice",
+        actions=["escalated", "teach_back"],
+        started="2026-11-26T13:58:00+00:00",
+    )
     response = post_call(client, data)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -274,17 +296,25 @@ def test_a_spanish_call_shows_the_spanish_wording_and_the_note_stays_english(cli
     text = chart_note(result)
     assert "Call held in Spanish" in " ".join(text.split())
     assert all(ch.isascii() for ch in text)
-    warning_rule = next(r for r in ruleset.rules if r.level == Level.URGENT
-                        and r.id in text and r.advice.in_language("es") in unescape(result))
+    warning_rule = next(
+        r
+        for r in ruleset.rules
+        if r.level == Level.URGENT and r.id in text and r.advice.in_language("es") in unescape(result)
+    )
     assert warning_rule  # the advice to read aloud, in Spanish, on the result page
 
 
 def test_change_answers_brings_the_call_back_filled_in_with_its_details(client, ruleset):
     chosen = answers_reaching(ruleset, Level.SOON)
-    page = post_call(client, form_data(ruleset, chosen, reference="AB 1234", initials="JS",
-                                       call_date="2026-11-25")).get_data(as_text=True)
-    edit = re.search(r'<form method="post" action="/call">\s*<input type="hidden" name="csrf_token"'
-                     r'(?:(?!</form>).)*value="edit"', page, re.S).group(0)
+    page = post_call(
+        client, form_data(ruleset, chosen, reference="AB 1234", initials="JS", call_date="2026-11-25")
+    ).get_data(as_text=True)
+    edit = re.search(
+        r'<form method="post" action="/call">\s*<input type="hidden" name="csrf_token"'
+        r'(?:(?!</form>).)*value="edit"',
+        page,
+        re.S,
+    ).group(0)
     fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', edit)
     response = client.post("/call", data=dict(fields, action="edit"))
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
@@ -297,8 +327,11 @@ def test_change_answers_brings_the_call_back_filled_in_with_its_details(client, 
 
 
 def test_copy_and_call_scripts_are_served_from_this_site(client):
-    for path, _words in (("/static/copy.js", "navigator.clipboard"), ("/static/call.js", "/call/level"),
-                        ("/static/call.css", "@media print")):
+    for path, _words in (
+        ("/static/copy.js", "navigator.clipboard"),
+        ("/static/call.js", "/call/level"),
+        ("/static/call.css", "@media print"),
+    ):
         with client.get(path) as response:
             assert response.status_code == 200
     with client.get("/static/call.js") as response:

@@ -74,14 +74,16 @@ def test_the_case_files_write_yes_and_no_bare():
     text = "\n".join(path.read_text("utf-8") for path in CASES_DIR.glob("*.yaml"))
     assert "fever: yes" in text and "wound_open: no" in text
     plain = [item for path in CASES_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())]
-    assert any(item["answers"].get("fever") is True for item in plain), \
+    assert any(item["answers"].get("fever") is True for item in plain), (
         "plain PyYAML turns bare yes into True: the trap our loader must close"
+    )
 
 
 def test_bare_yes_and_no_reach_the_engine_as_strings(ruleset):
     """... and our loader hands them to the engine as the words they look like."""
-    values = [value for case in ALL_CASES for key, value in case.answers.items()
-              if not ruleset.question(key).number]
+    values = [
+        value for case in ALL_CASES for key, value in case.answers.items() if not ruleset.question(key).number
+    ]
     assert values and all(isinstance(value, str) for value in values)
     assert {"yes", "no"} <= set(values)
     fever = next(case for case in ALL_CASES if case.answers.get("fever") == "yes")
@@ -94,25 +96,34 @@ MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
 def test_bare_on_off_yes_no_in_rules_and_cases_stay_words(tmp_path):
     """A clinic's own options `on`/`off` (and `yes`/`no`) work unquoted in both files."""
     rule_file = tmp_path / "rules.yaml"
-    rule_file.write_text(MINIMAL.read_text("utf-8").replace(
-        "questions:\n",
-        "questions:\n"
-        "  - id: heating_pad\n"
-        "    text: {en: \"Is a heating pad on the pump?\"}\n"
-        "    options:\n"
-        "      - value: off\n"
-        "        label: {en: Off}\n"
-        "      - value: on\n"
-        "        label: {en: On}\n", 1).replace(
-        "rules:\n",
-        "rules:\n"
-        "  - id: heat-on-pump\n"
-        "    category: site_infection\n"
-        "    level: soon\n"
-        "    when: {question: heating_pad, is: on}\n"
-        "    title: {en: Heat on the pump}\n"
-        "    advice: {en: Heat can change the pump's flow.}\n"
-        "    source: ref Overdose (heat can increase pump flow)\n", 1), "utf-8")
+    rule_file.write_text(
+        MINIMAL.read_text("utf-8")
+        .replace(
+            "questions:\n",
+            "questions:\n"
+            "  - id: heating_pad\n"
+            '    text: {en: "Is a heating pad on the pump?"}\n'
+            "    options:\n"
+            "      - value: off\n"
+            "        label: {en: Off}\n"
+            "      - value: on\n"
+            "        label: {en: On}\n",
+            1,
+        )
+        .replace(
+            "rules:\n",
+            "rules:\n"
+            "  - id: heat-on-pump\n"
+            "    category: site_infection\n"
+            "    level: soon\n"
+            "    when: {question: heating_pad, is: on}\n"
+            "    title: {en: Heat on the pump}\n"
+            "    advice: {en: Heat can change the pump's flow.}\n"
+            "    source: ref Overdose (heat can increase pump flow)\n",
+            1,
+        ),
+        "utf-8",
+    )
     ruleset = rules.load(rule_file)
     assert ruleset.question("heating_pad").values == ("off", "on")
     case_file = tmp_path / "cases.yaml"
@@ -120,7 +131,9 @@ def test_bare_on_off_yes_no_in_rules_and_cases_stay_words(tmp_path):
         "- name: heat on\n  answers: {heating_pad: on, fever: no}\n  level: soon\n"
         "  categories: [site_infection]\n"
         "- name: heat off\n  answers: {heating_pad: off, fever: no, redness: none}\n"
-        "  level: none\n  categories: []\n", "utf-8")
+        "  level: none\n  categories: []\n",
+        "utf-8",
+    )
     loaded = cases.load_cases([case_file])
     assert [case.answers["heating_pad"] for case in loaded] == ["on", "off"]
     assert [case.answers["fever"] for case in loaded] == ["no", "no"]
@@ -129,9 +142,12 @@ def test_bare_on_off_yes_no_in_rules_and_cases_stay_words(tmp_path):
 
 def test_a_case_that_disagrees_fails_with_expected_and_got(ruleset, tmp_path):
     case_file = tmp_path / "wrong.yaml"
-    case_file.write_text("- name: early fever wrongly expected calm\n"
-                         "  answers: {days_since_surgery: 10, fever: yes}\n"
-                         "  level: none\n  categories: []\n", "utf-8")
+    case_file.write_text(
+        "- name: early fever wrongly expected calm\n"
+        "  answers: {days_since_surgery: 10, fever: yes}\n"
+        "  level: none\n  categories: []\n",
+        "utf-8",
+    )
     [case] = cases.load_cases([case_file])
     outcome = cases.run_case(ruleset, case)
     assert not outcome.passed
@@ -144,8 +160,9 @@ def test_a_case_that_disagrees_fails_with_expected_and_got(ruleset, tmp_path):
 
 def test_a_case_with_answers_the_rules_refuse_fails_and_says_why(ruleset, tmp_path):
     case_file = tmp_path / "bad_answers.yaml"
-    case_file.write_text("- name: a misspelled answer\n  answers: {fever: yess}\n"
-                         "  level: none\n  categories: []\n", "utf-8")
+    case_file.write_text(
+        "- name: a misspelled answer\n  answers: {fever: yess}\n  level: none\n  categories: []\n", "utf-8"
+    )
     outcome = cases.run_case(ruleset, cases.load_cases([case_file])[0])
     assert not outcome.passed
     assert "the answers are not allowed" in outcome.explain()
@@ -155,10 +172,12 @@ def test_a_case_with_answers_the_rules_refuse_fails_and_says_why(ruleset, tmp_pa
 
 def test_a_malformed_case_file_is_refused_with_file_and_line(tmp_path):
     case_file = tmp_path / "malformed.yaml"
-    case_file.write_text("- name: ok\n  answers: {}\n  level: none\n  categories: []\n"
-                         "- name: no level here\n  answers: {}\n  categories: []\n"
-                         "- name: unknown level\n  answers: {}\n  level: asap\n  categories: []\n",
-                         "utf-8")
+    case_file.write_text(
+        "- name: ok\n  answers: {}\n  level: none\n  categories: []\n"
+        "- name: no level here\n  answers: {}\n  categories: []\n"
+        "- name: unknown level\n  answers: {}\n  level: asap\n  categories: []\n",
+        "utf-8",
+    )
     with pytest.raises(cases.FileProblems) as caught:
         cases.load_cases([case_file])
     lines = {problem.line for problem in caught.value.problems}
@@ -191,7 +210,9 @@ def test_rules_test_fails_on_a_wrong_case_file_with_expected_vs_got(tmp_path):
         "  level: soon\n  categories: [overdose]\n"
         "- name: wrong - the pump alarm category left out\n"
         "  answers: {pump_alarm: yes, spasticity: yes}\n"
-        "  level: emergency\n  categories: [withdrawal]\n", "utf-8")
+        "  level: emergency\n  categories: [withdrawal]\n",
+        "utf-8",
+    )
     result = _rules_test(str(case_file))
     assert result.exit_code == 1
     out = result.output
@@ -199,15 +220,15 @@ def test_rules_test_fails_on_a_wrong_case_file_with_expected_vs_got(tmp_path):
     assert f"FAIL {case_file}:5: wrong - slow breathing expected soon" in out
     assert "expected SOON ['overdose']\n    got      EMERGENCY ['overdose']" in out
     assert f"FAIL {case_file}:9: wrong - the pump alarm category left out" in out
-    assert "expected EMERGENCY ['withdrawal']\n    got      EMERGENCY ['pump_problem', 'withdrawal']" \
-        in out
+    assert "expected EMERGENCY ['withdrawal']\n    got      EMERGENCY ['pump_problem', 'withdrawal']" in out
     assert "right - spreading redness" not in out
 
 
 def test_rules_test_refuses_a_malformed_case_file(tmp_path):
     case_file = tmp_path / "malformed.yaml"
-    case_file.write_text("- name: x\n  answers: {}\n  level: none\n  categories: []\n  colour: red\n",
-                         "utf-8")
+    case_file.write_text(
+        "- name: x\n  answers: {}\n  level: none\n  categories: []\n  colour: red\n", "utf-8"
+    )
     result = _rules_test(str(case_file))
     assert result.exit_code == 1
     assert f"{case_file}:5: case 'x': 'colour' is not a known key here" in result.output
@@ -246,10 +267,13 @@ def test_a_rule_below_the_table_is_named_at_the_rows_line(ruleset, tmp_path):
     rule = next(r for r in ruleset.rules if r.level > Level.NONE)
     table = tmp_path / "reference_floor.yaml"
     higher = Level(min(rule.level + 1, max(Level)))
-    table.write_text("# a row that asks more than the rules give\n"
-                     f"- finding: {rule.id} made stricter\n  level: {higher.id}\n"
-                     f"  categories: [{rule.category}]\n"
-                     f"  when: {{question: {sorted(rule.when.questions())[0]}, is: nosuch}}\n", "utf-8")
+    table.write_text(
+        "# a row that asks more than the rules give\n"
+        f"- finding: {rule.id} made stricter\n  level: {higher.id}\n"
+        f"  categories: [{rule.category}]\n"
+        f"  when: {{question: {sorted(rule.when.questions())[0]}, is: nosuch}}\n",
+        "utf-8",
+    )
     problems, _ = floor.check(ruleset, table)
     assert problems and problems[0].line == 5 and "has no option 'nosuch'" in problems[0].message
 

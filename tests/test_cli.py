@@ -47,12 +47,14 @@ def broken_file(tmp_path) -> tuple[Path, list[int]]:
 
 # rules check -----------------------------------------------------------------------------------
 
+
 def test_check_the_shipped_file(cli, ruleset):
     done = cli("check")
     assert done.exit_code == 0
     assert done.output.splitlines()[0] == (
         f"{SHIPPED_RULES}: valid. Version {ruleset.version} ({ruleset.digest}), "
-        f"{len(ruleset.questions)} questions, {len(ruleset.rules)} rules.")
+        f"{len(ruleset.questions)} questions, {len(ruleset.rules)} rules."
+    )
 
 
 def test_check_reports_every_problem_with_file_and_line(cli, tmp_path):
@@ -65,8 +67,9 @@ def test_check_reports_every_problem_with_file_and_line(cli, tmp_path):
     assert "very_urgent" in done.output
     assert "breathng" in done.output
     assert "sauce" in done.output
-    assert done.output.splitlines()[-1] == (f"{len(problems)} problems: {file} cannot be used; "
-                                            "the app will not start with it.")
+    assert done.output.splitlines()[-1] == (
+        f"{len(problems)} problems: {file} cannot be used; the app will not start with it."
+    )
 
 
 def test_check_a_missing_file(cli, tmp_path):
@@ -84,8 +87,14 @@ def test_check_reads_the_rules_file_setting(cli, tmp_path, monkeypatch):
 def run_flask(*args, **env):
     settings = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     settings.update(env)
-    return subprocess.run([FLASK, "--app", "wsgi", *args], cwd=PROJECT, env=settings,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [FLASK, "--app", "wsgi", *args],
+        cwd=PROJECT,
+        env=settings,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_the_flask_command_works_without_a_secret_key_or_a_valid_file(tmp_path):
@@ -129,8 +138,11 @@ def test_test_shows_each_failure_with_expected_and_got(cli, tmp_path):
     assert done.exit_code == 1
     assert f"FAIL {cases}:5: fever with a stiff neck" in done.output
     assert "    expected SOON ['csf_infection', 'site_infection']" in done.output
-    assert re.search(r"    got      EMERGENCY \['csf_infection', 'site_infection'\] \(rules: "
-                     r"csf-fever-stiff-neck, ", done.output)
+    assert re.search(
+        r"    got      EMERGENCY \['csf_infection', 'site_infection'\] \(rules: "
+        r"csf-fever-stiff-neck, ",
+        done.output,
+    )
     assert done.output.splitlines()[-1].startswith("1 of 2 cases pass")
 
 
@@ -149,6 +161,7 @@ def test_test_with_no_cases_fails(cli, tmp_path):
 
 
 # rules show --by-level (the default `rules show` sheet is tested in test_review.py) ----------
+
 
 def test_show_by_level_lists_every_rule_most_urgent_first(cli, ruleset):
     done = cli("show", "--by-level")
@@ -172,8 +185,10 @@ def test_show_by_level_lists_every_rule_most_urgent_first(cli, ruleset):
     assert "Rules by category and level" in out
     for category in ruleset.categories:
         counts = re.search(rf"\n{category} +(\d+) +(\d+) +(\d+) +(\d+)\n", out + "\n").groups()
-        by_level = [sum(r.category == category and r.level.id == level for r in ruleset.rules)
-                    for level in ("emergency", "urgent", "soon")]
+        by_level = [
+            sum(r.category == category and r.level.id == level for r in ruleset.rules)
+            for level in ("emergency", "urgent", "soon")
+        ]
         assert [int(c) for c in counts] == [*by_level, sum(by_level)]
     assert max(len(line) for line in out.splitlines()) <= 78
 
@@ -182,8 +197,9 @@ def test_show_by_level_says_answers_in_the_patients_words(cli, ruleset):
     out = " ".join(cli("show", "--by-level").output.split())
     from triage import conditions
 
-    rule = next(r for r in ruleset.rules if isinstance(r.when, conditions.AnswerIs)
-                and len(r.when.values) == 1)
+    rule = next(
+        r for r in ruleset.rules if isinstance(r.when, conditions.AnswerIs) and len(r.when.values) == 1
+    )
     [value] = rule.when.values
     label = ruleset.question(rule.when.question).option(value).label["en"]
     assert f'If {rule.when.question.replace("_", " ")} is "{" ".join(label.split())}"' in out

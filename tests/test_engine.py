@@ -11,14 +11,28 @@ import pytest
 from triage.engine import AnswerProblems, check_answers, evaluate
 from triage.model import Level
 
-ALL_YES = {"fever": "yes", "confusion": "yes", "spasticity": "yes", "itching": "yes",
-           "pump_alarm": "yes", "numbness": "yes", "neck_pain": "stiff", "headache": "severe",
-           "drainage": "clear", "swelling": "increasing", "days_since_surgery": 45}
+ALL_YES = {
+    "fever": "yes",
+    "confusion": "yes",
+    "spasticity": "yes",
+    "itching": "yes",
+    "pump_alarm": "yes",
+    "numbness": "yes",
+    "neck_pain": "stiff",
+    "headache": "severe",
+    "drainage": "clear",
+    "swelling": "increasing",
+    "days_since_surgery": 45,
+}
 
 
 def _summary(result):
-    return (result.level, [(w.rule.id, w.because) for w in result.warnings],
-            result.rules_version, result.rules_digest)
+    return (
+        result.level,
+        [(w.rule.id, w.because) for w in result.warnings],
+        result.rules_version,
+        result.rules_digest,
+    )
 
 
 def test_evaluate_is_deterministic(ruleset):
@@ -40,13 +54,22 @@ def test_evaluate_is_deterministic_across_processes(ruleset):
         result = engine.evaluate(rules.load(SHIPPED_RULES), {ALL_YES!r})
         print(json.dumps([result.level.id, [[w.rule.id, w.because] for w in result.warnings]]))
     """)
-    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              check=True, env={"PYTHONHASHSEED": str(seed)}).stdout
-               for seed in (1, 2, 3)}
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3)
+    }
     assert len(outputs) == 1
     here = evaluate(ruleset, ALL_YES)
-    assert json.loads(outputs.pop()) == [here.level.id, [[w.rule.id, list(map(list, w.because))]
-                                                         for w in here.warnings]]
+    assert json.loads(outputs.pop()) == [
+        here.level.id,
+        [[w.rule.id, list(map(list, w.because))] for w in here.warnings],
+    ]
 
 
 def test_the_level_is_the_most_urgent_warning(ruleset):
@@ -73,8 +96,9 @@ def test_warnings_come_most_urgent_first_and_in_file_order_within_a_level(rulese
 
 
 def test_because_names_the_answers_that_made_each_rule_hold(ruleset):
-    result = evaluate(ruleset, {"days_since_surgery": 10, "fever": "yes", "neck_pain": "stiff",
-                                "numbness": "yes"})
+    result = evaluate(
+        ruleset, {"days_since_surgery": 10, "fever": "yes", "neck_pain": "stiff", "numbness": "yes"}
+    )
     because = {w.rule.id: w.because for w in result.warnings}
     assert because["csf-fever-stiff-neck"] == (("fever", "yes"), ("neck_pain", "stiff"))
     assert because["nerve-numbness"] == (("numbness", "yes"),)
@@ -132,9 +156,12 @@ def test_a_left_out_choice_means_its_first_option(ruleset):
             assert checked[question.id] is None
         else:
             assert checked[question.id] == question.options[0].value
-    assert evaluate(ruleset, {}).answers == evaluate(
-        ruleset, {q.id: (None if q.number else q.options[0].value) for q in ruleset.questions}
-    ).answers
+    assert (
+        evaluate(ruleset, {}).answers
+        == evaluate(
+            ruleset, {q.id: (None if q.number else q.options[0].value) for q in ruleset.questions}
+        ).answers
+    )
 
 
 def test_the_result_carries_the_rules_version_and_digest(ruleset):
@@ -178,15 +205,16 @@ def test_a_boolean_is_not_a_yes(ruleset):
 @pytest.mark.parametrize("value", [True, False, "10", 10.0, 10.5, [10], {}])
 def test_a_number_answer_must_be_a_whole_number(ruleset, value):
     problems = _problems(ruleset, {"days_since_surgery": value})
-    assert problems == {"days_since_surgery":
-                        "must be a whole number from 0 to 3650, or null if not known"}
+    assert problems == {"days_since_surgery": "must be a whole number from 0 to 3650, or null if not known"}
 
 
 @pytest.mark.parametrize("value", [-1, 3651, 10**12])
 def test_a_number_out_of_range_is_refused(ruleset, value):
     problems = _problems(ruleset, {"days_since_surgery": value})
-    assert problems == {"days_since_surgery": f"{value} is out of range; must be a whole number "
-                                              "from 0 to 3650, or null if not known"}
+    assert problems == {
+        "days_since_surgery": f"{value} is out of range; must be a whole number "
+        "from 0 to 3650, or null if not known"
+    }
 
 
 @pytest.mark.parametrize("value", [0, 3650, None])
@@ -195,8 +223,7 @@ def test_the_number_limits_themselves_are_allowed(ruleset, value):
 
 
 def test_every_bad_answer_is_reported_at_once(ruleset):
-    problems = _problems(ruleset, {"fever": "maybe", "x": 1, "days_since_surgery": -5,
-                                   "breathing": "slow"})
+    problems = _problems(ruleset, {"fever": "maybe", "x": 1, "days_since_surgery": -5, "breathing": "slow"})
     assert set(problems) == {"fever", "x", "days_since_surgery", "breathing"}
 
 
@@ -217,6 +244,5 @@ def test_the_engine_imports_no_web_framework():
                                                "jinja2", "click"))
         print(",".join(web))
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""

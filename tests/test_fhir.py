@@ -14,8 +14,12 @@ from pydantic import ValidationError
 from triage import engine, fhir
 from triage.model import Level
 
-CONTACTS = {"emergency_number": "911", "care_team": "the Pump Clinic",
-            "care_team_phone": "555-0100", "after_hours_phone": "555-0199"}
+CONTACTS = {
+    "emergency_number": "911",
+    "care_team": "the Pump Clinic",
+    "care_team_phone": "555-0100",
+    "after_hours_phone": "555-0199",
+}
 
 
 def test_the_questionnaire_is_valid_fhir_built_from_the_rule_file(ruleset):
@@ -70,15 +74,18 @@ def test_a_completed_check_is_a_valid_bundle_of_answers_and_assessment(ruleset, 
         elif ruleset.question(item.linkId).number:
             assert item.answer[0].valueInteger == answer
         else:
-            assert (item.answer[0].valueCoding.system, item.answer[0].valueCoding.code) == \
-                (fhir.answer_system(item.linkId), answer)
+            assert (item.answer[0].valueCoding.system, item.answer[0].valueCoding.code) == (
+                fhir.answer_system(item.linkId),
+                answer,
+            )
     # The assessment is made from these answers, and carries the level and every warning.
     assert assessment.basis[0].reference == bundle.entry[0].fullUrl
     overall, *per_warning = assessment.prediction
     assert overall.qualitativeRisk.coding[0].code == result.level.id
     assert overall.qualitativeRisk.coding[0].system == fhir.LEVEL_SYSTEM
-    assert [(p.outcome.coding[0].code, p.qualitativeRisk.coding[0].code) for p in per_warning] == \
-        [(w.rule.id, w.level.id) for w in result.warnings]
+    assert [(p.outcome.coding[0].code, p.qualitativeRisk.coding[0].code) for p in per_warning] == [
+        (w.rule.id, w.level.id) for w in result.warnings
+    ]
     assert [p.outcome.coding[1].code for p in per_warning] == [w.rule.category for w in result.warnings]
     assert ruleset.digest in assessment.method.text and ruleset.version in assessment.method.text
 
@@ -92,7 +99,7 @@ def test_the_validator_really_refuses_broken_resources(ruleset):
         with pytest.raises(ValidationError):
             RiskAssessment.model_validate({k: v for k, v in assessment.items() if k != required})
     with pytest.raises(ValidationError):
-        RiskAssessment.model_validate(dict(assessment, levle="urgent"))   # unknown element
+        RiskAssessment.model_validate(dict(assessment, levle="urgent"))  # unknown element
     with pytest.raises(ValidationError):
         RiskAssessment.model_validate(dict(assessment, prediction="urgent"))  # wrong shape
     questionnaire = fhir.questionnaire(ruleset)
@@ -111,8 +118,9 @@ def test_the_api_returns_fhir_on_request(client, ruleset):
     _, assessment = _parts(Bundle.model_validate_json(response.data))
     plain = client.post("/api/v1/triage", json={"answers": answers}).get_json()
     assert assessment.prediction[0].qualitativeRisk.coding[0].code == plain["level"] != "none"
-    assert [p.outcome.coding[0].code for p in assessment.prediction[1:]] == \
-        [w["rule"] for w in plain["warnings"]]
+    assert [p.outcome.coding[0].code for p in assessment.prediction[1:]] == [
+        w["rule"] for w in plain["warnings"]
+    ]
 
 
 def test_the_api_returns_fhir_in_the_language_asked_for(client, ruleset):
@@ -169,8 +177,14 @@ def test_call_mode_download_is_a_valid_attachment_without_the_reference(client, 
         assert answers[question_id].valueCoding.code == value
     if number is not None:
         assert answers[number.id].valueInteger == (number.minimum or 0)
-    expected = engine.evaluate(ruleset, {k: int(v) if number and k == number.id else v
-                                         for k, v in data.items() if k in ruleset.questions_by_id})
+    expected = engine.evaluate(
+        ruleset,
+        {
+            k: int(v) if number and k == number.id else v
+            for k, v in data.items()
+            if k in ruleset.questions_by_id
+        },
+    )
     assert assessment.prediction[0].qualitativeRisk.coding[0].code == expected.level.id
 
 

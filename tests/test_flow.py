@@ -32,8 +32,7 @@ def checked(shown, question_id) -> list[str]:
 
 
 def emergency_red_flag(ruleset) -> dict[str, str]:
-    question = next(q for q in ruleset.questions
-                    if any(o.red_flag == Level.EMERGENCY for o in q.options))
+    question = next(q for q in ruleset.questions if any(o.red_flag == Level.EMERGENCY for o in q.options))
     option = next(o for o in question.options if o.red_flag == Level.EMERGENCY)
     return {question.id: option.value}
 
@@ -52,6 +51,7 @@ def emergency_after_the_first_step(ruleset) -> dict[str, str] | None:
 
 # The first step --------------------------------------------------------------------------------
 
+
 def test_the_first_step_asks_the_emergency_signs_and_nothing_is_preselected(client, ruleset):
     response = client.get("/check")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
@@ -60,9 +60,10 @@ def test_the_first_step_asks_the_emergency_signs_and_nothing_is_preselected(clie
     assert shown.title.startswith(f"Step 1 of {len(ruleset.steps)}: ")
     emergency = {q.id for q in ruleset.questions if any(o.red_flag == Level.EMERGENCY for o in q.options)}
     in_order = [q for step in ruleset.steps for q in step.questions]
-    assert set(in_order[:len(emergency)]) == emergency, "the signs of an emergency come first"
+    assert set(in_order[: len(emergency)]) == emergency, "the signs of an emergency come first"
     asked = {a["name"] for a in shown.find("input", type="radio")} | {
-        a["name"] for a in shown.find("input", type="text")}
+        a["name"] for a in shown.find("input", type="text")
+    }
     assert asked == set(first.questions)
     for question_id in first.questions:
         question = ruleset.question(question_id)
@@ -100,6 +101,7 @@ def test_an_emergency_after_any_later_step_ends_the_check_there(post_step, rules
 
 # Short steps, in order, each asked once; Back keeps every answer --------------------------------
 
+
 def walk(client, post_step, ruleset, answers):
     """Answer every step in turn from the pages' own hidden fields; return each page shown."""
     pages, html = [], client.get("/check").get_data(as_text=True)
@@ -125,7 +127,7 @@ def test_every_question_is_asked_once_in_its_step_and_the_summary_comes_last(cli
         asked += sorted({a["name"] for a in shown.find("input") if a.get("type") in ("radio", "text")})
         # Every answer of the other steps travels in the form, and nothing else.
         hidden = step_form_fields(response.get_data(as_text=True))
-        given = {q for n, step in steps_of(ruleset)[:number - 1] for q in step.questions if q in answers}
+        given = {q for n, step in steps_of(ruleset)[: number - 1] for q in step.questions if q in answers}
         assert set(hidden) - {"csrf_token", "lang", "step"} == given
     assert sorted(asked) == sorted(q for _, step in steps_of(ruleset)[1:] for q in step.questions)
     summary = page(pages[-1])
@@ -138,7 +140,7 @@ def some_symptoms(ruleset) -> dict:
     """Answers other than the mildest wherever that does not make an emergency."""
     answers = none_answers(ruleset)
     for question in ruleset.questions:
-        for value in (question.values[1:2] if not question.number else ()):
+        for value in question.values[1:2] if not question.number else ():
             trial = {**answers, question.id: value}
             if engine.evaluate(ruleset, trial).level < Level.EMERGENCY:
                 answers = trial
@@ -158,7 +160,8 @@ def test_back_through_every_step_keeps_every_answer(post_step, ruleset):
             assert checked(shown, question_id) == [answers[question_id]], question_id
         kept = step_form_fields(response.get_data(as_text=True))
         assert {k: v for k, v in kept.items() if k in answers} == {
-            q: v for q, v in answers.items() if q not in ruleset.steps[number - 1].questions}
+            q: v for q, v in answers.items() if q not in ruleset.steps[number - 1].questions
+        }
 
 
 def test_back_keeps_the_answers_of_later_steps_too(post_step, ruleset):
@@ -187,26 +190,28 @@ def test_the_summary_leads_to_the_result_and_each_change_button_to_its_step(post
 
 # Urgent: keep going, but say so at the top ------------------------------------------------------
 
+
 def test_an_urgent_answer_is_said_at_the_top_of_every_later_step(client, post_step, ruleset):
     later = [q for q in ruleset.questions if ruleset.step_of[q.id] < len(ruleset.steps)]
     urgent = answer_giving(ruleset, Level.URGENT, [q for q in later if ruleset.step_of[q.id] > 1])
     assert urgent, "the rules have an answer that alone is urgent"
-    (question_id, value), = urgent.items()
+    ((question_id, value),) = urgent.items()
     pages = walk(client, post_step, ruleset, {**none_answers(ruleset), **urgent})
     action = ruleset.levels[Level.URGENT].action["en"].split("{")[0].strip()
     for number, response in enumerate(pages, start=2):
         html = response.get_data(as_text=True)
-        main = html[html.index("<main"):]
+        main = html[html.index("<main") :]
         if number <= ruleset.step_of[question_id]:
             assert 'id="so-far"' not in main
             continue
         assert main.index('id="so-far"') < main.index("<h1"), "said at the top"
-        card = main[main.index('id="so-far"'):]
-        card = card[:card.index("</div>")]
+        card = main[main.index('id="so-far"') :]
+        card = card[: card.index("</div>")]
         assert action in card and 'href="tel:5550100"' in card
 
 
 # Never withhold: skipped answers, errors, answers that cannot be read -----------------------
+
 
 def test_missing_answers_get_a_short_summary_linking_to_the_first(post_step, ruleset):
     step = ruleset.steps[1]
@@ -238,8 +243,7 @@ def test_skipped_questions_still_show_an_emergency(post_step, ruleset):
 
 
 def test_missing_answers_with_urgent_ones_show_the_step_and_the_urgent_advice(post_step, ruleset):
-    urgent = answer_giving(ruleset, Level.URGENT,
-                           [q for q in ruleset.questions if ruleset.step_of[q.id] > 1])
+    urgent = answer_giving(ruleset, Level.URGENT, [q for q in ruleset.questions if ruleset.step_of[q.id] > 1])
     number = ruleset.step_of[next(iter(urgent))]
     answers = {**answers_up_to(ruleset, number - 1, none_answers(ruleset)), **urgent}
     response = post_step(number, answers)
@@ -249,14 +253,20 @@ def test_missing_answers_with_urgent_ones_show_the_step_and_the_urgent_advice(po
     assert 'id="so-far"' in html and 'href="tel:5550100"' in html
 
 
-@pytest.mark.parametrize("field, bad", [("answer", "maybe"), ("answer", "0" * 20), ("step", "99"),
-                                        ("step", "two")])
-def test_an_answer_that_cannot_be_read_shows_an_error_and_still_the_emergency(client, ruleset,
-                                                                              field, bad):
+@pytest.mark.parametrize(
+    "field, bad", [("answer", "maybe"), ("answer", "0" * 20), ("step", "99"), ("step", "two")]
+)
+def test_an_answer_that_cannot_be_read_shows_an_error_and_still_the_emergency(client, ruleset, field, bad):
     from helpers import csrf_token
+
     red_flag = emergency_red_flag(ruleset)
-    data = {**answers_up_to(ruleset, 1, none_answers(ruleset)), **red_flag, "step": "3",
-            "go": "next", "csrf_token": csrf_token(client)}
+    data = {
+        **answers_up_to(ruleset, 1, none_answers(ruleset)),
+        **red_flag,
+        "step": "3",
+        "go": "next",
+        "csrf_token": csrf_token(client),
+    }
     if field == "step":
         data["step"] = bad
     else:
@@ -285,6 +295,7 @@ def test_a_wrong_answer_on_the_step_itself_is_shown_beside_it(post_step, ruleset
 
 # Days since surgery: bands at the rules' own limits, or a number, or "I do not know" -----------
 
+
 def test_days_are_asked_in_bands_with_i_do_not_know(post_step, ruleset):
     if not ruleset.bands:
         pytest.skip("no number question is compared with a limit")
@@ -302,8 +313,13 @@ def test_a_number_or_a_band_is_kept_as_its_band(post_step, ruleset, typed):
     question = ruleset.question(question_id)
     number = ruleset.step_of[question_id]
     shown = page(post_step(number + 1, {question_id: typed}, go="back"))
-    want = [] if typed == "" else ["unknown"] if typed == "unknown" else [
-        next(band.value for band in bands if int(typed) in band)]
+    want = (
+        []
+        if typed == ""
+        else ["unknown"]
+        if typed == "unknown"
+        else [next(band.value for band in bands if int(typed) in band)]
+    )
     assert checked(shown, question_id) == want
     assert question.minimum <= 0
 
@@ -326,12 +342,15 @@ def test_a_band_decides_every_rule_as_its_numbers_do(ruleset):
         worst = {q.id: q.values[-1] for q in ruleset.questions if not q.number}
         for answers in (mildest, worst):
             for band in bands:
-                levels = {engine.evaluate(ruleset, {**answers, question_id: n}).level
-                          for n in range(band.low, band.high + 1)}
+                levels = {
+                    engine.evaluate(ruleset, {**answers, question_id: n}).level
+                    for n in range(band.low, band.high + 1)
+                }
                 assert len(levels) == 1, (band, levels)
 
 
 # The language switch re-posts the answers ------------------------------------------------------
+
 
 def test_the_language_switch_on_a_step_keeps_every_answer(client, post_step, ruleset):
     answers = answers_up_to(ruleset, 2, none_answers(ruleset))
@@ -348,8 +367,10 @@ def test_the_language_switch_on_a_step_keeps_every_answer(client, post_step, rul
 
 # A rule file without steps ---------------------------------------------------------------------
 
+
 def test_a_rule_file_without_steps_asks_the_emergency_signs_first(tmp_path):
     from test_rules import MINIMAL
+
     app = create_app({**TEST_CONFIG, "RULES_FILE": str(MINIMAL)})
     ruleset = app.extensions["pump_check"].ruleset
     assert [len(step.questions) for step in ruleset.steps] == [len(ruleset.questions)]

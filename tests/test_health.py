@@ -27,20 +27,26 @@ UNSAFE = PROJECT_ROOT / "tests" / "rules_unsafe" / "red_flag.yaml"  # valid, fai
 def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ready", "rules_version": ruleset.version,
-                                   "rules_digest": ruleset.digest}
+    assert response.get_json() == {
+        "status": "ready",
+        "rules_version": ruleset.version,
+        "rules_digest": ruleset.digest,
+    }
     assert response.headers["Cache-Control"] == "no-store"
     assert client.head("/healthz").status_code == 200
 
 
-@pytest.mark.parametrize("broken", [
-    None,
-    lambda loaded: dataclasses.replace(loaded, ruleset=None),
-    lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, rules=())),
-    lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, digest="")),
-    lambda loaded: dataclasses.replace(loaded, safety=None),  # never proved
-    lambda loaded: dataclasses.replace(loaded, safety=safety.check(rules.load(UNSAFE))),  # failed
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        None,
+        lambda loaded: dataclasses.replace(loaded, ruleset=None),
+        lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, rules=())),
+        lambda loaded: dataclasses.replace(loaded, ruleset=dataclasses.replace(loaded.ruleset, digest="")),
+        lambda loaded: dataclasses.replace(loaded, safety=None),  # never proved
+        lambda loaded: dataclasses.replace(loaded, safety=safety.check(rules.load(UNSAFE))),  # failed
+    ],
+)
 def test_healthz_is_not_ready_without_a_valid_rule_set(app, broken):
     app.extensions["pump_check"] = broken(app.extensions["pump_check"]) if broken else None
     response = app.test_client().get("/healthz")
@@ -82,8 +88,11 @@ def test_gunicorn_serves_the_shipped_rules_and_says_so(tmp_path):
     with running(tmp_path) as (base, _, log):
         status, body = get(base + "/healthz")
         assert status == 200
-        assert json.loads(body) == {"status": "ready", "rules_version": ruleset.version,
-                                    "rules_digest": ruleset.digest}
+        assert json.loads(body) == {
+            "status": "ready",
+            "rules_version": ruleset.version,
+            "rules_digest": ruleset.digest,
+        }
         assert f"Pump Check ready: rules version {ruleset.version} ({ruleset.digest})" in log.read_text()
 
 
@@ -116,17 +125,27 @@ def test_usr2_with_an_invalid_rule_file_leaves_the_old_rules_in_force(tmp_path):
         assert digest_served(base) == old
 
 
-def reload_rules(pidfile: Path, base: str, live: Path, new_file: Path, cases: Path, bin_dir=None,
-                 **env):
-    env = server_env(FLASK_RULES_FILE=str(live),
-                     PUMP_CHECK_BIN=str(bin_dir or Path(sys.executable).parent),
-                     PATH=os.environ["PATH"], **{"RELOAD_TIMEOUT": "240", **env})  # busy machine
-    return subprocess.run([str(RELOAD), str(pidfile), base, str(new_file), str(cases)],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
+def reload_rules(pidfile: Path, base: str, live: Path, new_file: Path, cases: Path, bin_dir=None, **env):
+    env = server_env(
+        FLASK_RULES_FILE=str(live),
+        PUMP_CHECK_BIN=str(bin_dir or Path(sys.executable).parent),
+        PATH=os.environ["PATH"],
+        **{"RELOAD_TIMEOUT": "240", **env},
+    )  # busy machine
+    return subprocess.run(
+        [str(RELOAD), str(pidfile), base, str(new_file), str(cases)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
-CASE = ("- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
-        "  level: emergency\n  categories: [csf_infection, site_infection]\n")
+CASE = (
+    "- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
+    "  level: emergency\n  categories: [csf_infection, site_infection]\n"
+)
 
 
 @pytest.fixture
@@ -189,8 +208,10 @@ def fake_flask(tmp_path: Path, after_test: str) -> Path:
     real = Path(sys.executable).parent
     (bin_dir / "python").symlink_to(real / "python")
     flask = bin_dir / "flask"
-    flask.write_text(f'#!/bin/sh\n"{real}/flask" "$@"; status=$?\n'
-                     f'case "$*" in *"rules test"*) {after_test} ;; esac\nexit $status\n')
+    flask.write_text(
+        f'#!/bin/sh\n"{real}/flask" "$@"; status=$?\n'
+        f'case "$*" in *"rules test"*) {after_test} ;; esac\nexit $status\n'
+    )
     flask.chmod(0o755)
     return bin_dir
 
@@ -254,11 +275,20 @@ def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_pat
     assert "Listening at" not in output
 
 
-@pytest.mark.parametrize("bind, allowed", [
-    ("127.0.0.1:8000", True), ("unix:/run/pump-check/gunicorn.sock", True), ("[::1]:8000", True),
-    ("10.0.0.12:8000", True), ("localhost:8000", True), ("0.0.0.0:8000", False),
-    ("8.8.8.8:80", False), (":8000", False), ("pumpcheck.example.org:8000", False),
-])
+@pytest.mark.parametrize(
+    "bind, allowed",
+    [
+        ("127.0.0.1:8000", True),
+        ("unix:/run/pump-check/gunicorn.sock", True),
+        ("[::1]:8000", True),
+        ("10.0.0.12:8000", True),
+        ("localhost:8000", True),
+        ("0.0.0.0:8000", False),
+        ("8.8.8.8:80", False),
+        (":8000", False),
+        ("pumpcheck.example.org:8000", False),
+    ],
+)
 def test_the_bind_address_must_be_private(bind, allowed):
     settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
     if allowed:

@@ -32,6 +32,7 @@ def html_lang(page: str) -> str:
 
 # The rule file -------------------------------------------------------------------------------
 
+
 def test_the_shipped_rules_speak_english_and_spanish(ruleset):
     assert ruleset.languages == ("en", "es")
     texts = [t for level in ruleset.levels.values() for t in (level.heading, level.action)]
@@ -62,6 +63,7 @@ def test_a_text_without_its_spanish_wording_fails_validation(tmp_path):
 
 # Pages ---------------------------------------------------------------------------------------
 
+
 def test_english_by_default_with_a_visible_switch_to_spanish(client):
     response = client.get("/")
     page = response.get_data(as_text=True)
@@ -83,8 +85,10 @@ def test_the_switch_gives_spanish_and_remembers_only_the_language(client, rulese
     assert html_lang(page) == "es" and first.text["es"] in page
 
 
-@pytest.mark.parametrize("header, expected", [("es-MX,es;q=0.9,en;q=0.5", "es"), ("es", "es"),
-                                              ("fr-FR,fr", "en"), ("en-GB", "en"), (None, "en")])
+@pytest.mark.parametrize(
+    "header, expected",
+    [("es-MX,es;q=0.9,en;q=0.5", "es"), ("es", "es"), ("fr-FR,fr", "en"), ("en-GB", "en"), (None, "en")],
+)
 def test_a_first_visit_follows_the_browser(client, header, expected):
     headers = {"Accept-Language": header} if header else {}
     assert html_lang(client.get("/", headers=headers).get_data(as_text=True)) == expected
@@ -119,10 +123,14 @@ def test_a_spanish_result_is_all_spanish(client, ruleset):
     assert 'Llame al <a class="tel" href="tel:911">911</a> ahora.' in page and "Porque usted dijo:" in page
     breathing = ruleset.question("breathing")
     assert next(r.title["es"] for r in ruleset.rules if r.id == "overdose-breathing") in page
-    assert (f"{breathing.text['es']} <strong>{breathing.option('slow_or_shallow').label['es']}"
-            "</strong>") in page
-    assert re.search(r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} "
-                     r"a las (1[0-2]|[1-9]):\d\d\s?[ap]\.\s?m\.</time> UTC", page)
+    assert (
+        f"{breathing.text['es']} <strong>{breathing.option('slow_or_shallow').label['es']}</strong>"
+    ) in page
+    assert re.search(
+        r"Revisado el <time datetime=\"[^\"]+\">\d+ de \w+ de \d{4} "
+        r"a las (1[0-2]|[1-9]):\d\d\s?[ap]\.\s?m\.</time> UTC",
+        page,
+    )
     assert "Versión de las reglas" in page
 
 
@@ -140,14 +148,14 @@ def test_switching_language_on_a_result_reposts_the_answers_not_a_link(client, r
     page = client.post("/check", data={**data, "evil": "<x>"}).get_data(as_text=True)
     switch = re.search(r'<nav class="language-switch".*?</nav>', page, re.S).group(0)
     assert '<form method="post" action="/check">' in switch
-    assert ('<button type="submit" name="lang" value="es" lang="es" class="language-link">Español'
-            '</button>') in switch
+    assert (
+        '<button type="submit" name="lang" value="es" lang="es" class="language-link">Español</button>'
+    ) in switch
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', switch))
     assert hidden.pop("csrf_token")
     assert (hidden.pop("step"), hidden.pop("go")) == (str(len(ruleset.steps) + 1), "next")
     band = next(b.value for b in ruleset.bands["days_since_surgery"] if 12 in b)
-    assert hidden == {key: value for key, value in data.items() if value != ""} | {
-        "days_since_surgery": band}
+    assert hidden == {key: value for key, value in data.items() if value != ""} | {"days_since_surgery": band}
     assert "evil" not in switch and "?" not in re.search(r'action="([^"]*)"', switch).group(1)
     again = client.post("/check", data={**hidden, "lang": "es"}).get_data(as_text=True)
     assert html_lang(again) == "es" and "Sonó la alarma de la bomba" in again
@@ -173,6 +181,7 @@ def test_numbers_left_unset_are_worded_in_the_patients_language(app):
 
 # The API -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("query, headers", [("?lang=es", {}), ("", {"Accept-Language": "es-ES"})])
 def test_the_api_answers_in_spanish_when_asked(client, ruleset, query, headers):
     response = client.get("/api/v1/questions" + query, headers=headers)
@@ -189,8 +198,9 @@ def test_the_api_answers_in_spanish_when_asked(client, ruleset, query, headers):
 def test_the_api_refuses_a_language_it_does_not_have(client):
     response = client.post("/api/v1/triage?lang=fr", json={"answers": {}})
     assert response.status_code == 422
-    assert response.get_json() == {"errors": [{"field": "lang",
-                                               "message": "unknown language; use one of: en, es"}]}
+    assert response.get_json() == {
+        "errors": [{"field": "lang", "message": "unknown language; use one of: en, es"}]
+    }
 
 
 def test_the_api_speaks_english_by_default(client):
@@ -201,11 +211,15 @@ def test_the_api_speaks_english_by_default(client):
 
 # The catalogues ------------------------------------------------------------------------------
 
+
 def _code_messages() -> set[str]:
     method_map = [("triage/**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "lazy_gettext": None}
-    return {message for _, _, message, _, _ in
-            extract_from_dir(str(PROJECT_ROOT), method_map, keywords=keywords) if message}
+    return {
+        message
+        for _, _, message, _, _ in extract_from_dir(str(PROJECT_ROOT), method_map, keywords=keywords)
+        if message
+    }
 
 
 def test_every_word_of_the_app_has_its_spanish(capsys):
@@ -213,8 +227,7 @@ def test_every_word_of_the_app_has_its_spanish(capsys):
         catalogue = read_po(file)
     wanted = _code_messages()
     assert len(wanted) > 50
-    missing = sorted(m for m in wanted if m not in catalogue or not catalogue[m].string
-                     or catalogue[m].fuzzy)
+    missing = sorted(m for m in wanted if m not in catalogue or not catalogue[m].string or catalogue[m].fuzzy)
     assert missing == [], "run `make translations` and translate these in " + str(SPANISH_PO)
     for message in catalogue:  # the placeholders survive translation (each plural form too)
         if message.id:
@@ -222,8 +235,9 @@ def test_every_word_of_the_app_has_its_spanish(capsys):
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             assert all(strings), message.id
             for text in strings:
-                assert sorted(re.findall(r"%\(\w+\)s", ids[-1])) == \
-                    sorted(re.findall(r"%\(\w+\)s", text)), message.id
+                assert sorted(re.findall(r"%\(\w+\)s", ids[-1])) == sorted(re.findall(r"%\(\w+\)s", text)), (
+                    message.id
+                )
 
 
 def test_the_compiled_catalogue_matches_the_po_file():
@@ -233,7 +247,8 @@ def test_the_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(file)
     for message in catalogue:
         if isinstance(message.id, tuple):  # plural forms: Spanish has one and "many"
-            assert (compiled.ngettext(*message.id, 1), compiled.ngettext(*message.id, 2)) == \
-                message.string, "run `make translations`"
+            assert (compiled.ngettext(*message.id, 1), compiled.ngettext(*message.id, 2)) == message.string, (
+                "run `make translations`"
+            )
         elif message.id:
             assert compiled.gettext(message.id) == message.string, "run `make translations`"

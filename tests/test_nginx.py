@@ -29,20 +29,33 @@ def deployment(tmp_path_factory):
             yield nginx, app_log
 
 
-def get(port: int, path: str, *, tls: bool = True, host: str = SERVER_NAME, headers: str = "",
-        method: str = "GET", body: bytes = b""):
-    request = (f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{headers}"
-               f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
+def get(
+    port: int,
+    path: str,
+    *,
+    tls: bool = True,
+    host: str = SERVER_NAME,
+    headers: str = "",
+    method: str = "GET",
+    body: bytes = b"",
+):
+    request = (
+        f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{headers}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("latin-1") + body
     return head_and_body(raw(port, request, tls=tls))
 
 
-@pytest.mark.parametrize("path", [
-    "/%0d%0aSet-Cookie:%20session=x;%20Path=/",
-    "/%0aSet-Cookie:%20session=x",
-    "/%0dSet-Cookie:%20session=x",
-    "/a%0d%0a%0d%0a<html>body",
-    "/check%0d%0aLocation:%20https://evil.example/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%0d%0aSet-Cookie:%20session=x;%20Path=/",
+        "/%0aSet-Cookie:%20session=x",
+        "/%0dSet-Cookie:%20session=x",
+        "/a%0d%0a%0d%0a<html>body",
+        "/check%0d%0aLocation:%20https://evil.example/",
+    ],
+)
 def test_crlf_in_a_path_never_becomes_a_header(deployment, path):
     nginx, _ = deployment
     status, headers, _ = get(nginx.http_port, path, tls=False)
@@ -104,7 +117,7 @@ def dechunk(body: bytes) -> bytes:
         length = int(size, 16)
         if length == 0:
             return out
-        out, body = out + rest[:length], rest[length + 2:]
+        out, body = out + rest[:length], rest[length + 2 :]
 
 
 def test_no_log_of_the_deployment_holds_an_answer_or_an_address(deployment):
@@ -113,14 +126,23 @@ def test_no_log_of_the_deployment_holds_an_answer_or_an_address(deployment):
     cookie = dict(headers)["Set-Cookie"].split(";", 1)[0]
     token = token_in(page)
     form = f"csrf_token={token}&fever={CANARY}&x={CANARY}".encode()
-    get(nginx.https_port, f"/check?{CANARY}=1", method="POST", body=form,
-        headers=f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n")
+    get(
+        nginx.https_port,
+        f"/check?{CANARY}=1",
+        method="POST",
+        body=form,
+        headers=f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+    )
     body = json.dumps({"answers": {"fever": CANARY}}).encode()
-    get(nginx.https_port, "/api/v1/triage", method="POST", body=body,
-        headers="Content-Type: application/json\r\n")
+    get(
+        nginx.https_port,
+        "/api/v1/triage",
+        method="POST",
+        body=body,
+        headers="Content-Type: application/json\r\n",
+    )
     get(nginx.http_port, f"/check?fever={CANARY}", tls=False)
-    raw(nginx.https_port, f"GET /check?fever={CANARY} HTTP/1.1\r\nBad {CANARY}\r\n\r\n".encode(),
-        tls=True)
+    raw(nginx.https_port, f"GET /check?fever={CANARY} HTTP/1.1\r\nBad {CANARY}\r\n\r\n".encode(), tls=True)
     raw(nginx.http_port, f"GET /%0d%0aINJECTED HTTP/1.1\r\nHost: {SERVER_NAME}\r\n\r\n".encode())
     logs = nginx.logs() + app_log.read_text()
     assert not any(line.startswith("INJECTED") for line in logs.splitlines())  # paths are escaped

@@ -9,15 +9,20 @@ from triage import engine, note
 from triage.call import evaluate_given
 from triage.model import Level
 
-CONTACTS = {"emergency_number": "911", "care_team": "the Pump Clinic",
-            "care_team_phone": "555-0100", "after_hours_phone": "555-0199"}
+CONTACTS = {
+    "emergency_number": "911",
+    "care_team": "the Pump Clinic",
+    "care_team_phone": "555-0100",
+    "after_hours_phone": "555-0199",
+}
 WRITTEN = datetime(2026, 11, 26, 14, 5, tzinfo=UTC)
 
 
 def make_note(ruleset, answers, **details):
     result = evaluate_given(ruleset, answers)
-    return result, note.chart_note(ruleset, result, CONTACTS, written_at=WRITTEN,
-                                   details=note.CallDetails(**details))
+    return result, note.chart_note(
+        ruleset, result, CONTACTS, written_at=WRITTEN, details=note.CallDetails(**details)
+    )
 
 
 def flat(text: str) -> str:
@@ -27,7 +32,7 @@ def flat(text: str) -> str:
 def block(text: str, title: str) -> str:
     """Return one block of the note (from its title line to the next blank line)."""
     start = text.index(f"\n{title}\n") + 1
-    return text[start:text.index("\n\n", start)]
+    return text[start : text.index("\n\n", start)]
 
 
 @pytest.mark.parametrize("level", list(Level), ids=lambda level: level.id)
@@ -36,8 +41,14 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
     result, text = make_note(ruleset, answers)
     assert result.level == level
     summary = block(text, "SUMMARY")
-    titles = ["\nSUMMARY\n", "\nCALL\n", "\nQUESTIONS AND ANSWERS", "\nWARNINGS", "\nADVICE GIVEN\n",
-              "\nRule set: version"]
+    titles = [
+        "\nSUMMARY\n",
+        "\nCALL\n",
+        "\nQUESTIONS AND ANSWERS",
+        "\nWARNINGS",
+        "\nADVICE GIVEN\n",
+        "\nRule set: version",
+    ]
     assert [text.index(title) for title in titles] == sorted(text.index(title) for title in titles)
     assert summary.splitlines()[1].startswith(f"Level:        {level.id.upper()}")
     action = ruleset.levels[level].nurse_action.in_language("en").format(**CONTACTS)
@@ -56,12 +67,17 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
     for warning in result.warnings:
         assert warning.rule.id in flat(summary)
     # Negatives: every red-flag question answered with its first answer, and nothing else.
-    denied = [q for q in ruleset.questions if note.is_red_flag_question(q) and not q.number
-              and answers[q.id] == q.values[0]]
+    denied = [
+        q
+        for q in ruleset.questions
+        if note.is_red_flag_question(q) and not q.number and answers[q.id] == q.values[0]
+    ]
     negatives = flat(summary).split("asked and denied): - ")[1]
     for question in denied:
-        assert f"{question.id.replace('_', ' ')}: {note.plain(question.label_for(q_first(question)))}" \
+        assert (
+            f"{question.id.replace('_', ' ')}: {note.plain(question.label_for(q_first(question)))}"
             in negatives
+        )
     for question in positives:
         assert f"{question.id.replace('_', ' ')}:" not in negatives
 
@@ -91,10 +107,18 @@ def test_unanswered_questions_say_not_asked_and_a_none_covers_only_the_answers_g
 
 def test_the_call_details_are_in_the_note(ruleset):
     started = WRITTEN - timedelta(minutes=7)
-    _, text = make_note(ruleset, full_answers(ruleset, {}), reference="AB 1234",
-                        call_date=date(2026, 11, 25), who_answered="Caregiver", initials="JS",
-                        started=started, language="es", actions=("Review booked",),
-                        comments="Spoke with his wife.\nWill call back at 5.")
+    _, text = make_note(
+        ruleset,
+        full_answers(ruleset, {}),
+        reference="AB 1234",
+        call_date=date(2026, 11, 25),
+        who_answered="Caregiver",
+        initials="JS",
+        started=started,
+        language="es",
+        actions=("Review booked",),
+        comments="Spoke with his wife.\nWill call back at 5.",
+    )
     call = block(text, "CALL")
     assert "Patient reference: AB 1234\n" in call
     assert "Call date:         2026-11-25\n" in call
@@ -111,8 +135,10 @@ def test_every_question_asked_is_in_the_note_in_the_nurses_words(ruleset):
     result, text = make_note(ruleset, full_answers(ruleset, chosen))
     for number, question in enumerate(ruleset.questions, start=1):
         answer = result.answers[question.id]
-        assert f"{number}. {note.plain(note.asked(question))} Answer: " \
-               f"{note.plain(note.answer_text(question, answer))}" in flat(text)
+        assert (
+            f"{number}. {note.plain(note.asked(question))} Answer: "
+            f"{note.plain(note.answer_text(question, answer))}" in flat(text)
+        )
     assert f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)" in text
 
 
@@ -120,8 +146,10 @@ def test_each_warning_has_its_rule_id_level_and_advice(ruleset):
     result, text = make_note(ruleset, full_answers(ruleset, answers_reaching(ruleset, Level.EMERGENCY)))
     assert result.warnings
     for number, warning in enumerate(result.warnings, start=1):
-        assert (f"{number}. {warning.level.id.upper()} - rule {warning.rule.id} - "
-                f"{note.plain(warning.rule.title.in_language('en'))}") in flat(text)
+        assert (
+            f"{number}. {warning.level.id.upper()} - rule {warning.rule.id} - "
+            f"{note.plain(warning.rule.title.in_language('en'))}"
+        ) in flat(text)
         assert f"- {note.plain(warning.rule.advice.in_language('en'))} ({warning.rule.id})" in flat(text)
 
 
@@ -138,30 +166,33 @@ def test_a_call_with_no_warnings_gives_the_safety_net_and_unknown_days_say_not_k
 
 def test_the_note_is_plain_ascii_lines_that_fit(ruleset):
     answers = full_answers(ruleset, {q.id: q.values[-1] for q in ruleset.questions if not q.number})
-    _, text = make_note(ruleset, answers, reference="Zoë “JD” O’Brien — 12",
-                        comments="Temp 38.5 °C — “feels awful”\t\x1b[31m")
+    _, text = make_note(
+        ruleset, answers, reference="Zoë “JD” O’Brien — 12", comments="Temp 38.5 °C — “feels awful”\t\x1b[31m"
+    )
     # Only letters may be non-ASCII (the typed name); every symbol is folded.
     assert all(ch.isascii() or ch.isalpha() for ch in text)
     assert "\t" not in text and "\r" not in text and "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) <= note.WIDTH
-    assert "Patient reference: Zoë \"JD\" O'Brien - 12\n" in text
+    assert 'Patient reference: Zoë "JD" O\'Brien - 12\n' in text
 
 
-@pytest.mark.parametrize("typed, kept", [
-    ("AB\n1234", "AB 1234"),                     # no line injection into the note
-    ("AB\r\nTriage level: NONE", "AB Triage level: NONE"),
-    ("  x\x00y\x1b[31m  ", "xy[31m"),           # control characters dropped
-    ("R" * 100, "R" * note.REFERENCE_MAX),
-])
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("AB\n1234", "AB 1234"),  # no line injection into the note
+        ("AB\r\nTriage level: NONE", "AB Triage level: NONE"),
+        ("  x\x00y\x1b[31m  ", "xy[31m"),  # control characters dropped
+        ("R" * 100, "R" * note.REFERENCE_MAX),
+    ],
+)
 def test_the_reference_stays_on_one_short_line(typed, kept):
     assert note.clean_reference(typed) == kept
 
 
 def test_comments_cannot_forge_a_line_of_the_note(ruleset):
     _, text = make_note(ruleset, {}, comments="ok\nLevel:        NONE\r\nSUMMARY")
-    assert [line for line in text.splitlines() if line.startswith("Level:")] == \
-        [text.splitlines()[3]]
-    assert "\nSUMMARY\n" not in text[text.index("\nCALL\n"):]
+    assert [line for line in text.splitlines() if line.startswith("Level:")] == [text.splitlines()[3]]
+    assert "\nSUMMARY\n" not in text[text.index("\nCALL\n") :]
 
 
 def test_the_engine_result_is_unchanged_when_every_question_is_answered(ruleset):

@@ -38,10 +38,17 @@ class Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app({"TESTING": True, "RULES_FILE": RULES_FILE, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "weight-test-key-0123456789",
-                      "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100",
-                      "AFTER_HOURS_PHONE": "555-0199"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "RULES_FILE": RULES_FILE,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "weight-test-key-0123456789",
+            "CARE_TEAM_NAME": "the Pump Clinic",
+            "CARE_TEAM_PHONE": "555-0100",
+            "AFTER_HOURS_PHONE": "555-0199",
+        }
+    )
     return app.test_client()
 
 
@@ -60,8 +67,12 @@ def pages(ruleset):
         # the worst case: every answer missing
         yield f"questions-errors-{language}", "post", "/check", {"lang": language}
         for level in LEVEL_ANSWERS:
-            yield (f"result-{level}-{language}", "post", "/check",
-                   {**_answers(ruleset, level), "lang": language})
+            yield (
+                f"result-{level}-{language}",
+                "post",
+                "/check",
+                {**_answers(ruleset, level), "lang": language},
+            )
         yield f"not-found-{language}", "get", f"/no-such-page?lang={language}", None
         yield f"when-to-call-{language}", "get", f"/when-to-call?lang={language}", None
         yield from step_pages(ruleset, language)
@@ -71,24 +82,39 @@ def step_pages(ruleset, language):
     """Every step of the check and its summary, and the heaviest states a step can be in."""
     mildest = _answers(ruleset, "none")
     for number in range(2, len(ruleset.steps) + 2):
-        before = {q: mildest[q] for step in ruleset.steps[:number - 1] for q in step.questions}
+        before = {q: mildest[q] for step in ruleset.steps[: number - 1] for q in step.questions}
         name = f"step-{number}" if number <= len(ruleset.steps) else "summary"
-        yield (f"{name}-{language}", "post", "/check",
-               {**before, "step": str(number - 1), "go": "next", "lang": language})
+        yield (
+            f"{name}-{language}",
+            "post",
+            "/check",
+            {**before, "step": str(number - 1), "go": "next", "lang": language},
+        )
     # Heaviest: the last step with every other answer carried, the urgent advice on top, and
     # every one of its questions missing.
     last = ruleset.steps[-1].questions
     carried = {q: v for q, v in _answers(ruleset, "urgent").items() if q not in last}
-    yield (f"step-last-urgent-errors-{language}", "post", "/check",
-           {**carried, "step": str(len(ruleset.steps)), "go": "next", "lang": language})
-    yield (f"unreadable-emergency-{language}", "post", "/check",
-           {**_answers(ruleset, "emergency"), "fever": "maybe", "lang": language})
+    yield (
+        f"step-last-urgent-errors-{language}",
+        "post",
+        "/check",
+        {**carried, "step": str(len(ruleset.steps)), "go": "next", "lang": language},
+    )
+    yield (
+        f"unreadable-emergency-{language}",
+        "post",
+        "/check",
+        {**_answers(ruleset, "emergency"), "fever": "maybe", "lang": language},
+    )
 
 
 # Staff pages (issue 3) are weighed and printed too, but the 30 KB budget is the patient's: the
 # review sheet lists every rule by design.
-STAFF = [("call", "get", "/call", None), ("call-errors", "post", "/call", {}),
-         ("review-sheet", "get", "/rules", None)]
+STAFF = [
+    ("call", "get", "/call", None),
+    ("call-errors", "post", "/call", {}),
+    ("review-sheet", "get", "/rules", None),
+]
 
 
 def _size(client, href: str) -> int:
@@ -99,14 +125,22 @@ def _size(client, href: str) -> int:
 
 def weigh(client, ruleset, staff=False):
     rows = []
-    for name, method, path, data in (STAFF if staff else pages(ruleset)):
+    for name, method, path, data in STAFF if staff else pages(ruleset):
         response = getattr(client, method)(path, data=data)
         html = response.get_data()
         links = Links()
         links.feed(html.decode("utf-8"))
         css = sum(_size(client, href) for href in links.stylesheets)
-        rows.append({"page": name, "status": response.status_code, "html": len(html), "css": css,
-                     "total": len(html) + css, "links": links})
+        rows.append(
+            {
+                "page": name,
+                "status": response.status_code,
+                "html": len(html),
+                "css": css,
+                "total": len(html) + css,
+                "links": links,
+            }
+        )
     return rows
 
 
@@ -114,15 +148,20 @@ def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
     rows = weigh(client, ruleset)
     lines = [f"{'page':<28} {'HTML':>7} {'CSS':>7} {'total':>7}  (bytes; budget {BUDGET})"]
     lines += [f"{r['page']:<28} {r['html']:>7} {r['css']:>7} {r['total']:>7}" for r in rows]
-    lines += [f"{r['page']:<28} {r['html']:>7} {r['css']:>7} {r['total']:>7}  (staff page, no budget)"
-              for r in weigh(client, ruleset, staff=True)]
+    lines += [
+        f"{r['page']:<28} {r['html']:>7} {r['css']:>7} {r['total']:>7}  (staff page, no budget)"
+        for r in weigh(client, ruleset, staff=True)
+    ]
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text("\n".join(lines) + "\n")
     with capsys.disabled():
         print("\npage weights (tests/test_page_weight.py):\n" + "\n".join(lines))
     assert [r["page"] for r in rows if r["total"] >= BUDGET] == []
-    assert all(r["status"] == 200 for r in rows if r["page"].startswith(("step-", "summary"))
-               and "errors" not in r["page"])
+    assert all(
+        r["status"] == 200
+        for r in rows
+        if r["page"].startswith(("step-", "summary")) and "errors" not in r["page"]
+    )
     assert all(r["css"] > 0 for r in rows), "every page links its stylesheet"
 
 

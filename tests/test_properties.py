@@ -30,16 +30,50 @@ def client():
     return create_app(dict(TEST_CONFIG)).test_client()
 
 
-json_scalars = (st.none() | st.booleans() | st.integers() | st.text(max_size=40)
-                | st.floats(allow_nan=False, allow_infinity=False))
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children,
-                                                                        max_size=4),
-    max_leaves=12)
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
 # Values a client might plausibly get wrong, then anything at all.
-tricky = st.sampled_from([True, False, 0, 1, -1, 3650, 3651, 10**20, 1.0, 90.5, -0.0, "90", "yes", "Yes",
-                          " yes", "no ", "", "none", "None", "null", None, [], {}, ["yes"], {"": 1}])
+tricky = st.sampled_from(
+    [
+        True,
+        False,
+        0,
+        1,
+        -1,
+        3650,
+        3651,
+        10**20,
+        1.0,
+        90.5,
+        -0.0,
+        "90",
+        "yes",
+        "Yes",
+        " yes",
+        "no ",
+        "",
+        "none",
+        "None",
+        "null",
+        None,
+        [],
+        {},
+        ["yes"],
+        {"": 1},
+    ]
+)
 any_answer = st.one_of(tricky, json_scalars, json_values)
 unknown_keys = st.text(max_size=30).filter(lambda key: key not in QUESTIONS)
 
@@ -90,8 +124,11 @@ def answer_sets(draw):
 @given(answers=answer_sets(), output=st.sampled_from(["", "?format=json", "?format=fhir"]))
 def test_the_api_accepts_exactly_the_allowed_answers_and_names_every_wrong_one(client, answers, output):
     response = client.post(TRIAGE + output, json={"answers": answers})
-    bad = {f"answers.{key}" for key, value in answers.items()
-           if key not in QUESTIONS or answer_is_bad(QUESTIONS[key], value)}
+    bad = {
+        f"answers.{key}"
+        for key, value in answers.items()
+        if key not in QUESTIONS or answer_is_bad(QUESTIONS[key], value)
+    }
     if not bad:
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
         assert response.headers["Cache-Control"] == "no-store"
@@ -102,8 +139,9 @@ def test_the_api_accepts_exactly_the_allowed_answers_and_names_every_wrong_one(c
 @CI
 @given(body=json_values)
 def test_the_api_never_fails_on_any_json(client, body):
-    response = client.post(TRIAGE, data=json.dumps(body, ensure_ascii=False).encode(),
-                           content_type="application/json")
+    response = client.post(
+        TRIAGE, data=json.dumps(body, ensure_ascii=False).encode(), content_type="application/json"
+    )
     if isinstance(body, dict) and set(body) == {"answers"} and isinstance(body["answers"], dict):
         assert response.status_code in (200, 422)
     elif not isinstance(body, dict):
@@ -115,15 +153,26 @@ def test_the_api_never_fails_on_any_json(client, body):
         assert {error["field"] for error in errors} == (expected or {"answers"})
 
 
-CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "application/problem+json",
-                 "text/plain", "text/json", "application/x-www-form-urlencoded",
-                 "multipart/form-data; boundary=xyz", "application/octet-stream", "", "*/*",
-                 "application/json; charset=utf-16"]
+CONTENT_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/problem+json",
+    "text/plain",
+    "text/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "application/octet-stream",
+    "",
+    "*/*",
+    "application/json; charset=utf-16",
+]
 
 
 @CI
-@given(body=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
-       content_type=st.sampled_from(CONTENT_TYPES))
+@given(
+    body=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+    content_type=st.sampled_from(CONTENT_TYPES),
+)
 def test_the_api_never_fails_on_any_bytes_with_any_content_type(client, body, content_type):
     response = client.post(TRIAGE, data=body, content_type=content_type)
     assert response.status_code in (200, 400, 413, 415, 422)
@@ -132,12 +181,18 @@ def test_the_api_never_fails_on_any_bytes_with_any_content_type(client, body, co
 
 
 @CI
-@given(length=st.integers(0, 80_000), char=st.characters(codec="utf-8", exclude_categories=["Cs"]),
-       where=st.sampled_from(["value", "key", "top"]))
+@given(
+    length=st.integers(0, 80_000),
+    char=st.characters(codec="utf-8", exclude_categories=["Cs"]),
+    where=st.sampled_from(["value", "key", "top"]),
+)
 def test_huge_strings_are_refused_by_size_or_by_name(client, length, char, where):
     text = char * length
-    body = {"value": {"answers": {"fever": text}}, "key": {"answers": {text: "yes"}},
-            "top": {"answers": {}, text: 1}}[where]
+    body = {
+        "value": {"answers": {"fever": text}},
+        "key": {"answers": {text: "yes"}},
+        "top": {"answers": {}, text: 1},
+    }[where]
     data = json.dumps(body, ensure_ascii=False).encode()
     response = client.post(TRIAGE, data=data, content_type="application/json")
     if len(data) > LIMIT:
@@ -155,13 +210,14 @@ def clip(text: str) -> str:
 @given(key=st.text(min_size=1, max_size=100), inside=st.booleans())
 def test_a_repeated_key_is_refused_and_named(client, key, inside):
     pair = f"{json.dumps(key)}: 1"
-    data = (f'{{"answers": {{{pair}, {pair}}}}}' if inside else f'{{{pair}, "answers": {{}}, {pair}}}')
+    data = f'{{"answers": {{{pair}, {pair}}}}}' if inside else f'{{{pair}, "answers": {{}}, {pair}}}'
     response = client.post(TRIAGE, data=data, content_type="application/json")
     message = api_errors(response, 400)[0]["message"]
     assert "more than once" in message and repr(clip(key)) in message
 
 
 # --- The web form ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def token(client) -> str:
@@ -181,8 +237,9 @@ def number_is_bad(question, text: str, path: str) -> bool:
     return not question.minimum <= value <= question.maximum
 
 
-form_text = st.text(max_size=30) | st.sampled_from(["", " ", "0", "90", "3650", "3651", "-1", "+7",
-                                                    "1.5", "١٢", "1e3", "0x10", "9" * 40])
+form_text = st.text(max_size=30) | st.sampled_from(
+    ["", " ", "0", "90", "3650", "3651", "-1", "+7", "1.5", "١٢", "1e3", "0x10", "9" * 40]
+)
 
 
 @st.composite
@@ -204,7 +261,8 @@ def form_posts(draw):
             if kind == "twice":
                 pairs.append((question.id, draw(form_text)))
     others = st.text(max_size=20).filter(
-        lambda key: key not in {*QUESTIONS, "reference", "call_date", "step", "go", "lang"})
+        lambda key: key not in {*QUESTIONS, "reference", "call_date", "step", "go", "lang"}
+    )
     pairs += draw(st.lists(st.tuples(others, form_text), max_size=3))
     return draw(st.permutations(pairs))
 
@@ -302,8 +360,11 @@ def test_call_mode_accepts_exactly_the_allowed_answers_and_links_every_wrong_one
 
 
 @CI
-@given(body=st.binary(max_size=300), content_type=st.sampled_from(CONTENT_TYPES),
-       path=st.sampled_from(["/check", "/call", "/call/fhir"]))
+@given(
+    body=st.binary(max_size=300),
+    content_type=st.sampled_from(CONTENT_TYPES),
+    path=st.sampled_from(["/check", "/call", "/call/fhir"]),
+)
 def test_the_form_never_fails_on_any_bytes_with_any_content_type(client, body, content_type, path):
     response = client.post(path, data=body, content_type=content_type)
     assert response.status_code in (400, 413)

@@ -30,26 +30,60 @@ from triage import PROJECT_ROOT, create_app  # noqa: E402
 ENGLISH_MAX_GRADE = 8
 SPANISH_MIN_EASE = 65
 SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
-    "en": {"emergency_number": "911", "care_team": "your care team", "care_team_phone": "555-0100",
-           "after_hours_phone": "555-0199", "count": "18", "number": "911", "phone": "555-0100",
-           "after_hours": "555-0199", "question": "Do you have a fever", "unit": "days", "num": "3",
-           "low": "0", "high": "3650", "when": "today", "version": "1", "digest": "x", "zone": "UTC"},
-    "es": {"emergency_number": "911", "care_team": "su equipo médico", "care_team_phone": "555-0100",
-           "after_hours_phone": "555-0199", "count": "18", "number": "911", "phone": "555-0100",
-           "after_hours": "555-0199", "question": "Tiene fiebre", "unit": "días", "num": "3",
-           "low": "0", "high": "3650", "when": "hoy", "version": "1", "digest": "x", "zone": "UTC"},
+    "en": {
+        "emergency_number": "911",
+        "care_team": "your care team",
+        "care_team_phone": "555-0100",
+        "after_hours_phone": "555-0199",
+        "count": "18",
+        "number": "911",
+        "phone": "555-0100",
+        "after_hours": "555-0199",
+        "question": "Do you have a fever",
+        "unit": "days",
+        "num": "3",
+        "low": "0",
+        "high": "3650",
+        "when": "today",
+        "version": "1",
+        "digest": "x",
+        "zone": "UTC",
+    },
+    "es": {
+        "emergency_number": "911",
+        "care_team": "su equipo médico",
+        "care_team_phone": "555-0100",
+        "after_hours_phone": "555-0199",
+        "count": "18",
+        "number": "911",
+        "phone": "555-0100",
+        "after_hours": "555-0199",
+        "question": "Tiene fiebre",
+        "unit": "días",
+        "num": "3",
+        "low": "0",
+        "high": "3650",
+        "when": "hoy",
+        "version": "1",
+        "digest": "x",
+        "zone": "UTC",
+    },
 }
 # Medical words that must stay, and the words that explain each, somewhere in that language.
 GLOSSARY = {
-    "en": {"baclofen": r"baclofen is the medicine",
-           "meningitis": r"meningitis, an infection of the fluid around the spine",
-           "spasticity": r"spasticity means muscle stiffness or spasms",
-           "withdrawal": r"withdrawal \(not getting enough medicine\)",
-           "overdose": r"too much baclofen \(overdose\)"},
-    "es": {"baclofeno": r"el baclofeno es la medicina",
-           "meningitis": r"meningitis, una infección del líquido que rodea la columna",
-           "espasticidad": r"espasticidad quiere decir músculos rígidos o con espasmos",
-           "sobredosis": r"demasiado baclofeno \(sobredosis\)"},
+    "en": {
+        "baclofen": r"baclofen is the medicine",
+        "meningitis": r"meningitis, an infection of the fluid around the spine",
+        "spasticity": r"spasticity means muscle stiffness or spasms",
+        "withdrawal": r"withdrawal \(not getting enough medicine\)",
+        "overdose": r"too much baclofen \(overdose\)",
+    },
+    "es": {
+        "baclofeno": r"el baclofeno es la medicina",
+        "meningitis": r"meningitis, una infección del líquido que rodea la columna",
+        "espasticidad": r"espasticidad quiere decir músculos rígidos o con espasmos",
+        "sobredosis": r"demasiado baclofeno \(sobredosis\)",
+    },
 }
 STAND_IN = {"en": "term", "es": "voz"}
 MEASURED: dict[str, list[tuple[float, str]]] = {"en": [], "es": []}
@@ -80,9 +114,13 @@ def rule_file_units(ruleset, language):
     """Yield (where, text) for each text of the rule file as a patient reads it."""
     fill = SAMPLE[language]
     for level, words in ruleset.levels.items():
-        yield f"level {level.id}", " ".join(
-            [sentence(words.heading[language]), words.action[language].format(**fill)]
-            + [sentence(item[language].format(**fill)) for item in words.while_you_wait])
+        yield (
+            f"level {level.id}",
+            " ".join(
+                [sentence(words.heading[language]), words.action[language].format(**fill)]
+                + [sentence(item[language].format(**fill)) for item in words.while_you_wait]
+            ),
+        )
     for question in ruleset.questions:
         parts = [question.text[language]] + ([question.hint[language]] if question.hint else [])
         parts += [o.label[language] for o in question.options]
@@ -94,8 +132,11 @@ def rule_file_units(ruleset, language):
         if question.ask:
             yield f"nurse wording {question.id}", question.ask[language]
     for rule in ruleset.rules:
-        parts = (rule.title[language], ruleset.categories[rule.category].title[language],
-                 rule.advice[language])
+        parts = (
+            rule.title[language],
+            ruleset.categories[rule.category].title[language],
+            rule.advice[language],
+        )
         yield f"rule {rule.id}", " ".join(sentence(p) for p in parts)
 
 
@@ -147,24 +188,38 @@ def _urgent(ruleset):
     from triage.engine import evaluate
     from triage.model import Level
 
-    return next({q.id: v} for q in ruleset.questions if not q.number for v in q.values
-                if evaluate(ruleset, {q.id: v}).level == Level.URGENT)
+    return next(
+        {q.id: v}
+        for q in ruleset.questions
+        if not q.number
+        for v in q.values
+        if evaluate(ruleset, {q.id: v}).level == Level.URGENT
+    )
 
 
 def page_units(language):
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "readability-0123456789",
-                      "CARE_TEAM_PHONE": "555-0100"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "readability-0123456789",
+            "CARE_TEAM_PHONE": "555-0100",
+        }
+    )
     client = app.test_client()
     ruleset = app.extensions["pump_check"].ruleset
     first = {q.id: ("" if q.number else q.values[0]) for q in ruleset.questions}
-    pages = {"start": ("get", "/", None), "questions": ("get", "/check", None),
-             "questions with errors": ("post", "/check", {}),
-             "result none": ("post", "/check", first),
-             "result urgent": ("post", "/check", {**first, **_urgent(ruleset)}),
-             "a later step": ("post", "/check", {**first, "step": "1", "go": "next"}),
-             "summary": ("post", "/check", {**first, "step": str(len(ruleset.steps)), "go": "next"}),
-             "not found": ("get", "/nowhere", None),
-             "when to call": ("get", "/when-to-call", None)}
+    pages = {
+        "start": ("get", "/", None),
+        "questions": ("get", "/check", None),
+        "questions with errors": ("post", "/check", {}),
+        "result none": ("post", "/check", first),
+        "result urgent": ("post", "/check", {**first, **_urgent(ruleset)}),
+        "a later step": ("post", "/check", {**first, "step": "1", "go": "next"}),
+        "summary": ("post", "/check", {**first, "step": str(len(ruleset.steps)), "go": "next"}),
+        "not found": ("get", "/nowhere", None),
+        "when to call": ("get", "/when-to-call", None),
+    }
     for name, (method, path, data) in pages.items():
         response = getattr(client, method)(path + f"?lang={language}", data=data)
         parser = Visible()
@@ -192,9 +247,11 @@ def test_the_rule_file_reads_at_grade_8_or_below(ruleset, language):
 
 
 def test_the_apps_own_words_read_at_grade_8_or_below(language):
-    hard = [(round(grade(text, language), 1), where, text)
-            for where, text in [*catalogue_units(language), *page_units(language)]
-            if not passes(text, language, where)]
+    hard = [
+        (round(grade(text, language), 1), where, text)
+        for where, text in [*catalogue_units(language), *page_units(language)]
+        if not passes(text, language, where)
+    ]
     assert hard == []
 
 
@@ -207,17 +264,31 @@ def test_medical_words_that_stay_are_explained(ruleset, language):
         assert re.search(explanation, everything), f"{word!r} is used but never explained"
 
 
-@pytest.mark.parametrize("text, language, bar", [
-    ("Call us now. It is an emergency.", "en", True),
-    ("Notwithstanding contraindications, intrathecal administration necessitates "
-     "comprehensive multidisciplinary evaluation.", "en", False),
-    ("Llame ahora. Es una emergencia.", "es", True),
-    ("No obstante las contraindicaciones, la administración intratecal requiere una evaluación "
-     "multidisciplinaria exhaustiva y pormenorizada.", "es", False),
-])
+@pytest.mark.parametrize(
+    "text, language, bar",
+    [
+        ("Call us now. It is an emergency.", "en", True),
+        (
+            "Notwithstanding contraindications, intrathecal administration necessitates "
+            "comprehensive multidisciplinary evaluation.",
+            "en",
+            False,
+        ),
+        ("Llame ahora. Es una emergencia.", "es", True),
+        (
+            "No obstante las contraindicaciones, la administración intratecal requiere una evaluación "
+            "multidisciplinaria exhaustiva y pormenorizada.",
+            "es",
+            False,
+        ),
+    ],
+)
 def test_the_measure_tells_plain_from_hard(text, language, bar):
-    assert (grade(text, language) <= ENGLISH_MAX_GRADE if language == "en"
-            else grade(text, language) <= (145 - SPANISH_MIN_EASE) / 10) is bar
+    assert (
+        grade(text, language) <= ENGLISH_MAX_GRADE
+        if language == "en"
+        else grade(text, language) <= (145 - SPANISH_MIN_EASE) / 10
+    ) is bar
 
 
 def test_print_the_grades(capsys):
@@ -226,5 +297,7 @@ def test_print_the_grades(capsys):
         for language, rows in MEASURED.items():
             if rows:
                 low, high = min(rows), max(rows)
-                print(f"\nreadability {language}: {len(rows)} texts, grade {low[0]:.1f} ({low[1]}) "
-                      f"to {high[0]:.1f} ({high[1]})")
+                print(
+                    f"\nreadability {language}: {len(rows)} texts, grade {low[0]:.1f} ({low[1]}) "
+                    f"to {high[0]:.1f} ({high[1]})"
+                )

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from triage import SHIPPED_RULES, cases, review, rules
 from triage.cli import rules_group
 
-MINI = '''\
+MINI = """\
 version: "mini-1"
 languages: [en]
 levels:
@@ -62,7 +62,7 @@ rules:
     title: {en: Early fever}
     advice: {en: Call.}
     source: test source B
-'''
+"""
 
 
 @pytest.fixture
@@ -74,8 +74,10 @@ def mini(tmp_path):
 
 def test_a_rule_reads_as_a_sentence_with_the_patients_words(mini):
     rule = next(r for r in mini.rules if r.id == "fever-spreading")
-    assert review.rule_sentence(rule, mini) == \
-        'If fever is "Yes, 38 C or more" and redness is "Spreading" -> URGENT, Site infection.'
+    assert (
+        review.rule_sentence(rule, mini)
+        == 'If fever is "Yes, 38 C or more" and redness is "Spreading" -> URGENT, Site infection.'
+    )
     assert review.rule_sentence(rule, mini, arrow="→").endswith('"Spreading" → URGENT, Site infection.')
 
 
@@ -84,7 +86,8 @@ def test_nested_conditions_are_grouped_and_unknown_numbers_are_said(mini):
     # Options are named in the question's order (edge before spreading), not the file's.
     assert review.rule_sentence(rule, mini) == (
         'If fever is "Yes, 38 C or more" and (days since surgery is at most 90 or not known) and '
-        '((redness is "Thin line" or "Spreading") or redness is not "None") -> SOON, Site infection.')
+        '((redness is "Thin line" or "Spreading") or redness is not "None") -> SOON, Site infection.'
+    )
 
 
 def test_every_shipped_rule_gets_a_sentence_without_raw_option_values(ruleset):
@@ -142,16 +145,18 @@ def _edited_copy(tmp_path: Path) -> Path:
     removed = re.search(r"  - id: nerve-numbness\n(    .*\n|\n)*", text)
     text = text.replace(removed.group(0), "")
     text = text.replace('label: {en: "Slow or shallow",', 'label: {en: "Slow, or shallow",')
-    text += ('\n  - id: site-mild-swelling\n    category: site_infection\n    level: soon\n'
-             '    when: {question: swelling, is: mild}\n    title:\n      en: Some swelling\n'
-             '      es: Algo de hinchazón\n    advice:\n      en: Mention it to the care team.\n'
-             '      es: Dígaselo a su equipo médico.\n    source: test edit\n')
+    text += (
+        "\n  - id: site-mild-swelling\n    category: site_infection\n    level: soon\n"
+        "    when: {question: swelling, is: mild}\n    title:\n      en: Some swelling\n"
+        "      es: Algo de hinchazón\n    advice:\n      en: Mention it to the care team.\n"
+        "      es: Dígaselo a su equipo médico.\n    source: test edit\n"
+    )
     path = tmp_path / "edited.yaml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-CASES = '''\
+CASES = """\
 - name: spreading redness alone
   answers: {redness: spreading}
   level: urgent
@@ -168,7 +173,7 @@ CASES = '''\
   answers: {fever: yes, neck_pain: stiff}
   level: emergency
   categories: [csf_infection, site_infection]
-'''
+"""
 
 
 @pytest.fixture
@@ -184,8 +189,9 @@ def test_diff_of_an_edited_copy_names_every_change_and_each_case_that_moves(tmp_
     found = review.diff(ruleset, edited, cases.load_cases([case_dir]))
     assert [r.id for r in found.rules_added] == ["site-mild-swelling"]
     assert [r.id for r in found.rules_removed] == ["nerve-numbness"]
-    assert [(old.id, names) for old, _, names in found.rules_changed] == \
-        [("site-spreading-redness", ("level",))]
+    assert [(old.id, names) for old, _, names in found.rules_changed] == [
+        ("site-spreading-redness", ("level",))
+    ]
     assert found.questions_changed == (("breathing", ("option 'slow_or_shallow' label changed",)),)
     moved = {change.case.name: (change.old, change.new) for change in found.case_changes}
     assert moved == {
@@ -198,14 +204,14 @@ def test_diff_of_an_edited_copy_names_every_change_and_each_case_that_moves(tmp_
 
 def test_rules_diff_command_prints_the_changes_and_the_case_effects(tmp_path, case_dir):
     edited = _edited_copy(tmp_path)
-    result = CliRunner().invoke(rules_group, ["diff", str(SHIPPED_RULES), str(edited),
-                                              "--cases", str(case_dir)])
+    result = CliRunner().invoke(
+        rules_group, ["diff", str(SHIPPED_RULES), str(edited), "--cases", str(case_dir)]
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Rules added (1):\n  + site-mild-swelling [SOON]: If swelling is " in out
     assert "Rules removed (1):\n  - nerve-numbness [SOON]" in out
-    assert "Rules changed (1):\n  ~ site-spreading-redness: level changed\n" \
-           "      level: URGENT -> SOON" in out
+    assert "Rules changed (1):\n  ~ site-spreading-redness: level changed\n      level: URGENT -> SOON" in out
     assert "breathing: option 'slow_or_shallow' label changed" in out
     assert "Example cases run under both files: 4; 3 change level or categories." in out
     assert "spreading redness alone (" in out and "URGENT [site_infection] -> SOON [site_infection]" in out
@@ -213,15 +219,17 @@ def test_rules_diff_command_prints_the_changes_and_the_case_effects(tmp_path, ca
 
 
 def test_diff_of_a_file_with_itself_says_nothing_changed(case_dir):
-    result = CliRunner().invoke(rules_group, ["diff", str(SHIPPED_RULES), str(SHIPPED_RULES),
-                                              "--cases", str(case_dir)])
+    result = CliRunner().invoke(
+        rules_group, ["diff", str(SHIPPED_RULES), str(SHIPPED_RULES), "--cases", str(case_dir)]
+    )
     assert result.exit_code == 0
     assert "No differences in rules, questions or example-case results." in result.output
 
 
 def test_diff_warns_when_the_version_was_not_changed(tmp_path, ruleset):
     text = SHIPPED_RULES.read_text(encoding="utf-8").replace(
-        "Slow or shallow breathing can mean", "Slow or shallow breathing may mean")
+        "Slow or shallow breathing can mean", "Slow or shallow breathing may mean"
+    )
     path = tmp_path / "same-version.yaml"
     path.write_text(text, encoding="utf-8")
     found = review.diff(ruleset, rules.load(path))
@@ -231,15 +239,19 @@ def test_diff_warns_when_the_version_was_not_changed(tmp_path, ruleset):
 
 def test_a_removed_option_makes_a_case_unrunnable_and_says_so(tmp_path, ruleset):
     text = SHIPPED_RULES.read_text(encoding="utf-8")
-    removed = ('      - value: mild\n        label: {en: "A little swelling that is not growing", '
-               'es: "Un poco de hinchazón que no crece"}\n')
+    removed = (
+        '      - value: mild\n        label: {en: "A little swelling that is not growing", '
+        'es: "Un poco de hinchazón que no crece"}\n'
+    )
     assert removed in text
     text = text.replace(removed, "")
     path = tmp_path / "no-mild-swelling.yaml"
     path.write_text(text, encoding="utf-8")
     case_file = tmp_path / "c.yaml"
-    case_file.write_text("- name: mild swelling\n  answers: {swelling: mild}\n  level: none\n"
-                         "  categories: []\n", encoding="utf-8")
+    case_file.write_text(
+        "- name: mild swelling\n  answers: {swelling: mild}\n  level: none\n  categories: []\n",
+        encoding="utf-8",
+    )
     found = review.diff(ruleset, rules.load(path), cases.load_cases([case_file]))
     assert found.questions_changed == (("swelling", ("option 'mild' removed",)),)
     (change,) = found.case_changes
@@ -249,8 +261,9 @@ def test_a_removed_option_makes_a_case_unrunnable_and_says_so(tmp_path, ruleset)
 def test_diff_refuses_a_broken_new_file(tmp_path):
     broken = tmp_path / "broken.yaml"
     shutil.copy(SHIPPED_RULES, broken)
-    broken.write_text(broken.read_text(encoding="utf-8").replace("level: urgent", "level: urgnet", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("level: urgent", "level: urgnet", 1), encoding="utf-8"
+    )
     result = CliRunner().invoke(rules_group, ["diff", str(SHIPPED_RULES), str(broken)])
     assert result.exit_code == 1
     assert "urgnet" in result.output
@@ -274,9 +287,14 @@ def test_rules_test_reports_each_rule_no_case_makes_fire(case_dir, ruleset):
     result = CliRunner().invoke(rules_group, ["test", str(case_dir), "--rules", str(SHIPPED_RULES)])
     assert result.exit_code == 0, result.output
     uncovered = set(re.findall(r"no case makes rule '([\w-]+)' fire", result.output))
-    fired = {"site-spreading-redness", "nerve-numbness", "csf-fever-stiff-neck",
-             "site-fever-first-90-days", "csf-stiff-neck",
-             "csf-fever-with-headache-or-neck-pain"}
+    fired = {
+        "site-spreading-redness",
+        "nerve-numbness",
+        "csf-fever-stiff-neck",
+        "site-fever-first-90-days",
+        "csf-stiff-neck",
+        "csf-fever-with-headache-or-neck-pain",
+    }
     assert uncovered == {rule.id for rule in ruleset.rules} - fired
 
 
@@ -286,7 +304,10 @@ def test_every_section_a_rule_cites_is_an_anchor_on_the_basis_page(client, rules
 
     page = client.get("/rules/basis").get_data(as_text=True)
     ids = set(re.findall(r'<h[1-6] id="([^"]+)"', page))
-    cited = {anchor for rule in ruleset.rules
-             for anchor in re.findall(r"clinical-basis\.md#([A-Za-z0-9_-]+)", rule.source)}
+    cited = {
+        anchor
+        for rule in ruleset.rules
+        for anchor in re.findall(r"clinical-basis\.md#([A-Za-z0-9_-]+)", rule.source)
+    }
     assert cited and cited <= ids, sorted(cited - ids)
     assert "&lt;a id=" not in page

@@ -99,14 +99,23 @@ def test_the_shipped_questions_keep_the_public_api(ruleset):
     option) stays the same, so an older client's answers keep their meaning.
     """
     published = {
-        "days_since_surgery": None, "fever": ("no", "yes"),
-        "site_pain": ("none", "mild", "worse", "severe"), "swelling": ("none", "mild", "increasing"),
-        "redness": ("none", "edge", "spreading"), "drainage": ("none", "clear", "cloudy", "bloody"),
-        "wound_open": ("no", "yes"), "abdominal_pain": ("none", "mild", "severe"),
-        "headache": ("none", "mild", "severe", "positional"), "neck_pain": ("none", "mild", "stiff"),
-        "back_pain": ("none", "mild", "severe"), "confusion": ("no", "yes"),
-        "muscle_weakness": ("no", "yes"), "numbness": ("no", "yes"), "spasticity": ("no", "yes"),
-        "itching": ("no", "yes"), "breathing": ("normal", "slow_or_shallow"),
+        "days_since_surgery": None,
+        "fever": ("no", "yes"),
+        "site_pain": ("none", "mild", "worse", "severe"),
+        "swelling": ("none", "mild", "increasing"),
+        "redness": ("none", "edge", "spreading"),
+        "drainage": ("none", "clear", "cloudy", "bloody"),
+        "wound_open": ("no", "yes"),
+        "abdominal_pain": ("none", "mild", "severe"),
+        "headache": ("none", "mild", "severe", "positional"),
+        "neck_pain": ("none", "mild", "stiff"),
+        "back_pain": ("none", "mild", "severe"),
+        "confusion": ("no", "yes"),
+        "muscle_weakness": ("no", "yes"),
+        "numbness": ("no", "yes"),
+        "spasticity": ("no", "yes"),
+        "itching": ("no", "yes"),
+        "breathing": ("normal", "slow_or_shallow"),
         "pump_alarm": ("no", "yes"),
     }
     for question_id, values in published.items():
@@ -135,8 +144,13 @@ def test_bare_yes_and_no_in_the_shipped_file_are_strings(ruleset):
     assert {"no", "yes"} <= set(ruleset.question("fever").values)
     for question in ruleset.questions:
         assert all(type(value) is str for value in question.values), question.id
-    values = {value for rule in ruleset.rules for leaf in _leaves(rule.when)
-              if isinstance(leaf, AnswerIs) for value in leaf.values}
+    values = {
+        value
+        for rule in ruleset.rules
+        for leaf in _leaves(rule.when)
+        if isinstance(leaf, AnswerIs)
+        for value in leaf.values
+    }
     assert "yes" in values and all(type(value) is str for value in values)
 
 
@@ -144,8 +158,9 @@ def test_plain_yaml_would_have_read_yes_as_true():
     """The trap the loader closes: PyYAML's safe_load turns the option `yes` into True."""
     plain = yaml.safe_load(SHIPPED_RULES.read_text("utf-8"))
     fever = next(q for q in plain["questions"] if q["id"] == "fever")
-    assert [o["value"] for o in fever["options"]][:1] == [False] and True in \
-        [o["value"] for o in fever["options"]]
+    assert [o["value"] for o in fever["options"]][:1] == [False] and True in [
+        o["value"] for o in fever["options"]
+    ]
     assert not jsonschema.Draft202012Validator(rules.schema()).is_valid(plain)
 
 
@@ -222,8 +237,14 @@ def _flask(*args, rules_file=None, cwd=None):
     env["FLASK_SECRET_KEY"] = "a-test-secret-key-0123456789"
     if rules_file is not None:
         env["FLASK_RULES_FILE"] = str(rules_file)
-    return subprocess.run([str(FLASK), "--app", "wsgi", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd or SHIPPED_RULES.parent, timeout=120)
+    return subprocess.run(
+        [str(FLASK), "--app", "wsgi", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd or SHIPPED_RULES.parent,
+        timeout=120,
+    )
 
 
 @pytest.mark.skipif(not FLASK.exists(), reason="the flask console script is not installed")
@@ -232,8 +253,9 @@ def test_rules_check_prints_every_problem_although_the_app_cannot_start():
     result = _flask("rules", "check", rules_file=broken)
     assert result.returncode == 1, result.stdout + result.stderr
     for line, text in expectations(broken):
-        assert re.search(rf"^{re.escape(str(broken))}:{line}: .*{re.escape(text)}",
-                         result.stderr, re.MULTILINE), result.stderr
+        assert re.search(
+            rf"^{re.escape(str(broken))}:{line}: .*{re.escape(text)}", result.stderr, re.MULTILINE
+        ), result.stderr
     assert "5 problems" in result.stderr and "will not start" in result.stderr
     assert "Traceback" not in result.stderr
     started = _flask("routes", rules_file=broken)
@@ -245,8 +267,7 @@ def test_rules_check_of_a_named_file_and_of_the_shipped_file():
     broken = INVALID / "unknown_category.yaml"
     result = _flask("rules", "check", str(broken))
     assert result.returncode == 1
-    assert f"{broken}:57: rule 'spreading-redness': there is no category 'site_infektion'" \
-        in result.stderr
+    assert f"{broken}:57: rule 'spreading-redness': there is no category 'site_infektion'" in result.stderr
     good = _flask("rules", "check")
     assert good.returncode == 0, good.stderr
     assert f"{SHIPPED_RULES}: valid." in good.stdout

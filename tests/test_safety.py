@@ -44,11 +44,15 @@ def run_check(*args):
 
 # ------------------------------------------------------------------ the shipped rules
 
+
 def test_shipped_rules_are_proved_safe(ruleset):
     report = safety.check(ruleset)
     assert [(r.name, r.status) for r in report.properties] == [
-        ("Totality", safety.PROVED), ("Monotonicity", safety.PROVED),
-        ("Red-flag floor", safety.PROVED), ("Reachability", safety.PROVED)]
+        ("Totality", safety.PROVED),
+        ("Monotonicity", safety.PROVED),
+        ("Red-flag floor", safety.PROVED),
+        ("Reachability", safety.PROVED),
+    ]
     assert all(not r.failures and not r.warnings for r in report.properties)
     choices = math.prod(len(q.options) for q in ruleset.questions if not q.number)
     days = len(safety.number_values(ruleset, ruleset.question("days_since_surgery")))
@@ -66,8 +70,12 @@ def test_shipped_rules_pass_when_sampled_too(ruleset):
 def test_shipped_rules_command_says_proved_and_warns_about_nothing():
     result = run_check(str(SHIPPED_RULES), "--today", ON_TIME)
     assert result.exit_code == 0, result.output
-    for line in ("1. Totality: PROVED", "2. Monotonicity: PROVED", "3. Red-flag floor: PROVED",
-                 "4. Reachability: PROVED"):
+    for line in (
+        "1. Totality: PROVED",
+        "2. Monotonicity: PROVED",
+        "3. Red-flag floor: PROVED",
+        "4. Reachability: PROVED",
+    ):
         assert line in flat(result.output)
     assert "warning" not in result.output
 
@@ -81,18 +89,30 @@ def test_shipped_rules_every_rule_has_a_review():
 # ------------------------------------------------------------------ files that break a property
 
 BROKEN = {
-    "monotonicity.yaml": (2, "with fever: yes and headache: severe the result is URGENT; "
-                             "adding neck pain: stiff makes it SOON. If 'stiff' is milder than 'none', "
-                             "list the mildest answer first (line 39); otherwise make a rule give at "
-                             "least URGENT with 'stiff' too"),
-    "monotonicity_days.yaml": (2, "with days since surgery: 0 days and fever: yes the result is "
-                                  "URGENT; leaving days since surgery unanswered makes it NONE"),
-    "red_flag.yaml": (3, "line 43: `breathing: slow_or_shallow` is a red flag for EMERGENCY, but "
-                         "rule 'slow-breathing' (line 45) gives URGENT, so the result is URGENT: "
-                         "raise the rule to EMERGENCY (or add one), or lower the red flag on line 43"),
-    "reachability.yaml": (4, "rule 'fever-early-or-late' ({file}:45) can never fire: no answers "
-                             "make 'fever is yes and days since surgery is more than 90 and days "
-                             "since surgery is less than 30' true"),
+    "monotonicity.yaml": (
+        2,
+        "with fever: yes and headache: severe the result is URGENT; "
+        "adding neck pain: stiff makes it SOON. If 'stiff' is milder than 'none', "
+        "list the mildest answer first (line 39); otherwise make a rule give at "
+        "least URGENT with 'stiff' too",
+    ),
+    "monotonicity_days.yaml": (
+        2,
+        "with days since surgery: 0 days and fever: yes the result is "
+        "URGENT; leaving days since surgery unanswered makes it NONE",
+    ),
+    "red_flag.yaml": (
+        3,
+        "line 43: `breathing: slow_or_shallow` is a red flag for EMERGENCY, but "
+        "rule 'slow-breathing' (line 45) gives URGENT, so the result is URGENT: "
+        "raise the rule to EMERGENCY (or add one), or lower the red flag on line 43",
+    ),
+    "reachability.yaml": (
+        4,
+        "rule 'fever-early-or-late' ({file}:45) can never fire: no answers "
+        "make 'fever is yes and days since surgery is more than 90 and days "
+        "since surgery is less than 30' true",
+    ),
 }
 
 
@@ -144,7 +164,8 @@ def test_a_hidden_rule_is_a_warning_not_a_failure():
         assert [w.rules for w in reach.warnings] == [("fever-late", "fever")]
         assert reach.warnings[0].text.startswith(
             f"rule 'fever-late' ({UNSAFE / 'hidden.yaml'}:53, SOON) is hidden: whenever it "
-            "fires, 'fever' (URGENT) of the same category 'infection' fires too")
+            "fires, 'fever' (URGENT) of the same category 'infection' fires too"
+        )
     result = run_check(str(UNSAFE / "hidden.yaml"), "--today", ON_TIME)
     assert result.exit_code == 0
     assert "warning: rule 'fever-late'" in flat(result.output)
@@ -158,19 +179,21 @@ def test_a_hidden_rule_is_not_judged_from_a_sample(ruleset):
 
 # ------------------------------------------------------------------ totality
 
+
 def test_a_file_that_would_break_totality_is_refused_by_the_loader():
     with pytest.raises(FileProblems) as error:
         load("totality.yaml")
-    assert str(error.value) == (f"{UNSAFE / 'totality.yaml'}:50: rule 'fever-number': question "
-                                "'fever' is not a number: use 'is' with one of its options (no, yes)")
+    assert str(error.value) == (
+        f"{UNSAFE / 'totality.yaml'}:50: rule 'fever-number': question "
+        "'fever' is not a number: use 'is' with one of its options (no, yes)"
+    )
     result = run_check(str(UNSAFE / "totality.yaml"))
     assert result.exit_code == 1 and "cannot be used" in result.output
 
 
 def with_condition(ruleset, rule_id, when):
     """The rule set with one rule's condition replaced, past the loader's checks."""
-    changed = tuple(dataclasses.replace(r, when=when) if r.id == rule_id else r
-                    for r in ruleset.rules)
+    changed = tuple(dataclasses.replace(r, when=when) if r.id == rule_id else r for r in ruleset.rules)
     return dataclasses.replace(ruleset, rules=changed)
 
 
@@ -182,7 +205,8 @@ def test_totality_catches_a_condition_that_fails_and_stops_the_other_checks():
     assert total.status == safety.FAILED
     assert [f.text for f in total.failures] == [
         f"with every answer at its mildest, rule 'fever' ({UNSAFE / 'hidden.yaml'}:45) cannot be "
-        "evaluated: TypeError: '>' not supported between instances of 'str' and 'int'"]
+        "evaluated: TypeError: '>' not supported between instances of 'str' and 'int'"
+    ]
     assert [r.status for r in report.properties[1:]] == [safety.NOT_CHECKED] * 3
     assert not report.ok
 
@@ -205,6 +229,7 @@ def test_totality_catches_a_condition_that_reads_an_answer_it_does_not_declare()
 
 # ------------------------------------------------------------------ the order of answers
 
+
 def test_next_up_skips_pairs_that_are_not_comparable(ruleset):
     headache = load("monotonicity.yaml").question("headache")
     assert safety.next_up(headache) == [("none", "mild"), ("mild", "positional"), ("mild", "severe")]
@@ -217,8 +242,9 @@ def test_days_take_not_given_and_each_limit_with_its_neighbours():
     days = ruleset.question("days_since_surgery")
     assert safety.number_values(ruleset, days) == (None, 0, 29, 30, 31, 89, 90, 91, 3650)
     # A limit at the edge of the range adds no value outside it.
-    edge = with_condition(ruleset, "fever-early-or-late",
-                          conditions.Compare("days_since_surgery", "at_least", 0))
+    edge = with_condition(
+        ruleset, "fever-early-or-late", conditions.Compare("days_since_surgery", "at_least", 0)
+    )
     assert safety.number_values(edge, days) == (None, 0, 1, 3650)
 
 
@@ -231,8 +257,12 @@ def replace_in(text_file: Path, old: str, new: str, tmp_path: Path) -> Path:
 
 
 def test_the_loader_refuses_not_comparable_pairs_that_contradict_the_order(tmp_path):
-    file = replace_in(UNSAFE / "monotonicity.yaml", "not_comparable: [[positional, severe]]",
-                      "not_comparable: [[mild, severe], [none, none]]", tmp_path)
+    file = replace_in(
+        UNSAFE / "monotonicity.yaml",
+        "not_comparable: [[positional, severe]]",
+        "not_comparable: [[mild, severe], [none, none]]",
+        tmp_path,
+    )
     with pytest.raises(FileProblems) as error:
         rules.load(file)
     assert [str(p) for p in error.value.problems] == [
@@ -241,23 +271,34 @@ def test_the_loader_refuses_not_comparable_pairs_that_contradict_the_order(tmp_p
         "'positional' < 'severe'); also declare [mild, positional] or [positional, severe] not "
         "comparable, or reorder the options",
         f"{file}:33: question 'headache': a not_comparable pair needs two different options, not "
-        "'none' twice"]
+        "'none' twice",
+    ]
 
 
 def test_the_loader_accepts_a_consistent_partial_order(tmp_path):
-    file = replace_in(UNSAFE / "monotonicity.yaml", "not_comparable: [[positional, severe]]",
-                      "not_comparable: [[mild, severe], [mild, positional]]", tmp_path)
+    file = replace_in(
+        UNSAFE / "monotonicity.yaml",
+        "not_comparable: [[positional, severe]]",
+        "not_comparable: [[mild, severe], [mild, positional]]",
+        tmp_path,
+    )
     headache = rules.load(file).question("headache")
-    assert safety.next_up(headache) == [("none", "mild"), ("none", "positional"),
-                                        ("positional", "severe")]
+    assert safety.next_up(headache) == [("none", "mild"), ("none", "positional"), ("positional", "severe")]
 
 
-@pytest.mark.parametrize("review, message", [
-    ('"on": "2026-02-30", next_due: "2027-05-25"',
-     "rule 'stiff-neck': review on '2026-02-30' is not a real date (YYYY-MM-DD)"),
-    ('"on": "2026-11-25", next_due: "2026-05-25"',
-     "rule 'stiff-neck': the next review (2026-05-25) is before the last one (2026-11-25)"),
-])
+@pytest.mark.parametrize(
+    "review, message",
+    [
+        (
+            '"on": "2026-02-30", next_due: "2027-05-25"',
+            "rule 'stiff-neck': review on '2026-02-30' is not a real date (YYYY-MM-DD)",
+        ),
+        (
+            '"on": "2026-11-25", next_due: "2026-05-25"',
+            "rule 'stiff-neck': the next review (2026-05-25) is before the last one (2026-11-25)",
+        ),
+    ],
+)
 def test_the_loader_refuses_review_dates_that_make_no_sense(tmp_path, review, message):
     text = (UNSAFE / "monotonicity.yaml").read_text(encoding="utf-8")
     head, tail = text.split("  - id: stiff-neck", 1)
@@ -271,18 +312,21 @@ def test_the_loader_refuses_review_dates_that_make_no_sense(tmp_path, review, me
 
 # ------------------------------------------------------------------ reviews
 
+
 def test_review_warnings_name_missing_and_overdue_reviews():
     ruleset = load("hidden.yaml")
-    no_review = dataclasses.replace(ruleset, rules=(
-        dataclasses.replace(ruleset.rules[0], review=None), *ruleset.rules[1:]))
+    no_review = dataclasses.replace(
+        ruleset, rules=(dataclasses.replace(ruleset.rules[0], review=None), *ruleset.rules[1:])
+    )
     file = UNSAFE / "hidden.yaml"
     assert safety.review_warnings(no_review, datetime.date(2027, 5, 25)) == [
-        f"rule 'fever' ({file}:45) has no review: add review: {{by, on, next_due}}"]
+        f"rule 'fever' ({file}:45) has no review: add review: {{by, on, next_due}}"
+    ]
     assert safety.review_warnings(no_review, datetime.date(2027, 5, 26))[1:] == [
-        f"rule 'fever-late' ({file}:53) was due for review on 2027-05-25 (last reviewed "
-        "2026-11-25 by test)",
+        f"rule 'fever-late' ({file}:53) was due for review on 2027-05-25 (last reviewed 2026-11-25 by test)",
         f"rule 'slow-breathing' ({file}:64) was due for review on 2027-05-25 (last reviewed "
-        "2026-11-25 by test)"]
+        "2026-11-25 by test)",
+    ]
 
 
 def test_the_command_warns_about_overdue_reviews_but_passes():
@@ -297,6 +341,7 @@ def test_the_command_warns_about_overdue_reviews_but_passes():
 
 
 # ------------------------------------------------------------------ fallback to sampling
+
 
 def test_a_property_the_solver_cannot_decide_is_sampled_and_says_so(monkeypatch, ruleset):
     def undecided(solver, *formulas):
@@ -313,6 +358,7 @@ def test_a_property_the_solver_cannot_decide_is_sampled_and_says_so(monkeypatch,
 
 # ------------------------------------------------------------------ an independent oracle
 
+
 def brute_force(ruleset) -> set[int]:
     """Return the properties (2-4) that fail, by evaluating every state with the engine and
     comparing every pair of comparable answers (not only next steps)."""
@@ -326,17 +372,21 @@ def brute_force(ruleset) -> set[int]:
         fired[row] = {w.rule.id for w in result.warnings}
     failing = set()
     for position, question in enumerate(ruleset.questions):
-        pairs = ({(v, None) for v in domain[question.id][1:]} if question.number
-                 else safety.more_serious_pairs(question))
+        pairs = (
+            {(v, None) for v in domain[question.id][1:]}
+            if question.number
+            else safety.more_serious_pairs(question)
+        )
         for row in level:
             for a, b in pairs:
-                low = row[:position] + (a,) + row[position + 1:]
-                high = row[:position] + (b,) + row[position + 1:]
+                low = row[:position] + (a,) + row[position + 1 :]
+                high = row[:position] + (b,) + row[position + 1 :]
                 if level[low] > level[high]:
                     failing.add(2)
         for option in question.options:
             if option.red_flag is not None and any(
-                    row[position] == option.value and level[row] < option.red_flag for row in level):
+                row[position] == option.value and level[row] < option.red_flag for row in level
+            ):
                 failing.add(3)
     if any(not any(rule.id in ids_ for ids_ in fired.values()) for rule in ruleset.rules):
         failing.add(4)
@@ -358,10 +408,9 @@ def test_large_conditions_compiled_part_by_part_give_the_same_findings(monkeypat
     whole = safety.check(ruleset)
     monkeypatch.setattr(safety, "TABLE_LIMIT", 1)
     parts = safety.check(ruleset)
-    assert [(r.status, [f.text for f in r.failures], [w.text for w in r.warnings])
-            for r in parts.properties] == [
-        (r.status, [f.text for f in r.failures], [w.text for w in r.warnings])
-        for r in whole.properties]
+    assert [
+        (r.status, [f.text for f in r.failures], [w.text for w in r.warnings]) for r in parts.properties
+    ] == [(r.status, [f.text for f in r.failures], [w.text for w in r.warnings]) for r in whole.properties]
 
 
 def test_the_shipped_rules_compiled_part_by_part_are_still_proved(monkeypatch, ruleset):
@@ -381,15 +430,18 @@ def test_a_step_from_a_middle_answer_is_shown_from_that_answer(tmp_path):
     path.write_text(text, "utf-8")
     finding = by_number(safety.check(rules.load(path)))[2].failures[0]
     # Which sign of infection goes with the clear fluid (fever, stiff neck) is the solver's pick.
-    assert re.search(r"^with (\w[\w ]*: \w+ and )?drainage: clear( and [\w ]+: \w+)? the result "
-                     r"is EMERGENCY; changing drainage from clear to cloudy makes it URGENT\. "
-                     r"If 'cloudy' is milder than 'clear', list the mildest answer first "
-                     r"\(line \d+\); otherwise make a rule give at least EMERGENCY with 'cloudy' too$",
-                     finding.text)
+    assert re.search(
+        r"^with (\w[\w ]*: \w+ and )?drainage: clear( and [\w ]+: \w+)? the result "
+        r"is EMERGENCY; changing drainage from clear to cloudy makes it URGENT\. "
+        r"If 'cloudy' is milder than 'clear', list the mildest answer first "
+        r"\(line \d+\); otherwise make a rule give at least EMERGENCY with 'cloudy' too$",
+        finding.text,
+    )
     assert engine.evaluate(rules.load(path), finding.answers).level == Level.EMERGENCY
 
 
 # ------------------------------------------------------------------ the package itself
+
 
 def test_the_safety_check_imports_no_web_framework_and_z3_only_when_it_runs():
     code = textwrap.dedent("""

@@ -26,8 +26,12 @@ from helpers import csrf_token, token_in
 
 from triage import PROJECT_ROOT, StartupError, create_app, security
 
-CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
-          "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100"}
+CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-0123456789",
+    "CARE_TEAM_NAME": "the Pump Clinic",
+    "CARE_TEAM_PHONE": "555-0100",
+}
 CANARY = "Zq7canaryXv93"
 TEMPLATES = PROJECT_ROOT / "templates"
 
@@ -81,12 +85,30 @@ def responses(client, ruleset):
 def test_each_kind_of_response_has_the_expected_status(responses):
     statuses = {name: response.status_code for name, response in responses}
     assert statuses == {
-        "start": 200, "questions": 200, "result": 200, "form re-shown": 400, "no CSRF token": 400,
-        "form too big": 413, "not found": 404, "wrong method": 405, "questions API": 200,
-        "triage API": 200, "API not JSON": 415, "API 422": 422, "API too big": 413,
-        "API not found": 404, "health": 200, "static": 200, "call mode": 200, "call result": 200,
-        "call re-shown": 400, "call FHIR download": 200, "rules sheet": 200,
-        "FHIR questionnaire": 200, "triage API as FHIR": 200}
+        "start": 200,
+        "questions": 200,
+        "result": 200,
+        "form re-shown": 400,
+        "no CSRF token": 400,
+        "form too big": 413,
+        "not found": 404,
+        "wrong method": 405,
+        "questions API": 200,
+        "triage API": 200,
+        "API not JSON": 415,
+        "API 422": 422,
+        "API too big": 413,
+        "API not found": 404,
+        "health": 200,
+        "static": 200,
+        "call mode": 200,
+        "call result": 200,
+        "call re-shown": 400,
+        "call FHIR download": 200,
+        "rules sheet": 200,
+        "FHIR questionnaire": 200,
+        "triage API as FHIR": 200,
+    }
 
 
 def test_every_response_carries_the_security_headers(responses):
@@ -121,8 +143,11 @@ def test_the_content_security_policy_is_strict():
 
 
 # A script must be a file from /static (<script src=...></script>); nothing inline.
-INLINE = re.compile(r"<script\b(?![^>]*\ssrc=)|<script\b[^>]*>(?!\s*</script>)|<style|\sstyle\s*="
-                    r"|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+INLINE = re.compile(
+    r"<script\b(?![^>]*\ssrc=)|<script\b[^>]*>(?!\s*</script>)|<style|\sstyle\s*="
+    r"|\son[a-z]+\s*=|javascript:",
+    re.IGNORECASE,
+)
 
 
 @pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
@@ -131,11 +156,18 @@ def test_templates_have_no_inline_script_or_style(template):
     assert not INLINE.findall((TEMPLATES / template).read_text("utf-8"))
 
 
-@pytest.mark.parametrize("markup, inline", [
-    ('<script src="/static/copy.js" defer></script>', False), ("<script>alert(1)</script>", True),
-    ('<script src="/static/a.js">alert(1)</script>', True), ('<p style="color: red">', True),
-    ('<button onclick="go()">', True), ("<style>p {}</style>", True), ('<p class="x">', False),
-])
+@pytest.mark.parametrize(
+    "markup, inline",
+    [
+        ('<script src="/static/copy.js" defer></script>', False),
+        ("<script>alert(1)</script>", True),
+        ('<script src="/static/a.js">alert(1)</script>', True),
+        ('<p style="color: red">', True),
+        ('<button onclick="go()">', True),
+        ("<style>p {}</style>", True),
+        ('<p class="x">', False),
+    ],
+)
 def test_the_inline_check_tells_files_from_inline_code(markup, inline):
     assert bool(INLINE.findall(markup)) is inline
 
@@ -170,6 +202,7 @@ def test_answers_in_a_query_string_are_ignored(client, ruleset):
 
 
 # --- HTTPS, cookies and proxies ---
+
 
 def session_cookie(response):
     cookies = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]
@@ -206,8 +239,9 @@ def test_x_forwarded_proto_is_honoured_with_flask_proxy_fix():
 def https_post(client, ruleset, **headers):
     """Post valid answers over HTTPS the way a browser with `no-referrer` does: no Referer."""
     token = csrf_token(client, base_url="https://localhost")
-    return client.post("/check", data=valid_form(ruleset, token), base_url="https://localhost",
-                       headers=headers)
+    return client.post(
+        "/check", data=valid_form(ruleset, token), base_url="https://localhost", headers=headers
+    )
 
 
 def test_an_https_form_post_without_a_referer_works(client, ruleset):
@@ -225,8 +259,7 @@ def test_a_form_post_from_another_site_is_refused(client, ruleset, site):
 
 
 def test_the_api_may_be_called_from_another_site(client):
-    response = client.post("/api/v1/triage", json={"answers": {}},
-                           headers={"Sec-Fetch-Site": "cross-site"})
+    response = client.post("/api/v1/triage", json={"answers": {}}, headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 200
 
 
@@ -261,6 +294,7 @@ def test_flask_proxy_fix_from_the_environment(monkeypatch):
 
 # --- Size limits ---
 
+
 def test_the_api_refuses_a_body_over_64_kb_with_413_json(client):
     body = json.dumps({"answers": {"fever": "no", "x": "y" * (64 * 1024)}})
     response = client.post("/api/v1/triage", data=body, content_type="application/json")
@@ -292,9 +326,13 @@ def test_a_multipart_form_with_too_many_parts_is_refused(client, app):
 
 def chunked(client, path: str, body: bytes, content_type: str):
     """Post `body` as a server passes on a chunked request: no Content-Length, stream terminated."""
-    return client.post(path, input_stream=io.BytesIO(body), content_type=content_type,
-                       headers={"Transfer-Encoding": "chunked"},
-                       environ_overrides={"wsgi.input_terminated": True})
+    return client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        content_type=content_type,
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
 
 
 @pytest.mark.parametrize("size, status", [(100, 200), (64 * 1024 - 1, 200), (64 * 1024 + 1, 413)])
@@ -317,6 +355,7 @@ def test_form_limits_are_set(app):
 
 
 # --- The canary: an answer must never leak ---
+
 
 def decoded_session(response) -> str:
     """The session cookie's payload (it is signed, not encrypted, so anyone can read it)."""
@@ -345,26 +384,34 @@ def canary_requests(client, ruleset):
     send("form: valid answers plus canary", client.post("/check", data={**form, "x": CANARY}))
     send("form: bad CSRF token", client.post("/check", data={**form, "csrf_token": CANARY}))
     send("form: oversized", client.post("/check", data={**form, "fever": CANARY * 6000}))
-    send("form: multipart", client.post("/check", data={**form, "fever": CANARY},
-                                        content_type="multipart/form-data"))
+    send(
+        "form: multipart",
+        client.post("/check", data={**form, "fever": CANARY}, content_type="multipart/form-data"),
+    )
     api = "/api/v1/triage"
     # The API's 422 says which value was wrong to the client that sent it (see README, Security).
     send("API: value", client.post(api, json={"answers": {"fever": CANARY}}), echo_ok=True)
     send("API: number", client.post(api, json={"answers": {"days_since_surgery": CANARY}}))
     send("API: unknown key", client.post(api, json={"answers": {CANARY: "yes"}}), echo_ok=True)
     send("API: unknown top-level key", client.post(api, json={CANARY: {}}), echo_ok=True)
-    send("API: valid answers, extra value",
-         client.post(api, json={"answers": {"fever": "no", "x": CANARY}}))
-    send("API: repeated key", client.post(
-        api, data=f'{{"answers": {{"{CANARY}": 1, "{CANARY}": 2}}}}', content_type="application/json"),
-        echo_ok=True)
+    send("API: valid answers, extra value", client.post(api, json={"answers": {"fever": "no", "x": CANARY}}))
+    send(
+        "API: repeated key",
+        client.post(
+            api, data=f'{{"answers": {{"{CANARY}": 1, "{CANARY}": 2}}}}', content_type="application/json"
+        ),
+        echo_ok=True,
+    )
     send("API: not JSON", client.post(api, data=f'{{"answers": {CANARY}', content_type="application/json"))
     send("API: wrong content type", client.post(api, data=f"fever={CANARY}"))
     send("API: as a form", client.post(api, data={"fever": CANARY}))
     send("API: oversized", client.post(api, json={"answers": {"fever": CANARY * 6000}}))
     send("API: answers not an object", client.post(api, json={"answers": [CANARY]}))
-    send("API as FHIR: value", client.post(api + "?format=fhir", json={"answers": {"fever": CANARY}}),
-         echo_ok=True)
+    send(
+        "API as FHIR: value",
+        client.post(api + "?format=fhir", json={"answers": {"fever": CANARY}}),
+        echo_ok=True,
+    )
     # Call mode: the nurse's patient reference is shown in the chart note on the result page.
     send("call: reference", client.post("/call", data={**form, "reference": CANARY}), echo_ok=True)
     send("call: choice value", client.post("/call", data={**form, "fever": CANARY}))
@@ -427,13 +474,19 @@ def test_the_templates_folder_is_the_one_checked():
 
 # --- The real server: gunicorn's logs and its handling of bodies ---
 
+
 def http(base: str, method: str, path: str, body=None, headers: dict | None = None):
     """One request with http.client (which can send chunked bodies); returns (status, headers, body)."""
     host, port = base.removeprefix("http://").split(":")
     connection = http_client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request(method, path, body=body, headers=headers or {},
-                           encode_chunked=not isinstance(body, bytes | str | None))
+        connection.request(
+            method,
+            path,
+            body=body,
+            headers=headers or {},
+            encode_chunked=not isinstance(body, bytes | str | None),
+        )
         response = connection.getresponse()
         return response.status, response.headers, response.read()
     finally:
@@ -521,12 +574,18 @@ def test_gunicorn_error_log_holds_no_address_or_request_line_and_no_line_is_forg
     assert r'"GET /x\r\nINJECTED-LINE\r\n HTTP/1.1" 404' in output  # logged, on its own line
 
 
-@pytest.mark.parametrize("message, args, logged", [
-    ("Error handling request %s", (f"/check?fever={CANARY}",), "Error handling request /check"),
-    ("Invalid request from ip=203.0.113.9: Invalid HTTP request line: 'GET /?a=1'", (),
-     "Invalid request refused: Invalid HTTP request line"),
-    ("Closing connection. %s", ("a\r\nforged",), r"Closing connection. a\r\nforged"),
-])
+@pytest.mark.parametrize(
+    "message, args, logged",
+    [
+        ("Error handling request %s", (f"/check?fever={CANARY}",), "Error handling request /check"),
+        (
+            "Invalid request from ip=203.0.113.9: Invalid HTTP request line: 'GET /?a=1'",
+            (),
+            "Invalid request refused: Invalid HTTP request line",
+        ),
+        ("Closing connection. %s", ("a\r\nforged",), r"Closing connection. a\r\nforged"),
+    ],
+)
 def test_gunicorn_error_records_are_rewritten(message, args, logged):
     settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
     record = logging.LogRecord("gunicorn.error", logging.ERROR, "", 0, message, args, None)

@@ -25,6 +25,7 @@ CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789"}
 
 # --- Finding 2: the safety proofs are part of fail-closed ---
 
+
 def unsafe_files() -> list[Path]:
     """The files of tests/rules_unsafe that load but fail a safety property."""
     found = []
@@ -39,8 +40,12 @@ def unsafe_files() -> list[Path]:
 
 
 def test_the_unsafe_examples_include_each_kind_of_failure():
-    failing = {result.name for file in unsafe_files()
-               for result in safety.check(rules.load(file)).properties if not result.ok}
+    failing = {
+        result.name
+        for file in unsafe_files()
+        for result in safety.check(rules.load(file)).properties
+        if not result.ok
+    }
     assert failing >= {"Monotonicity", "Red-flag floor", "Reachability"}
 
 
@@ -83,8 +88,19 @@ def test_the_proofs_run_on_the_very_rule_set_the_app_serves(monkeypatch):
 
 # --- Finding 4: the language switch never links to another site ---
 
-@pytest.mark.parametrize("path", ["/%5Cevil.example", "/%5C%5Cevil.example", "/%2F%2Fevil.example",
-                                  "/%09/evil.example", "/check", "/", "/no/such/page"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "/%2F%2Fevil.example",
+        "/%09/evil.example",
+        "/check",
+        "/",
+        "/no/such/page",
+    ],
+)
 def test_the_language_switch_links_stay_on_this_site(client, path):
     response = client.get(path)
     page = response.get_data(as_text=True)
@@ -105,6 +121,7 @@ def test_the_language_switch_still_changes_the_language(client):
 
 
 # --- Finding 7: only the configured host names are answered ---
+
 
 def test_a_foreign_host_gets_400_and_no_redirect_to_it(client):
     response = client.get("/api//v1/questions", headers={"Host": "attacker.example"})
@@ -131,12 +148,12 @@ def test_behind_a_proxy_the_host_names_are_required():
 
 # --- Finding 9: a repeated form field is refused, as the API refuses a repeated key ---
 
+
 @pytest.mark.parametrize("path", ["/check", "/call"])
 def test_a_repeated_form_field_is_refused(client, ruleset, path):
     question = next(q for q in ruleset.questions if not q.number and len(q.values) > 1)
     token = csrf_token(client, path)
-    body = [("csrf_token", token), (question.id, question.values[-1]),
-            (question.id, question.values[0])]
+    body = [("csrf_token", token), (question.id, question.values[-1]), (question.id, question.values[0])]
     response = client.post(path, data=MultiDict(body))
     assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
@@ -162,18 +179,19 @@ def test_the_check_for_repeated_fields_allows_a_multi_answer_field(app):
 
 # --- Finding 10: call mode reads the days as the patient form does (fixed by the call-mode work) ---
 
+
 @pytest.mark.parametrize("days", ["1_0", "١٢", "９０"])
 def test_call_mode_refuses_days_the_patient_form_refuses(client, ruleset, days):
     number = next(q for q in ruleset.questions if q.number)
     data = {q.id: q.values[0] for q in ruleset.questions if not q.number}
     patient = client.post("/check", data={**data, number.id: days, "csrf_token": csrf_token(client)})
     assert patient.status_code == 400  # the patient form refuses it
-    call = client.post("/call", data={**data, number.id: days,
-                                      "csrf_token": csrf_token(client, "/call")})
+    call = client.post("/call", data={**data, number.id: days, "csrf_token": csrf_token(client, "/call")})
     assert call.status_code == 400
 
 
 # --- Finding 12: JSON is UTF-8 only; a huge number is not echoed whole ---
+
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
 def test_a_json_body_that_is_not_utf8_is_refused(client, encoding):
@@ -181,16 +199,18 @@ def test_a_json_body_that_is_not_utf8_is_refused(client, encoding):
     response = client.post("/api/v1/triage", data=body, content_type="application/json")
     assert response.status_code == 400
     assert "UTF-8" in json.dumps(response.get_json())
-    utf8 = client.post("/api/v1/triage", data=json.dumps({"answers": {}}).encode(),
-                       content_type="application/json")
+    utf8 = client.post(
+        "/api/v1/triage", data=json.dumps({"answers": {}}).encode(), content_type="application/json"
+    )
     assert utf8.status_code == 200
 
 
 def test_an_out_of_range_number_is_not_echoed_whole(client, ruleset):
     number = next(q for q in ruleset.questions if q.number)
-    huge = 10 ** 449
-    response = client.post("/api/v1/triage", data=f'{{"answers": {{"{number.id}": {huge}}}}}',
-                           content_type="application/json")
+    huge = 10**449
+    response = client.post(
+        "/api/v1/triage", data=f'{{"answers": {{"{number.id}": {huge}}}}}', content_type="application/json"
+    )
     assert response.status_code == 422
     message = response.get_json()["errors"][0]["message"]
     assert "out of range" in message and str(huge)[:81] not in message

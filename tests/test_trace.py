@@ -12,8 +12,12 @@ from helpers import token_in
 
 from triage import SHIPPED_RULES, create_app
 
-CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
-          "CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_PHONE": "555-0100"}
+CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-0123456789",
+    "CARE_TEAM_NAME": "the Pump Clinic",
+    "CARE_TEAM_PHONE": "555-0100",
+}
 
 
 def digest_of(path: Path) -> str:
@@ -33,8 +37,10 @@ def rules_file(request, tmp_path) -> Path:
         return SHIPPED_RULES
     text = SHIPPED_RULES.read_text(encoding="utf-8")
     copy = tmp_path / "rules.yaml"
-    copy.write_text(re.sub(r'^version: "[^"]+"', 'version: "trace-test-1"', text, count=1,
-                           flags=re.M) + "# edited\n", encoding="utf-8")
+    copy.write_text(
+        re.sub(r'^version: "[^"]+"', 'version: "trace-test-1"', text, count=1, flags=re.M) + "# edited\n",
+        encoding="utf-8",
+    )
     assert digest_of(copy) != digest_of(SHIPPED_RULES)
     return copy
 

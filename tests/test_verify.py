@@ -47,14 +47,18 @@ def test_verify_passes_a_good_file_with_the_cases_beside_it(tmp_path):
 def test_verify_names_a_missing_near_miss_at_the_rules_line(tmp_path):
     result, _ = _verify(tmp_path, CASES.rsplit("- name: near miss - red edge", 1)[0])
     assert result.exit_code == 1
-    assert "rules.yaml:56: rule 'spreading-redness': no near-miss case; add a case that answers " \
+    assert (
+        "rules.yaml:56: rule 'spreading-redness': no near-miss case; add a case that answers "
         "redness but where this rule stays silent" in " ".join(result.output.split())
+    )
 
 
 def test_verify_says_did_you_mean_for_names_in_a_case_file(tmp_path):
-    cases = CASES.replace("{days_since_surgery: 5, fever: no}", "{days_since_surgery: 5, fevr: no}") \
-        .replace("{redness: edge}", "{redness: edge, fever: false}") \
+    cases = (
+        CASES.replace("{days_since_surgery: 5, fever: no}", "{days_since_surgery: 5, fevr: no}")
+        .replace("{redness: edge}", "{redness: edge, fever: false}")
         .replace("categories: [site_infection]", "categories: [site_infecton]", 1)
+    )
     result, folder = _verify(tmp_path, cases)
     assert result.exit_code == 1
     out = " ".join(result.output.split())
@@ -94,10 +98,12 @@ def test_an_answer_reaching_emergency_without_a_red_flag_is_a_warning_at_its_lin
 
     rules_file = tmp_path / "rules.yaml"
     before = "level: urgent\n    when: {question: redness"
-    rules_file.write_text(MINIMAL.read_text("utf-8").replace(before, before.replace("urgent", "emergency")),
-                          "utf-8")
+    rules_file.write_text(
+        MINIMAL.read_text("utf-8").replace(before, before.replace("urgent", "emergency")), "utf-8"
+    )
     ruleset = rules.load(rules_file)
     line = ruleset.question("redness").option("spreading").line
     assert verify.emergency_without_red_flag(ruleset) == [
         f"{rules_file}:{line}: `redness: spreading` gives EMERGENCY on its own but has no red_flag; "
-        "add `red_flag: emergency` so the safety check holds it there"]
+        "add `red_flag: emergency` so the safety check holds it there"
+    ]

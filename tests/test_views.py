@@ -34,8 +34,11 @@ class Page(HTMLParser):
         self.text_parts.append(data)
 
     def find(self, tag=None, **attrs) -> list[dict]:
-        return [a for t, a in self.elements if (tag is None or t == tag)
-                and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+        return [
+            a
+            for t, a in self.elements
+            if (tag is None or t == tag) and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
 
     def by_id(self, element_id: str) -> dict:
         found = self.find(id=element_id)
@@ -58,6 +61,7 @@ def assert_numbers_shown(response):
 
 # Start page -----------------------------------------------------------------------------------
 
+
 def test_start_page_says_what_this_is_and_whom_to_call(client, ruleset):
     response = client.get("/")
     assert response.status_code == 200
@@ -71,27 +75,33 @@ def test_start_page_says_what_this_is_and_whom_to_call(client, ruleset):
 
 
 def test_without_a_care_team_phone_pages_say_where_to_find_it():
-    app = create_app({**TEST_CONFIG, "CARE_TEAM_PHONE": "", "AFTER_HOURS_PHONE": "",
-                      "CARE_TEAM_NAME": "your care team"})
+    app = create_app(
+        {**TEST_CONFIG, "CARE_TEAM_PHONE": "", "AFTER_HOURS_PHONE": "", "CARE_TEAM_NAME": "your care team"}
+    )
     shown = page(app.test_client().get("/"))
     assert "Your care team: the number on your discharge papers." in shown.text
     assert not shown.find("a", href="tel:")
 
 
 def test_pages_load_nothing_from_other_hosts(client, submit, ruleset):
-    for response in (client.get("/"), client.get("/check"), submit(none_answers(ruleset)),
-                     client.get("/nowhere")):
+    for response in (
+        client.get("/"),
+        client.get("/check"),
+        submit(none_answers(ruleset)),
+        client.get("/nowhere"),
+    ):
         html = response.get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', html)
 
 
 # The questions ---------------------------------------------------------------------------------
 
+
 def show_step(client, number: int):
     """Open a step as the summary's "Change" button does (no answers given yet)."""
     from helpers import csrf_token
-    return client.post("/check", data={"csrf_token": csrf_token(client), "step": "1",
-                                       "go": f"step-{number}"})
+
+    return client.post("/check", data={"csrf_token": csrf_token(client), "step": "1", "go": f"step-{number}"})
 
 
 def test_each_step_asks_its_questions_with_nothing_preselected(client, ruleset):
@@ -123,8 +133,9 @@ def test_hints_are_linked_to_their_questions(client, ruleset):
     for question in hinted + [ruleset.question(q) for q in ruleset.bands]:
         shown = page(show_step(client, ruleset.step_of[question.id]))
         assert shown.by_id(f"{question.id}-hint")
-        fieldsets = [a for a in shown.find("fieldset")
-                     if f"{question.id}-hint" in a.get("aria-describedby", "")]
+        fieldsets = [
+            a for a in shown.find("fieldset") if f"{question.id}-hint" in a.get("aria-describedby", "")
+        ]
         assert len(fieldsets) == 1
 
 
@@ -134,17 +145,20 @@ def test_no_answers_at_all_is_refused_not_assumed(submit, ruleset):
     shown = page(response)
     assert shown.title.startswith("Error: Step 1 of ")
     choices = [q for q in ruleset.steps[0].questions if not ruleset.question(q).number]
-    summary_links = [a["href"] for a in shown.find("a") if a.get("href", "").startswith("#")
-                     and a["href"] != "#main"]
+    summary_links = [
+        a["href"] for a in shown.find("a") if a.get("href", "").startswith("#") and a["href"] != "#main"
+    ]
     assert summary_links == [f"#{choices[0]}-0"]
     assert f"You have not answered {len(choices)} question" in shown.text
     assert "Result" not in shown.title
 
 
 def test_one_missing_answer_keeps_every_other_answer(post_step, ruleset):
-    number, step = next((n, s) for n, s in enumerate(ruleset.steps, start=1)
-                        if n > 1 and len([q for q in s.questions
-                                          if not ruleset.question(q).number]) >= 2)
+    number, step = next(
+        (n, s)
+        for n, s in enumerate(ruleset.steps, start=1)
+        if n > 1 and len([q for q in s.questions if not ruleset.question(q).number]) >= 2
+    )
     missing = next(q for q in step.questions if not ruleset.question(q).number)
     answers = {**none_answers(ruleset)}
     del answers[missing]
@@ -161,7 +175,7 @@ def test_one_missing_answer_keeps_every_other_answer(post_step, ruleset):
     assert shown.title.startswith(f"Error: Step {number} of ")
     # The summary comes first in the main content, titled as GOV.UK does, linking to the field.
     html = response.get_data(as_text=True)
-    main = html[html.index('<main'):]
+    main = html[html.index("<main") :]
     assert main.index("There is a problem") < main.index("<h1")
     assert "You have not answered 1 question" in shown.text
     message = f"Choose an answer for: {ruleset.question(missing).text['en']}"
@@ -175,8 +189,9 @@ def test_one_missing_answer_keeps_every_other_answer(post_step, ruleset):
     hidden = step_form_fields(html)
     for question_id, value in answers.items():
         if question_id in step.questions:
-            assert [a["value"] for a in shown.find("input", name=question_id)
-                    if "checked" in a] == [value], question_id
+            assert [a["value"] for a in shown.find("input", name=question_id) if "checked" in a] == [value], (
+                question_id
+            )
         else:
             assert hidden[question_id] == value
     assert not [a for a in shown.find("input", name=missing) if "checked" in a]
@@ -190,6 +205,7 @@ def test_an_answer_that_is_not_an_option_is_refused(submit, ruleset):
 
 
 # The result ----------------------------------------------------------------------------------
+
 
 def test_no_symptoms_gives_no_warnings_with_everything_a_result_needs(submit, ruleset):
     response = submit(none_answers(ruleset))
@@ -208,8 +224,9 @@ def assert_result_basics(shown: Page, ruleset):
     assert "This is not a diagnosis." in shown.text
     assert f"Rule set version {ruleset.version} ({ruleset.digest})" in shown.text
     times = shown.find("time")
-    assert len(times) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d",
-                                            times[0]["datetime"])
+    assert len(times) == 1 and re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", times[0]["datetime"]
+    )
     assert re.search(r"Checked [A-Z][a-z]+ \d\d?, \d{4} at (1[0-2]|[1-9]):\d\d [AP]M UTC", shown.text)
     check_again = [a for a in shown.find("a", href="/check")]
     assert check_again, "no way to check again"
@@ -225,11 +242,11 @@ def test_an_emergency_says_call_911_first_and_why(submit, ruleset):
     html = response.get_data(as_text=True)
     shown = page(response)
     assert shown.title == "Result: Emergency - Pump Check"
-    main = html[html.index("<main"):]
+    main = html[html.index("<main") :]
     # The one action comes first, with the number to tap.
     assert re.search(r'<h1>\s*Call <a class="tel" href="tel:911">911</a> now\.\s*</h1>', main)
     assert main.index("<h1>") < main.index("Why we say this")
-    action = main[:main.index("</div>")]
+    action = main[: main.index("</div>")]
     assert 'href="tel:911"' in action
     assert unescape(Page(action).text).count("Call 911 now.") == 1  # said once, not twice
     assert_result_basics(shown, ruleset)
@@ -243,13 +260,14 @@ def test_an_emergency_says_call_911_first_and_why(submit, ruleset):
         text = unescape(Page(item).text)
         assert warning.rule.title["en"] in text
         assert (warning.rule.advice["en"] in " ".join(text.split())) == (warning.level == expected.level)
-        reasons = text[text.index("Because you said:"):]
+        reasons = text[text.index("Because you said:") :]
         for question_id, answer in warning.because:
             question = ruleset.question(question_id)
             assert f"{question.text['en']} {question.label_for(answer)}" in reasons
     first = expected.warnings[0]
-    said = " ".join(f"{ruleset.question(q).text['en']} {ruleset.question(q).label_for(a)}"
-                    for q, a in first.because)
+    said = " ".join(
+        f"{ruleset.question(q).text['en']} {ruleset.question(q).label_for(a)}" for q, a in first.because
+    )
     assert f"Because you said: {said}" in unescape(shown.text)
 
 
@@ -258,8 +276,12 @@ def test_urgent_result_gives_the_care_team_now_and_after_hours(submit, ruleset):
     shown = page(response)
     urgent = ruleset.levels[Level.URGENT]
     assert shown.title == f"Result: {urgent.heading['en']} - Pump Check"
-    action = urgent.action["en"].format(care_team="the Pump Clinic", care_team_phone="555-0100",
-                                        after_hours_phone="555-0199", emergency_number="911")
+    action = urgent.action["en"].format(
+        care_team="the Pump Clinic",
+        care_team_phone="555-0100",
+        after_hours_phone="555-0199",
+        emergency_number="911",
+    )
     assert " ".join(action.split()) in unescape(shown.text)
     assert "After hours: 555-0199" in shown.text
     action_links = [a["href"] for a in shown.find("a") if a.get("href", "").startswith("tel:")]
@@ -311,6 +333,7 @@ def test_a_post_without_a_valid_token_is_refused_kindly(client, ruleset, token):
 
 def test_a_token_from_another_browser_is_refused(app, ruleset):
     from helpers import csrf_token
+
     token = csrf_token(app.test_client())
     response = app.test_client().post("/check", data={**none_answers(ruleset), "csrf_token": token})
     assert response.status_code == 400

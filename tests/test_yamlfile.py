@@ -25,25 +25,39 @@ def test_yes_no_on_off_stay_words(tmp_path, word):
     assert data == {"a": word, "b": [word], word: 1}
 
 
-@pytest.mark.parametrize("text, value", [("true", True), ("false", False), ("True", True),
-                                         ("FALSE", False)])
+@pytest.mark.parametrize("text, value", [("true", True), ("false", False), ("True", True), ("FALSE", False)])
 def test_only_true_and_false_are_booleans(tmp_path, text, value):
     assert _load(tmp_path, f"a: {text}\n")[0] == {"a": value}
 
 
-@pytest.mark.parametrize("text, value", [
-    ("30", 30), ("030", 30), ("-3", -3), ("+7", 7), ("1:30", "1:30"), ("1_000", "1_000"),
-    ("0x1e", "0x1e"), ("0o17", "0o17"), ("1.5", 1.5), ("1e3", 1000.0), ("2026-11-25", "2026-11-25"),
-    ("~", None), ("null", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("30", 30),
+        ("030", 30),
+        ("-3", -3),
+        ("+7", 7),
+        ("1:30", "1:30"),
+        ("1_000", "1_000"),
+        ("0x1e", "0x1e"),
+        ("0o17", "0o17"),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("2026-11-25", "2026-11-25"),
+        ("~", None),
+        ("null", None),
+        ("", None),
+    ],
+)
 def test_numbers_are_plain_decimals_and_dates_stay_text(tmp_path, text, value):
     data, _ = _load(tmp_path, f"a: {text}\n")
     assert data == {"a": value} and type(data["a"]) is type(value)
 
 
 def test_every_value_keeps_its_line(tmp_path):
-    data, lines = _load(tmp_path, "version: x\nrules:\n  - id: a\n    when: {question: q, is: yes}\n"
-                                  "  - id: b\n")
+    data, lines = _load(
+        tmp_path, "version: x\nrules:\n  - id: a\n    when: {question: q, is: yes}\n  - id: b\n"
+    )
     assert lines[("version",)] == 1
     assert lines[("rules",)] == 2
     assert lines[("rules", 0)] == 3
@@ -55,7 +69,8 @@ def test_every_value_keeps_its_line(tmp_path):
 
 def test_a_duplicate_key_is_refused_with_both_lines(tmp_path):
     assert _problems(tmp_path, "a: 1\nb: 2\na: 3\n") == [
-        (3, "'a' appears twice here (first on line 1); keep only one")]
+        (3, "'a' appears twice here (first on line 1); keep only one")
+    ]
 
 
 def test_every_duplicate_key_is_reported(tmp_path):
@@ -118,7 +133,8 @@ def test_problem_reads_as_file_line_message():
 # Issue 12, finding 8: a file built to exhaust time or memory is refused quickly, with its line.
 
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(c + 1)}: &{chr(c + 1)} [{', '.join([f'*{chr(c)}'] * 10)}]\n" for c in range(ord("a"), ord("i")))
+    f"{chr(c + 1)}: &{chr(c + 1)} [{', '.join([f'*{chr(c)}'] * 10)}]\n" for c in range(ord("a"), ord("i"))
+)
 
 
 def _quickly(tmp_path, text) -> list[tuple[int, str]]:
@@ -139,7 +155,8 @@ def test_a_billion_laughs_file_is_refused_quickly_at_its_line(tmp_path):
 
 def test_merges_that_double_at_every_level_are_refused_quickly(tmp_path):
     text = "m0: &m0 {k0: 1, k1: 2}\n" + "".join(
-        f"m{n}: &m{n}\n  <<: [*m{n - 1}, *m{n - 1}]\n  own{n}: 1\n" for n in range(1, 40))
+        f"m{n}: &m{n}\n  <<: [*m{n - 1}, *m{n - 1}]\n  own{n}: 1\n" for n in range(1, 40)
+    )
     [(_, message)] = _quickly(tmp_path, text)
     assert "more than" in message
 

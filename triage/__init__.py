@@ -19,8 +19,15 @@ SHIPPED_RULES = PROJECT_ROOT / "rules.yaml"
 
 # Settings that are text, whatever they look like. `from_prefixed_env` parses values as JSON,
 # so 911 would arrive as a number and 1.50 as 1.5: these are read back as the exact string.
-TEXT_SETTINGS = ("SECRET_KEY", "RULES_FILE", "CARE_TEAM_NAME", "CARE_TEAM_PHONE",
-                 "AFTER_HOURS_PHONE", "EMERGENCY_NUMBER", "TIME_ZONE")
+TEXT_SETTINGS = (
+    "SECRET_KEY",
+    "RULES_FILE",
+    "CARE_TEAM_NAME",
+    "CARE_TEAM_PHONE",
+    "AFTER_HOURS_PHONE",
+    "EMERGENCY_NUMBER",
+    "TIME_ZONE",
+)
 MIN_SECRET_KEY_LENGTH = 16
 # FLASK_CARE_TEAM_NAME_ES etc.: the care team's name in one language of the rule file.
 CARE_TEAM_NAME_IN = re.compile(r"FLASK_CARE_TEAM_NAME_[A-Z]{2}")
@@ -45,8 +52,9 @@ def create_app(test_config: dict | None = None):
     """Create the app; refuse to start on an invalid or unsafe rule file or a missing secret key."""
     from flask import Flask  # imported here so the engine can be used without Flask
 
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+    app = Flask(
+        __name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static")
+    )
     app.config.from_mapping(
         SECRET_KEY=None,
         RULES_FILE=str(SHIPPED_RULES),
@@ -84,8 +92,7 @@ def create_app(test_config: dict | None = None):
     try:
         ruleset = rules.load(app.config["RULES_FILE"])
     except FileProblems as problems:
-        raise StartupError(f"the rule file is not valid, so no advice can be given:\n{problems}") \
-            from None
+        raise StartupError(f"the rule file is not valid, so no advice can be given:\n{problems}") from None
     # The proofs run on the rule set built from the very bytes just read (not the file again).
     report = proofs.prove_or_refuse(ruleset)
     steps = flow.plan(ruleset)
@@ -109,17 +116,23 @@ def _check_config(config) -> None:
         config[key] = "" if value is None else str(value).strip()
     secret = config["SECRET_KEY"]
     if not isinstance(secret, str | bytes) or len(secret.strip()) < MIN_SECRET_KEY_LENGTH:
-        raise StartupError(f"set FLASK_SECRET_KEY to a long random value (at least "
-                           f"{MIN_SECRET_KEY_LENGTH} characters), e.g. "
-                           "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+        raise StartupError(
+            f"set FLASK_SECRET_KEY to a long random value (at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters), e.g. "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
     if not config["EMERGENCY_NUMBER"]:
-        raise StartupError("FLASK_EMERGENCY_NUMBER is empty; set it to the local emergency "
-                           "number (or leave it unset for 911)")
+        raise StartupError(
+            "FLASK_EMERGENCY_NUMBER is empty; set it to the local emergency "
+            "number (or leave it unset for 911)"
+        )
     try:
         zoneinfo.ZoneInfo(config["TIME_ZONE"] or "UTC")
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        raise StartupError(f"FLASK_TIME_ZONE {config['TIME_ZONE']!r} is not a known time zone; "
-                           "use a name such as America/Chicago, or leave it unset for UTC") from None
+        raise StartupError(
+            f"FLASK_TIME_ZONE {config['TIME_ZONE']!r} is not a known time zone; "
+            "use a name such as America/Chicago, or leave it unset for UTC"
+        ) from None
     config["TIME_ZONE"] = config["TIME_ZONE"] or "UTC"
     config["CARE_TEAM_NAME"] = config["CARE_TEAM_NAME"] or "your care team"
     config["RULES_FILE"] = config["RULES_FILE"] or str(SHIPPED_RULES)

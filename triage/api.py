@@ -58,19 +58,25 @@ def http_error_json(problem: HTTPException):
     if status == 404 and request.path.startswith("/fhir/"):
         message = "there is nothing at this address; FHIR has GET /fhir/Questionnaire"
     elif status == 404:
-        message = ("there is nothing at this address; the API has GET /api/v1/questions and "
-                   "POST /api/v1/triage, described in GET /api/v1/openapi.json")
+        message = (
+            "there is nothing at this address; the API has GET /api/v1/questions and "
+            "POST /api/v1/triage, described in GET /api/v1/openapi.json"
+        )
     elif status == 405:
         methods = getattr(problem, "valid_methods", None) or ()  # a MethodNotAllowed names them
         allowed = " or ".join(m for m in methods if m not in ("HEAD", "OPTIONS"))
         message = f"{_clip(request.method)} is not allowed here; use {allowed}"
     elif status == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
-        message = (f"the request body is too large: the limit is {limit} bytes "
-                   f"({limit // 1024} KB), and a triage request needs far less")
+        message = (
+            f"the request body is too large: the limit is {limit} bytes "
+            f"({limit // 1024} KB), and a triage request needs far less"
+        )
     elif status >= 500:
-        message = ("the server could not work out advice for this request; nothing was stored. "
-                   "Try again, and if it keeps happening tell the people who run Pump Check")
+        message = (
+            "the server could not work out advice for this request; nothing was stored. "
+            "Try again, and if it keeps happening tell the people who run Pump Check"
+        )
     else:
         message = f"the request could not be used ({problem.name})"
     return error(status, [{"field": None, "message": message}])
@@ -82,13 +88,19 @@ def _clip_message(message: str) -> str:
 
 
 def question_json(question: Question, language: str = "en") -> dict:
-    data: dict[str, object] = {"id": question.id, "text": question.text.in_language(language),
-            "hint": question.hint.in_language(language) if question.hint else None}
+    data: dict[str, object] = {
+        "id": question.id,
+        "text": question.text.in_language(language),
+        "hint": question.hint.in_language(language) if question.hint else None,
+    }
     if question.number:
         data.update(type="number", min=question.minimum, max=question.maximum, optional=True)
     else:
-        data.update(type="choice", default=question.values[0], options=[
-            {"value": o.value, "label": o.label.in_language(language)} for o in question.options])
+        data.update(
+            type="choice",
+            default=question.values[0],
+            options=[{"value": o.value, "label": o.label.in_language(language)} for o in question.options],
+        )
     return data
 
 
@@ -101,16 +113,21 @@ def unanswered_ids(ruleset: RuleSet, answers: Mapping[str, object]) -> list[str]
     return [question.id for question in ruleset.questions if question.id not in answers]
 
 
-def level_words(ruleset: RuleSet, result: Result, unanswered: list[str],
-                language: str) -> tuple[str, str]:
+def level_words(ruleset: RuleSet, result: Result, unanswered: list[str], language: str) -> tuple[str, str]:
     """Return the result's heading and action, saying so when a `none` rests on fewer answers."""
     level_text = ruleset.levels[result.level]
     heading = level_text.heading.in_language(language)
     action = level_text.action.in_language(language).format(**contacts())
     if unanswered and result.level is Level.NONE:
         heading = gettext("No warning signs in the answers given")
-        action = " ".join((gettext("Questions not answered: %(count)s. This check is not complete.",
-                                   count=len(unanswered)), action))
+        action = " ".join(
+            (
+                gettext(
+                    "Questions not answered: %(count)s. This check is not complete.", count=len(unanswered)
+                ),
+                action,
+            )
+        )
     return heading, action
 
 
@@ -144,12 +161,17 @@ def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: lis
         "unanswered": unanswered,
         "heading": heading,
         "action": action,
-        "warnings": [{
-            "rule": w.rule.id, "category": w.rule.category, "level": w.level.id,
-            "title": w.rule.title.in_language(language),
-            "advice": w.rule.advice.in_language(language),
-            "because": [{"question": q, "answer": a} for q, a in w.because],
-        } for w in result.warnings],
+        "warnings": [
+            {
+                "rule": w.rule.id,
+                "category": w.rule.category,
+                "level": w.level.id,
+                "title": w.rule.title.in_language(language),
+                "advice": w.rule.advice.in_language(language),
+                "because": [{"question": q, "answer": a} for q, a in w.because],
+            }
+            for w in result.warnings
+        ],
         "rules_version": result.rules_version,
         "rules_digest": result.rules_digest,
     }
@@ -168,8 +190,9 @@ def _language() -> str | None:
 
 
 def _unknown_language():
-    return error(422, [{"field": "lang", "message": "unknown language; use one of: "
-                        + ", ".join(i18n.offered())}])
+    return error(
+        422, [{"field": "lang", "message": "unknown language; use one of: " + ", ".join(i18n.offered())}]
+    )
 
 
 @bp.get("/questions")
@@ -178,8 +201,13 @@ def questions():
     language = _language()
     if language is None:
         return _unknown_language()
-    return jsonify({"rules_version": ruleset.version, "rules_digest": ruleset.digest,
-                    "questions": [question_json(q, language) for q in ruleset.questions]})
+    return jsonify(
+        {
+            "rules_version": ruleset.version,
+            "rules_digest": ruleset.digest,
+            "questions": [question_json(q, language) for q in ruleset.questions],
+        }
+    )
 
 
 def _read_body() -> bytes:
@@ -200,43 +228,65 @@ def triage():
         return _unknown_language()
     output = request.args.get("format", "json")
     if output not in ("json", "fhir"):
-        return error(400, [{"field": "format", "message": "use ?format=json (the default) or "
-                            "?format=fhir (a FHIR R4 Bundle)"}])
+        return error(
+            400,
+            [
+                {
+                    "field": "format",
+                    "message": "use ?format=json (the default) or ?format=fhir (a FHIR R4 Bundle)",
+                }
+            ],
+        )
     if not request.is_json:
-        return error(415, [{"field": None, "message":
-                            "send a JSON body with Content-Type: application/json"}])
+        return error(
+            415, [{"field": None, "message": "send a JSON body with Content-Type: application/json"}]
+        )
     try:
-        body = json.loads(_read_body(), object_pairs_hook=_refuse_duplicates,
-                          parse_constant=_refuse_constant)
+        body = json.loads(_read_body(), object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
     except BadRequest as problem:
         return error(400, [{"field": None, "message": f"the body is not usable JSON: {problem}"}])
     except (ValueError, RecursionError):
         return error(400, [{"field": None, "message": "the body is not valid JSON"}])
     if not isinstance(body, dict):
-        return error(400, [{"field": None, "message": 'the body must be a JSON object: '
-                            '{"answers": {...}}'}])
+        return error(400, [{"field": None, "message": 'the body must be a JSON object: {"answers": {...}}'}])
     extra = sorted(set(body) - {"answers"})
     if extra:
-        return error(422, [{"field": _clip(key), "message": "unknown field; only 'answers' is allowed"}
-                           for key in extra])
+        return error(
+            422,
+            [{"field": _clip(key), "message": "unknown field; only 'answers' is allowed"} for key in extra],
+        )
     if "answers" not in body:
-        return error(422, [{"field": "answers", "message": "is missing; send "
-                            '{"answers": {"question_id": "value", ...}}'}])
+        return error(
+            422,
+            [{"field": "answers", "message": 'is missing; send {"answers": {"question_id": "value", ...}}'}],
+        )
     answers = body["answers"]
     if not isinstance(answers, dict):
-        return error(422, [{"field": "answers", "message":
-                            "must be an object of question id to answer"}])
+        return error(422, [{"field": "answers", "message": "must be an object of question id to answer"}])
     try:
         result = engine.evaluate(ruleset, whole_numbers(ruleset, answers))
     except engine.AnswerProblems as problems:
-        return error(422, [{"field": f"answers.{_clip(field)}", "message": _clip_message(message)}
-                           for field, message in problems.problems])
+        return error(
+            422,
+            [
+                {"field": f"answers.{_clip(field)}", "message": _clip_message(message)}
+                for field, message in problems.problems
+            ],
+        )
     unanswered = unanswered_ids(ruleset, answers)
     if output == "fhir":
         heading, action = level_words(ruleset, result, unanswered, language)
         note = unanswered_note(unanswered, heading) if unanswered else None
-        bundle = fhir.check_bundle(ruleset, result, datetime.now().astimezone(), contacts(),
-                                   language, unanswered=unanswered, action=action, note=note)
+        bundle = fhir.check_bundle(
+            ruleset,
+            result,
+            datetime.now().astimezone(),
+            contacts(),
+            language,
+            unanswered=unanswered,
+            action=action,
+            note=note,
+        )
         return no_store(fhir_json(bundle))
     return no_store(jsonify(result_json(result, ruleset, language, unanswered)))
 
@@ -274,6 +324,7 @@ def init_app(app) -> None:
     with app.app_context():
         languages = i18n.offered()
     # Fixed for the app's life, like the rule set it describes: built and encoded once.
-    document = openapi.document(app.extensions["pump_check"].ruleset, languages,
-                                app.config["MAX_CONTENT_LENGTH"])
+    document = openapi.document(
+        app.extensions["pump_check"].ruleset, languages, app.config["MAX_CONTENT_LENGTH"]
+    )
     app.extensions[OPENAPI_KEY] = json.dumps(document, ensure_ascii=False, indent=1).encode()

@@ -45,9 +45,15 @@ def _unanswered(ruleset: RuleSet, given: dict) -> int:
 def _call_page(form, ruleset: RuleSet, status: int = 200):
     given = given_answers(form, ruleset) if form.is_submitted() else {}
     so_far = evaluate_given(ruleset, given) if given else None
-    page = render_template("call.html", form=form, ruleset=ruleset, so_far=so_far,
-                           unanswered=_unanswered(ruleset, given), Level=Level,
-                           nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()))
+    page = render_template(
+        "call.html",
+        form=form,
+        ruleset=ruleset,
+        so_far=so_far,
+        unanswered=_unanswered(ruleset, given),
+        Level=Level,
+        nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()),
+    )
     return no_store(make_response(page, status))
 
 
@@ -68,12 +74,21 @@ def call():
         return _call_page(form, ruleset, 400)
     result = evaluate_given(ruleset, given_answers(form, ruleset))
     numbers = contacts()
-    chart_note = note.chart_note(ruleset, result, numbers, written_at=clinic_now(),
-                                 details=details(form, numbers))
-    page = render_template("call_result.html", result=result, ruleset=ruleset, form=form,
-                           chart_note=chart_note, Level=Level, complete=complete,
-                           summary=note.summary(ruleset, result, numbers), actions=ACTIONS,
-                           answer_text=note.answer_text)
+    chart_note = note.chart_note(
+        ruleset, result, numbers, written_at=clinic_now(), details=details(form, numbers)
+    )
+    page = render_template(
+        "call_result.html",
+        result=result,
+        ruleset=ruleset,
+        form=form,
+        chart_note=chart_note,
+        Level=Level,
+        complete=complete,
+        summary=note.summary(ruleset, result, numbers),
+        actions=ACTIONS,
+        answer_text=note.answer_text,
+    )
     return no_store(make_response(page))
 
 
@@ -85,9 +100,14 @@ def level_so_far():
     form.validate()  # fills the fields; the CSRF token was checked before this view ran
     given = given_answers(form, ruleset)
     so_far = evaluate_given(ruleset, given) if given else None
-    page = render_template("_call_alert.html", so_far=so_far, ruleset=ruleset, Level=Level,
-                           unanswered=_unanswered(ruleset, given),
-                           nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()))
+    page = render_template(
+        "_call_alert.html",
+        so_far=so_far,
+        ruleset=ruleset,
+        Level=Level,
+        unanswered=_unanswered(ruleset, given),
+        nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()),
+    )
     return no_store(make_response(page))
 
 
@@ -104,7 +124,8 @@ def download_fhir():
     response = make_response(json.dumps(bundle, ensure_ascii=False, indent=2))
     response.mimetype = fhir.MEDIA_TYPE
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="pump-check-{now.strftime("%Y%m%d-%H%M")}.fhir.json"')
+        f'attachment; filename="pump-check-{now.strftime("%Y%m%d-%H%M")}.fhir.json"'
+    )
     return no_store(response)
 
 

@@ -24,7 +24,8 @@ from .yamlfile import FileProblems, Problem
 CASE_SCHEMA: dict[str, Any] = {
     "type": "array",
     "items": {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "required": ["name", "answers", "level", "categories"],
         "properties": {
             "name": {"type": "string", "minLength": 1},
@@ -57,18 +58,19 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
-        return (not self.error and self.level == self.case.level
-                and self.categories == self.case.categories)
+        return not self.error and self.level == self.case.level and self.categories == self.case.categories
 
     def explain(self) -> str:
         """Say what was expected and what the rules gave, for a failed case."""
         where = f"{self.case.file}:{self.case.line}: {self.case.name}"
         if self.error:
             return f"{where}\n    the answers are not allowed: {self.error}"
-        return (f"{where}\n    expected {self.case.level.upper()} "
-                f"{sorted(self.case.categories)}\n"
-                f"    got      {(self.level or '').upper()} {sorted(self.categories)}"
-                f" (rules: {', '.join(self.rules) or 'none'})")
+        return (
+            f"{where}\n    expected {self.case.level.upper()} "
+            f"{sorted(self.case.categories)}\n"
+            f"    got      {(self.level or '').upper()} {sorted(self.categories)}"
+            f" (rules: {', '.join(self.rules) or 'none'})"
+        )
 
 
 # The clinic's reference floor table lives beside the cases (tests/cases/) but is not a case file.
@@ -79,8 +81,9 @@ def case_files(paths) -> list[Path]:
     """Expand folders into the YAML case files inside them, sorted (not the floor table)."""
     files = []
     for path in map(Path, paths):
-        files.extend(sorted(p for p in path.glob("*.yaml") if p.name != FLOOR_FILE)
-                     if path.is_dir() else [path])
+        files.extend(
+            sorted(p for p in path.glob("*.yaml") if p.name != FLOOR_FILE) if path.is_dir() else [path]
+        )
     return files
 
 
@@ -105,11 +108,21 @@ def load_cases(paths, ruleset: RuleSet | None = None) -> list[Case]:
         if errors or not isinstance(data, list):  # the schema says it is a list of cases
             continue
         if ruleset is not None:
-            problems.extend(Problem(str(file), yamlfile.line_of(lines, path), message)
-                            for path, message in _unknown_names(ruleset, data))
-        cases.extend(Case(item["name"], item["answers"], item["level"],
-                          frozenset(item["categories"]), str(file), lines[(index,)])
-                     for index, item in enumerate(data))
+            problems.extend(
+                Problem(str(file), yamlfile.line_of(lines, path), message)
+                for path, message in _unknown_names(ruleset, data)
+            )
+        cases.extend(
+            Case(
+                item["name"],
+                item["answers"],
+                item["level"],
+                frozenset(item["categories"]),
+                str(file),
+                lines[(index,)],
+            )
+            for index, item in enumerate(data)
+        )
     if problems:
         raise FileProblems(problems)
     return cases
@@ -134,14 +147,21 @@ def _plain(error: jsonschema.ValidationError, data) -> tuple[tuple, str]:
         hint = f" (did you mean '{close[0]}'?)" if close else f"; use {', '.join(known)}"
         return path + (extra[0],), f"{where}: '{extra[0]}' is not a known key here{hint}"
     if error.validator == "enum":
-        return path, (f"{where}: level {error.instance!r} is not one of: {', '.join(LEVEL_IDS)}"
-                      + "".join(f" (did you mean '{c}'?)" for c in difflib.get_close_matches(
-                          str(error.instance), LEVEL_IDS, n=1)))
+        return path, (
+            f"{where}: level {error.instance!r} is not one of: {', '.join(LEVEL_IDS)}"
+            + "".join(
+                f" (did you mean '{c}'?)"
+                for c in difflib.get_close_matches(str(error.instance), LEVEL_IDS, n=1)
+            )
+        )
     if error.validator == "type" and not path:
         return path, "the file should be a list of cases, each starting with '- name: ...'"
     if error.validator == "type":
-        kinds = {"object": "a set of 'key: value' answers", "array": "a list such as "
-                 "[site_infection]", "string": "text"}
+        kinds = {
+            "object": "a set of 'key: value' answers",
+            "array": "a list such as [site_infection]",
+            "string": "text",
+        }
         return path, f"{where}: {path[-1]} should be {kinds.get(error.validator_value, 'different')}"
     return path, f"{where}: {error.message}"
 
@@ -167,17 +187,32 @@ def _unknown_names(ruleset: RuleSet, data: list) -> list[tuple[tuple, str]]:
         for key, value in item["answers"].items():
             question = ruleset.questions_by_id.get(key)
             if question is None:
-                found.append(((index, "answers", key), f"case '{name}': there is no question "
-                              f"'{key}'" + _mean(key, ruleset.questions_by_id)))
+                found.append(
+                    (
+                        (index, "answers", key),
+                        f"case '{name}': there is no question '{key}'" + _mean(key, ruleset.questions_by_id),
+                    )
+                )
             elif not question.number and value not in question.values:
                 shown = "true" if value is True else "false" if value is False else repr(value)
-                found.append(((index, "answers", key), f"case '{name}': {key}: {shown} is not one "
-                              f"of its answers" + answer_hint(value, question.values)
-                              + f"; use one of: {', '.join(question.values)}"))
+                found.append(
+                    (
+                        (index, "answers", key),
+                        f"case '{name}': {key}: {shown} is not one "
+                        f"of its answers"
+                        + answer_hint(value, question.values)
+                        + f"; use one of: {', '.join(question.values)}",
+                    )
+                )
         for position, category in enumerate(item["categories"]):
             if category not in ruleset.categories:
-                found.append(((index, "categories", position), f"case '{name}': there is no "
-                              f"category '{category}'" + _mean(category, ruleset.categories)))
+                found.append(
+                    (
+                        (index, "categories", position),
+                        f"case '{name}': there is no "
+                        f"category '{category}'" + _mean(category, ruleset.categories),
+                    )
+                )
     return found
 
 
@@ -187,5 +222,9 @@ def run_case(ruleset: RuleSet, case: Case) -> Outcome:
         result = engine.evaluate(ruleset, case.answers)
     except engine.AnswerProblems as error:
         return Outcome(case, None, frozenset(), (), error=str(error))
-    return Outcome(case, result.level.id, frozenset(w.rule.category for w in result.warnings),
-                   tuple(w.rule.id for w in result.warnings))
+    return Outcome(
+        case,
+        result.level.id,
+        frozenset(w.rule.category for w in result.warnings),
+        tuple(w.rule.id for w in result.warnings),
+    )

@@ -32,8 +32,10 @@ def _load_or_exit(file: str):
         for problem in error.problems:
             click.echo(str(problem), err=True)
         count = len(error.problems)
-        click.echo(f"{count} problem{'s' * (count != 1)}: {file} cannot be used; "
-                   "the app will not start with it.", err=True)
+        click.echo(
+            f"{count} problem{'s' * (count != 1)}: {file} cannot be used; the app will not start with it.",
+            err=True,
+        )
         raise SystemExit(1) from None
 
 
@@ -44,15 +46,21 @@ def rules_group():
 
 @rules_group.command("check")
 @click.argument("file", required=False)
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Judge review dates as on this day, YYYY-MM-DD (default: today).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge review dates as on this day, YYYY-MM-DD (default: today).",
+)
 def check(file, today):
     """Validate a rule file (default: FLASK_RULES_FILE or the shipped rules.yaml), then prove
     it safe: totality, monotonicity, red-flag floor and reachability."""
     file = _rules_file(file)
     ruleset = _load_or_exit(file)
-    click.echo(f"{file}: valid. Version {ruleset.version} ({ruleset.digest}), "
-               f"{len(ruleset.questions)} questions, {len(ruleset.rules)} rules.")
+    click.echo(
+        f"{file}: valid. Version {ruleset.version} ({ruleset.digest}), "
+        f"{len(ruleset.questions)} questions, {len(ruleset.rules)} rules."
+    )
     report = safety.check(ruleset)
     click.echo(_wrapped(f"Safety checks over {report.states:,} sets of answers ({report.space}):", 0))
     for result in report.properties:
@@ -73,14 +81,22 @@ def check(file, today):
         click.echo("warning: " + warning)
     failed = [result.name for result in report.properties if not result.ok]
     if failed:
-        click.echo(f"{file} is not safe to use: {', '.join(failed)} "
-                   f"{'does' if len(failed) == 1 else 'do'} not hold. Fix the rules above.", err=True)
+        click.echo(
+            f"{file} is not safe to use: {', '.join(failed)} "
+            f"{'does' if len(failed) == 1 else 'do'} not hold. Fix the rules above.",
+            err=True,
+        )
         raise SystemExit(1)
 
 
 def _wrapped(text: str, indent: int) -> str:
-    return textwrap.fill(text, width=100, initial_indent=" " * indent,
-                         subsequent_indent=" " * (indent + 2), break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        width=100,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 2),
+        break_on_hyphens=False,
+    )
 
 
 @rules_group.command("test")
@@ -102,17 +118,21 @@ def test(paths, rules_file):
     unfired = [rule.id for rule in ruleset.rules if rule.id not in fired]
     for rule_id in unfired:
         click.echo(f"not covered: no case makes rule '{rule_id}' fire")
-    click.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} cases pass "
-               f"(rules version {ruleset.version}).")
+    click.echo(
+        f"{len(outcomes) - len(failed)} of {len(outcomes)} cases pass (rules version {ruleset.version})."
+    )
     if failed or not outcomes:
         raise SystemExit(1)
 
 
 @rules_group.command("verify")
 @click.argument("file", required=False)
-@click.option("--cases", "cases_dir", type=click.Path(file_okay=False),
-              help="The example cases' folder, with reference_floor.yaml (default: tests/cases "
-                   "beside the rule file).")
+@click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(file_okay=False),
+    help="The example cases' folder, with reference_floor.yaml (default: tests/cases beside the rule file).",
+)
 def verify_command(file, cases_dir):
     """The one gate for a rules change: validate FILE, prove it safe, run every example case,
     check a case and a near miss for each rule, the reference floor and the reading level."""
@@ -141,16 +161,20 @@ def verify_command(file, cases_dir):
     count = sum(len(step.problems) for step in steps)
     seconds = time.perf_counter() - started
     if count:
-        click.echo(f"{count} problem{'s' * (count != 1)} to fix ({seconds:.0f} s): {file} and its "
-                   "cases do not pass.", err=True)
+        click.echo(
+            f"{count} problem{'s' * (count != 1)} to fix ({seconds:.0f} s): {file} and its "
+            "cases do not pass.",
+            err=True,
+        )
         raise SystemExit(1)
     click.echo(f"All checks pass ({seconds:.0f} s): {file} with the cases in {cases_dir}.")
 
 
 @rules_group.command("show")
 @click.argument("file", required=False)
-@click.option("--by-level", is_flag=True,
-              help="Group the rules by level (emergency first) instead of by category.")
+@click.option(
+    "--by-level", is_flag=True, help="Group the rules by level (emergency first) instead of by category."
+)
 def show(file, by_level):
     """Print the whole rule set as sentences, grouped by category, for clinical review."""
     ruleset = _load_or_exit(_rules_file(file))
@@ -159,47 +183,63 @@ def show(file, by_level):
 
 def by_level_text(ruleset, width: int = 78) -> str:
     """Return every rule grouped by level, most urgent first, then a category x level count."""
-    def wrapped(text: str, first: str, rest: str | None = None) -> str:
-        return textwrap.fill(" ".join(text.split()), width=width, initial_indent=first,
-                             subsequent_indent=" " * len(first) if rest is None else rest,
-                             break_on_hyphens=False)
 
-    lines = [f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
-             f"File: {ruleset.file}"]
+    def wrapped(text: str, first: str, rest: str | None = None) -> str:
+        return textwrap.fill(
+            " ".join(text.split()),
+            width=width,
+            initial_indent=first,
+            subsequent_indent=" " * len(first) if rest is None else rest,
+            break_on_hyphens=False,
+        )
+
+    lines = [
+        f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
+        f"File: {ruleset.file}",
+    ]
     for level in sorted(Level, reverse=True):
         action = ruleset.levels[level].action.in_language("en")
         members = [rule for rule in ruleset.rules if rule.level == level]
         if level == Level.NONE:
             lines += ["", wrapped(action, "When no rule matches, the patient is told: ", "")]
             break
-        lines += ["", f"== {level.id.upper()}: {len(members)} rules",
-                  wrapped(action, "The patient is told: ", ""), ""]
+        lines += [
+            "",
+            f"== {level.id.upper()}: {len(members)} rules",
+            wrapped(action, "The patient is told: ", ""),
+            "",
+        ]
         for rule in members:
             category = ruleset.categories[rule.category].title.in_language("en")
-            lines.append(wrapped(f"{rule.id} ({category}): {rule.title.in_language('en')}", "  ",
-                                 "    "))
+            lines.append(wrapped(f"{rule.id} ({category}): {rule.title.in_language('en')}", "  ", "    "))
             lines.append(wrapped(f"If {review.condition_text(rule.when, ruleset)}", "    "))
             lines.append(wrapped(rule.advice.in_language("en"), "    Advice: "))
             lines.append(wrapped(rule.source, "    Source: "))
             lines.append("")
     levels = [level for level in sorted(Level, reverse=True) if level != Level.NONE]
     name_width = max(len(category) for category in [*ruleset.categories, "category"]) + 2
-    lines += ["", "Rules by category and level",
-              f"{'category':<{name_width}}" + "".join(f"{level.id:>11}" for level in levels)
-              + f"{'total':>8}"]
+    lines += [
+        "",
+        "Rules by category and level",
+        f"{'category':<{name_width}}" + "".join(f"{level.id:>11}" for level in levels) + f"{'total':>8}",
+    ]
     for category in ruleset.categories:
-        counts = [sum(r.category == category and r.level == level for r in ruleset.rules)
-                  for level in levels]
-        lines.append(f"{category:<{name_width}}" + "".join(f"{count:>11}" for count in counts)
-                     + f"{sum(counts):>8}" + ("   <- no rules" if not sum(counts) else ""))
+        counts = [sum(r.category == category and r.level == level for r in ruleset.rules) for level in levels]
+        lines.append(
+            f"{category:<{name_width}}"
+            + "".join(f"{count:>11}" for count in counts)
+            + f"{sum(counts):>8}"
+            + ("   <- no rules" if not sum(counts) else "")
+        )
     return "\n".join(lines)
 
 
 @rules_group.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--cases", "case_paths", multiple=True,
-              help="Example case files or folders (default: tests/cases).")
+@click.option(
+    "--cases", "case_paths", multiple=True, help="Example case files or folders (default: tests/cases)."
+)
 def diff(old, new, case_paths):
     """Show what changes from OLD to NEW: rules, questions, and every example case's result."""
     before, after = _load_or_exit(old), _load_or_exit(new)

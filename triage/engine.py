@@ -30,8 +30,9 @@ def check_answers(ruleset: RuleSet, answers: Mapping[str, object]) -> dict[str, 
             allowed = f"a whole number from {low} to {high}, or null if not known"
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 problems.append((question.id, f"must be {allowed}"))
-            elif value is not None and not ((low is None or value >= low)
-                                            and (high is None or value <= high)):
+            elif value is not None and not (
+                (low is None or value >= low) and (high is None or value <= high)
+            ):
                 digits = str(abs(value))  # never repeat a client's huge number whole
                 shown = value if len(digits) <= 20 else f"a {len(digits)}-digit number"
                 problems.append((question.id, f"{shown} is out of range; must be {allowed}"))
@@ -41,8 +42,12 @@ def check_answers(ruleset: RuleSet, answers: Mapping[str, object]) -> dict[str, 
             checked[question.id] = question.options[0].value
         elif value not in question.values:
             shown = repr(value) if isinstance(value, str) else f"{value!r} ({type(value).__name__})"
-            problems.append((question.id, f"{shown[:80]} is not an allowed answer; "
-                             f"use one of: {', '.join(question.values)}"))
+            problems.append(
+                (
+                    question.id,
+                    f"{shown[:80]} is not an allowed answer; use one of: {', '.join(question.values)}",
+                )
+            )
         else:
             checked[question.id] = value
     if problems:
@@ -62,5 +67,10 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, object]) -> Result:
     # Most urgent first; within a level, the file's order (sort is stable).
     warnings.sort(key=lambda warning: -warning.level)
     level = warnings[0].level if warnings else Level.NONE
-    return Result(level=level, warnings=tuple(warnings), answers=answers,
-                  rules_version=ruleset.version, rules_digest=ruleset.digest)
+    return Result(
+        level=level,
+        warnings=tuple(warnings),
+        answers=answers,
+        rules_version=ruleset.version,
+        rules_digest=ruleset.digest,
+    )

@@ -46,25 +46,38 @@ def answer_system(question_id: str) -> str:
 
 
 def _coding(question: Question, value: str, language: str) -> dict:
-    return {"system": answer_system(question.id), "code": value,
-            "display": question.option(value).label.in_language(language)}
+    return {
+        "system": answer_system(question.id),
+        "code": value,
+        "display": question.option(value).label.in_language(language),
+    }
 
 
 def _item(question: Question, number: int, language: str) -> dict:
-    item: dict[str, object] = {"linkId": question.id, "prefix": f"{number}.",
-            "text": question.text.in_language(language)}
+    item: dict[str, object] = {
+        "linkId": question.id,
+        "prefix": f"{number}.",
+        "text": question.text.in_language(language),
+    }
     if question.number:
         item.update(type="integer", required=False)
         item["extension"] = [
             {"url": f"http://hl7.org/fhir/StructureDefinition/{name}", "valueInteger": limit}
             for name, limit in (("minValue", question.minimum), ("maxValue", question.maximum))
-            if limit is not None]
+            if limit is not None
+        ]
     else:
-        item.update(type="choice", required=True, answerOption=[
-            {"valueCoding": _coding(question, option.value, language)} for option in question.options])
+        item.update(
+            type="choice",
+            required=True,
+            answerOption=[
+                {"valueCoding": _coding(question, option.value, language)} for option in question.options
+            ],
+        )
     if question.hint:
-        item["item"] = [{"linkId": f"{question.id}.hint", "type": "display",
-                         "text": question.hint.in_language(language)}]
+        item["item"] = [
+            {"linkId": f"{question.id}.hint", "type": "display", "text": question.hint.in_language(language)}
+        ]
     return item
 
 
@@ -82,27 +95,38 @@ def questionnaire(ruleset: RuleSet, language: str = "en") -> dict:
         "subjectType": ["Patient"],
         "language": language,
         "description": "Symptom check for people with an intrathecal baclofen pump. The answers "
-                       "decide whom to call and how soon; they are not a diagnosis.",
+        "decide whom to call and how soon; they are not a diagnosis.",
         "item": [_item(q, n, language) for n, q in enumerate(ruleset.questions, start=1)],
     }
 
 
 def _level_coding(ruleset: RuleSet, level, language: str) -> dict:
-    return {"system": LEVEL_SYSTEM, "code": level.id,
-            "display": ruleset.levels[level].heading.in_language(language)}
+    return {
+        "system": LEVEL_SYSTEM,
+        "code": level.id,
+        "display": ruleset.levels[level].heading.in_language(language),
+    }
 
 
-def questionnaire_response(ruleset: RuleSet, result: Result, authored: datetime,
-                           language: str = "en", resource_id: str | None = None,
-                           unanswered: Sequence[str] = ()) -> dict:
+def questionnaire_response(
+    ruleset: RuleSet,
+    result: Result,
+    authored: datetime,
+    language: str = "en",
+    resource_id: str | None = None,
+    unanswered: Sequence[str] = (),
+) -> dict:
     """Return every answer of a check as a QuestionnaireResponse; "stopped" if some are missing."""
     items = []
     for question in ruleset.questions:
         answer = None if question.id in unanswered else result.answers.get(question.id)
         item: dict[str, object] = {"linkId": question.id, "text": question.text.in_language(language)}
         if answer is not None:
-            item["answer"] = [{"valueInteger": answer} if question.number
-                              else {"valueCoding": _coding(question, str(answer), language)}]
+            item["answer"] = [
+                {"valueInteger": answer}
+                if question.number
+                else {"valueCoding": _coding(question, str(answer), language)}
+            ]
         items.append(item)
     return {
         "resourceType": "QuestionnaireResponse",
@@ -115,10 +139,18 @@ def questionnaire_response(ruleset: RuleSet, result: Result, authored: datetime,
     }
 
 
-def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
-                    contacts: Mapping[str, str], basis: str, language: str = "en",
-                    resource_id: str | None = None, *, action: str | None = None,
-                    note: str | None = None) -> dict:
+def risk_assessment(
+    ruleset: RuleSet,
+    result: Result,
+    occurred: datetime,
+    contacts: Mapping[str, str],
+    basis: str,
+    language: str = "en",
+    resource_id: str | None = None,
+    *,
+    action: str | None = None,
+    note: str | None = None,
+) -> dict:
     """Return the triage result (level and each warning) as a RiskAssessment.
 
     `action` replaces the level's own advice and `note` comes first among the notes: the API
@@ -126,24 +158,35 @@ def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
     """
     level_text = ruleset.levels[result.level]
     action = action or level_text.action.in_language(language).format(**contacts)
-    predictions = [{
-        "outcome": {"text": "Triage level: whom to call and how soon"},
-        "qualitativeRisk": {"coding": [_level_coding(ruleset, result.level, language)],
-                            "text": result.level.id.upper()},
-        "rationale": action,
-    }]
+    predictions = [
+        {
+            "outcome": {"text": "Triage level: whom to call and how soon"},
+            "qualitativeRisk": {
+                "coding": [_level_coding(ruleset, result.level, language)],
+                "text": result.level.id.upper(),
+            },
+            "rationale": action,
+        }
+    ]
     for warning in result.warnings:
         rule = warning.rule
         category = ruleset.categories[rule.category].title.in_language(language)
-        predictions.append({
-            "outcome": {"coding": [
-                {"system": RULE_SYSTEM, "code": rule.id, "display": rule.title.in_language(language)},
-                {"system": CATEGORY_SYSTEM, "code": rule.category, "display": category}],
-                "text": rule.title.in_language(language)},
-            "qualitativeRisk": {"coding": [_level_coding(ruleset, rule.level, language)],
-                                "text": rule.level.id.upper()},
-            "rationale": rule.advice.in_language(language),
-        })
+        predictions.append(
+            {
+                "outcome": {
+                    "coding": [
+                        {"system": RULE_SYSTEM, "code": rule.id, "display": rule.title.in_language(language)},
+                        {"system": CATEGORY_SYSTEM, "code": rule.category, "display": category},
+                    ],
+                    "text": rule.title.in_language(language),
+                },
+                "qualitativeRisk": {
+                    "coding": [_level_coding(ruleset, rule.level, language)],
+                    "text": rule.level.id.upper(),
+                },
+                "rationale": rule.advice.in_language(language),
+            }
+        )
     version = f"Pump Check rule set version {result.rules_version}, digest {result.rules_digest}"
     notes = [{"text": f"{version}. Advice on whom to call and how soon; not a diagnosis."}]
     if note:
@@ -152,8 +195,10 @@ def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
         "resourceType": "RiskAssessment",
         "id": resource_id or str(uuid.uuid4()),
         "status": "final",
-        "method": {"coding": [{"system": DIGEST_SYSTEM, "code": result.rules_digest,
-                               "display": version}], "text": version},
+        "method": {
+            "coding": [{"system": DIGEST_SYSTEM, "code": result.rules_digest, "display": version}],
+            "text": version,
+        },
         "code": {"text": "Triage after intrathecal baclofen pump surgery"},
         "subject": {"display": "Patient (not identified: Pump Check stores no identity)"},
         "occurrenceDateTime": occurred.isoformat(timespec="seconds"),
@@ -164,9 +209,17 @@ def risk_assessment(ruleset: RuleSet, result: Result, occurred: datetime,
     }
 
 
-def check_bundle(ruleset: RuleSet, result: Result, when: datetime, contacts: Mapping[str, str],
-                 language: str = "en", *, unanswered: Sequence[str] = (), action: str | None = None,
-                 note: str | None = None) -> dict:
+def check_bundle(
+    ruleset: RuleSet,
+    result: Result,
+    when: datetime,
+    contacts: Mapping[str, str],
+    language: str = "en",
+    *,
+    unanswered: Sequence[str] = (),
+    action: str | None = None,
+    note: str | None = None,
+) -> dict:
     """Return a check: a Bundle of the answers (`unanswered` without one) and the assessment."""
     response_id, assessment_id = str(uuid.uuid4()), str(uuid.uuid4())
     response_url = f"urn:uuid:{response_id}"
@@ -176,10 +229,23 @@ def check_bundle(ruleset: RuleSet, result: Result, when: datetime, contacts: Map
         "type": "collection",
         "timestamp": when.isoformat(timespec="seconds"),
         "entry": [
-            {"fullUrl": response_url, "resource": questionnaire_response(
-                ruleset, result, when, language, response_id, unanswered)},
-            {"fullUrl": f"urn:uuid:{assessment_id}", "resource": risk_assessment(
-                ruleset, result, when, contacts, response_url, language, assessment_id,
-                action=action, note=note)},
+            {
+                "fullUrl": response_url,
+                "resource": questionnaire_response(ruleset, result, when, language, response_id, unanswered),
+            },
+            {
+                "fullUrl": f"urn:uuid:{assessment_id}",
+                "resource": risk_assessment(
+                    ruleset,
+                    result,
+                    when,
+                    contacts,
+                    response_url,
+                    language,
+                    assessment_id,
+                    action=action,
+                    note=note,
+                ),
+            },
         ],
     }

@@ -51,20 +51,27 @@ def _condition(ruleset: RuleSet, item, say) -> Condition:
     question_id = item.get("question")
     question = ruleset.questions_by_id.get(question_id) if isinstance(question_id, str) else None
     if question is None:
-        say(f"there is no question {item.get('question')!r}"
-            + _mean(item.get("question"), ruleset.questions_by_id))
+        say(
+            f"there is no question {item.get('question')!r}"
+            + _mean(item.get("question"), ruleset.questions_by_id)
+        )
         return conditions.AnswerIs("", frozenset())
     if "is" in item:
         values = item["is"] if isinstance(item["is"], list) else [item["is"]]
         for value in values:
             if value not in question.values:
-                say(f"question '{question.id}' has no option {value!r}" + _mean(value, question.values)
-                    + f"; its options are: {', '.join(question.values)}")
+                say(
+                    f"question '{question.id}' has no option {value!r}"
+                    + _mean(value, question.values)
+                    + f"; its options are: {', '.join(question.values)}"
+                )
         return conditions.AnswerIs(question.id, frozenset(values))
     compared = [(k, v) for k, v in item.items() if k in conditions.COMPARISONS]
     if not question.number or len(compared) != 1:
-        say(f"question '{question.id}': write 'is' with one of its options, or one comparison "
-            "(at_least, at_most, above, below) for a number question")
+        say(
+            f"question '{question.id}': write 'is' with one of its options, or one comparison "
+            "(at_least, at_most, above, below) for a number question"
+        )
         return conditions.AnswerIs("", frozenset())
     return conditions.Compare(question.id, *compared[0])
 
@@ -92,16 +99,30 @@ def load(ruleset: RuleSet, path: str | Path) -> tuple[list[Row], list[Problem]]:
             say(f"each row has exactly {', '.join(ROW_KEYS)}")
             continue
         if row["level"] not in LEVEL_IDS:
-            say(f"level {row['level']!r} is not one of: {', '.join(LEVEL_IDS)}"
-                + _mean(row["level"], LEVEL_IDS), "level")
+            say(
+                f"level {row['level']!r} is not one of: {', '.join(LEVEL_IDS)}"
+                + _mean(row["level"], LEVEL_IDS),
+                "level",
+            )
         for category in row["categories"] or []:
             if category not in ruleset.categories:
-                say(f"there is no category {category!r}" + _mean(category, ruleset.categories)
-                    + f"; the categories are: {', '.join(ruleset.categories)}", "categories")
+                say(
+                    f"there is no category {category!r}"
+                    + _mean(category, ruleset.categories)
+                    + f"; the categories are: {', '.join(ruleset.categories)}",
+                    "categories",
+                )
         when = _condition(ruleset, row["when"], lambda message: say(message, "when"))
         if len(problems) == before:
-            rows.append(Row(str(row["finding"]), Level.from_id(row["level"]),
-                            frozenset(row["categories"] or ()), when, line))
+            rows.append(
+                Row(
+                    str(row["finding"]),
+                    Level.from_id(row["level"]),
+                    frozenset(row["categories"] or ()),
+                    when,
+                    line,
+                )
+            )
     return rows, problems
 
 
@@ -146,8 +167,14 @@ def check(ruleset: RuleSet, path: str | Path) -> tuple[list[Problem], int]:
         calm = {**mildest, **numbers}
         for row in rows:
             if row.when.holds(calm):
-                problems.append(Problem(file, row.line, f"'{row.finding}' applies even when every "
-                                        "answer is at its mildest: its condition is too wide"))
+                problems.append(
+                    Problem(
+                        file,
+                        row.line,
+                        f"'{row.finding}' applies even when every "
+                        "answer is at its mildest: its condition is too wide",
+                    )
+                )
     by_question: dict[str, list[Row]] = {}
     for row in rows:
         for question in row.when.questions():
@@ -170,12 +197,16 @@ def check(ruleset: RuleSet, path: str | Path) -> tuple[list[Problem], int]:
                 if row.line in below or not row.when.holds(state):
                     continue
                 if level < row.level or not row.categories <= shown:
-                    said = ", ".join(f"{q.replace('_', ' ')}: {v}" for q, v in {**chosen, **numbers}.items()
-                                     if v is not None)
+                    said = ", ".join(
+                        f"{q.replace('_', ' ')}: {v}"
+                        for q, v in {**chosen, **numbers}.items()
+                        if v is not None
+                    )
                     below[row.line] = (
                         f"'{row.finding}' needs at least {row.level.id.upper()}"
                         + (f" {sorted(row.categories)}" if row.categories else "")
                         + f", but with {said} the rules give {level.id.upper()} {sorted(shown)}: "
-                        "raise the rule that covers it, add a rule, or change this row")
+                        "raise the rule that covers it, add a rule, or change this row"
+                    )
     problems += [Problem(file, line, message) for line, message in sorted(below.items())]
     return problems, tried

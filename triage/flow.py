@@ -68,8 +68,12 @@ class Reading:
     result: Result  # the engine's result for the answers given
 
     def questions_without_answer(self, plan: Plan, steps: range) -> list[str]:
-        return [question_id for number in steps for question_id in plan.step(number).questions
-                if question_id not in self.answers]
+        return [
+            question_id
+            for number in steps
+            for question_id in plan.step(number).questions
+            if question_id not in self.answers
+        ]
 
 
 def _position(plan: Plan, text: str | None) -> int | None:
@@ -136,8 +140,8 @@ def decide(plan: Plan, reading: Reading) -> Page:
         return Page("summary") if following == plan.summary else Page("step", following)
     if go == BACK:
         return Page("step", max(1, min(position - 1, plan.count)))
-    if go.startswith(SHOW) and go[len(SHOW):].isdigit() and 1 <= int(go[len(SHOW):]) <= plan.count:
-        return Page("step", int(go[len(SHOW):]))
+    if go.startswith(SHOW) and go[len(SHOW) :].isdigit() and 1 <= int(go[len(SHOW) :]) <= plan.count:
+        return Page("step", int(go[len(SHOW) :]))
     # Anything else (e.g. the same page again in another language): the page posted from.
     return Page("summary") if position == plan.summary else Page("step", position)
 
@@ -159,13 +163,19 @@ def answer_words(field) -> str:
 
 def band_words(plan: Plan, reading: Reading) -> dict[str, str]:
     """Return the wording of each band answer (the engine sees a number in the band)."""
-    return {question_id: answer_words(reading.form[question_id])
-            for question_id in plan.ruleset.bands if question_id in reading.answers}
+    return {
+        question_id: answer_words(reading.form[question_id])
+        for question_id in plan.ruleset.bands
+        if question_id in reading.answers
+    }
 
 
 def step_title(step: Step, number: int) -> str:
     """Return a step's heading in the patient's language (the file's, or ours for a default)."""
     if step.title is not None:
         return step.title.in_language(language())
-    return gettext("First, signs of an emergency") if number == 1 and step.id == "emergency_signs" \
+    return (
+        gettext("First, signs of an emergency")
+        if number == 1 and step.id == "emergency_signs"
         else gettext("Your symptoms")
+    )

@@ -35,8 +35,7 @@ class WholeNumberField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label, minimum: int | None, maximum: int | None, messages: dict[str, str],
-                 **kwargs):
+    def __init__(self, label, minimum: int | None, maximum: int | None, messages: dict[str, str], **kwargs):
         super().__init__(label, **kwargs)
         self.minimum, self.maximum, self.messages = minimum, maximum, messages
 
@@ -76,14 +75,18 @@ def number_messages(question: Question) -> dict:
     if question.unit:
         unit = RuleText(question.unit)
         return {
-            "whole": lazy_gettext("Enter the number of %(unit)s as a whole number, like 14, or leave "
-                                  "it blank if you do not know", unit=unit),
+            "whole": lazy_gettext(
+                "Enter the number of %(unit)s as a whole number, like 14, or leave "
+                "it blank if you do not know",
+                unit=unit,
+            ),
             "low": lazy_gettext("The number of %(unit)s must be %(low)s or more", unit=unit, low=low),
             "high": lazy_gettext("The number of %(unit)s must be %(high)s or less", unit=unit, high=high),
         }
     return {
-        "whole": lazy_gettext("Enter the number as a whole number, like 14, or leave it blank if you "
-                              "do not know"),
+        "whole": lazy_gettext(
+            "Enter the number as a whole number, like 14, or leave it blank if you do not know"
+        ),
         "low": lazy_gettext("The number must be %(low)s or more", low=low),
         "high": lazy_gettext("The number must be %(high)s or less", high=high),
     }
@@ -100,10 +103,16 @@ class BandField(RadioField):
         self.minimum, self.maximum = question.minimum, question.maximum
         choices = [SelectChoice(band.value, band_label(question, band)) for band in bands]
         choices.append(SelectChoice(UNKNOWN, lazy_gettext("I do not know")))
-        super().__init__(label, choices=choices, validators=[Optional()], validate_choice=True,
-                         invalid_choice_message=lazy_gettext(
-                             "Choose one of the answers shown for: %(question)s", question=label),
-                         **kwargs)
+        super().__init__(
+            label,
+            choices=choices,
+            validators=[Optional()],
+            validate_choice=True,
+            invalid_choice_message=lazy_gettext(
+                "Choose one of the answers shown for: %(question)s", question=label
+            ),
+            **kwargs,
+        )
 
     def process_formdata(self, valuelist) -> None:
         text = valuelist[0].strip() if valuelist else ""
@@ -155,22 +164,27 @@ def build_form(ruleset: RuleSet, required: set[str] | None = None) -> type[Flask
         hint = RuleText(question.hint) if question.hint else ""
         bands = ruleset.bands.get(question.id)
         if question.number and bands:
-            field = BandField(label, question, bands,
-                              description=lazy_gettext("Choose the closest answer."))
+            field = BandField(label, question, bands, description=lazy_gettext("Choose the closest answer."))
         elif question.number:
-            field = WholeNumberField(label, question.minimum, question.maximum,
-                                     number_messages(question), description=hint)
+            field = WholeNumberField(
+                label, question.minimum, question.maximum, number_messages(question), description=hint
+            )
         else:
             must = required is None or question.id in required
             field = RadioField(
-                label, description=hint,
-                choices=[SelectChoice(option.value, RuleText(option.label))
-                         for option in question.options],
-                validators=[InputRequired(message=lazy_gettext(
-                    "Choose an answer for: %(question)s", question=label)) if must else Optional()],
+                label,
+                description=hint,
+                choices=[SelectChoice(option.value, RuleText(option.label)) for option in question.options],
+                validators=[
+                    InputRequired(message=lazy_gettext("Choose an answer for: %(question)s", question=label))
+                    if must
+                    else Optional()
+                ],
                 validate_choice=True,
                 invalid_choice_message=lazy_gettext(
-                    "Choose one of the answers shown for: %(question)s", question=label))
+                    "Choose one of the answers shown for: %(question)s", question=label
+                ),
+            )
         setattr(CheckForm, question.id, field)
     return CheckForm
 

@@ -23,10 +23,8 @@ def healthz():
         return jsonify({"status": "not ready", "reason": "no valid rule set is loaded"}), 503
     report = getattr(loaded, "safety", None)
     if not isinstance(report, SafetyReport) or not report.ok:
-        return jsonify({"status": "not ready",
-                        "reason": "the rule set in force is not proved safe"}), 503
-    return jsonify({"status": "ready", "rules_version": ruleset.version,
-                    "rules_digest": ruleset.digest})
+        return jsonify({"status": "not ready", "reason": "the rule set in force is not proved safe"}), 503
+    return jsonify({"status": "ready", "rules_version": ruleset.version, "rules_digest": ruleset.digest})
 
 
 def init_app(app) -> None:

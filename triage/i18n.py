@@ -109,14 +109,22 @@ def switch() -> dict:
     enter a URL and the same page comes back. Nothing else that was sent is re-posted.
     """
     current = language()
-    others = [(code, NAMES.get(code, code)) for code in offered()
-              if code != current and request.blueprint not in STAFF_ONLY_ENGLISH]
+    others = [
+        (code, NAMES.get(code, code))
+        for code in offered()
+        if code != current and request.blueprint not in STAFF_ONLY_ENGLISH
+    ]
     fields = g.get("language_repost")
     if fields is not None:
         from flask_wtf.csrf import generate_csrf
-        return {"current": current, "others": others, "post": True,
-                "action": url_for(str(request.endpoint), **(request.view_args or {})),
-                "fields": [("csrf_token", generate_csrf()), *fields]}
+
+        return {
+            "current": current,
+            "others": others,
+            "post": True,
+            "action": url_for(str(request.endpoint), **(request.view_args or {})),
+            "fields": [("csrf_token", generate_csrf()), *fields],
+        }
     # A query-only link ("?lang=es") stays on this page, whatever its path: repeating the path
     # would let `/%5Cevil.example` become `href="/\evil.example?..."`, which browsers follow to
     # another site (issue 12, finding 4). Nothing else from the address is repeated back.
@@ -127,10 +135,14 @@ def switch() -> dict:
 def remember_choice(response):
     """Keep a language chosen with the switch in a cookie; tell caches the page varies by it."""
     asked = _asked()
-    if (asked in offered() and asked != request.cookies.get(COOKIE)
-            and not request.path.startswith(("/api/", "/fhir/"))):
-        response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
-                            secure=request.is_secure)
+    if (
+        asked in offered()
+        and asked != request.cookies.get(COOKIE)
+        and not request.path.startswith(("/api/", "/fhir/"))
+    ):
+        response.set_cookie(
+            COOKIE, asked, max_age=COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure
+        )
     if not request.path.startswith("/static/"):
         response.vary.update(("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language())
@@ -150,7 +162,8 @@ def init_app(app) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )
     app.after_request(remember_choice)
 
     @app.context_processor

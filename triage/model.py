@@ -93,15 +93,22 @@ class Question:
         would make this order contradict itself; the safety check proves the rules follow it.
         """
         apart = set(self.not_comparable)
-        return frozenset((a, b) for i, a in enumerate(self.values) for b in self.values[i + 1:]
-                         if frozenset((a, b)) not in apart)
+        return frozenset(
+            (a, b)
+            for i, a in enumerate(self.values)
+            for b in self.values[i + 1 :]
+            if frozenset((a, b)) not in apart
+        )
 
     @functools.cached_property
     def next_up(self) -> tuple[tuple[str, str], ...]:
         """Every (option, next more serious option) step: a pair with no option in between."""
         pairs, position = self.more_serious_pairs, self.values.index
-        return tuple((a, b) for a, b in sorted(pairs, key=lambda p: (position(p[0]), position(p[1])))
-                     if not any((a, c) in pairs and (c, b) in pairs for c in self.values))
+        return tuple(
+            (a, b)
+            for a, b in sorted(pairs, key=lambda p: (position(p[0]), position(p[1])))
+            if not any((a, c) in pairs and (c, b) in pairs for c in self.values)
+        )
 
     def option(self, value: Answer) -> Option:
         return next(option for option in self.options if option.value == value)
@@ -216,8 +223,11 @@ class RuleSet:
     @functools.cached_property
     def step_of(self) -> Mapping[str, int]:
         """Return each question's step number (1 for the first step)."""
-        return {question_id: number for number, step in enumerate(self.steps, start=1)
-                for question_id in step.questions}
+        return {
+            question_id: number
+            for number, step in enumerate(self.steps, start=1)
+            for question_id in step.questions
+        }
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,26 @@ COMMENTS_MAX = 2000
 NOTE_LANGUAGE = "en"  # the chart is written in English, whatever language the call was in
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
-_ASCII = str.maketrans({
-    "\u00b0": " deg ", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'",
-    "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2192": "->", "\u2264": "<=", "\u2265": ">=",
-    "\u00a0": " ", "\u202f": " ", "\u2026": "...", "\u2022": "-", "\u00d7": "x",
-})
+_ASCII = str.maketrans(
+    {
+        "\u00b0": " deg ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2192": "->",
+        "\u2264": "<=",
+        "\u2265": ">=",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u00d7": "x",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -71,9 +86,14 @@ def clean_comments(comments: str | None) -> list[str]:
 
 
 def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
-    return textwrap.wrap(plain(text), width=WIDTH, initial_indent=first,
-                         subsequent_indent=rest if rest is not None else " " * len(first),
-                         break_on_hyphens=False, break_long_words=True) or [first.rstrip()]
+    return textwrap.wrap(
+        plain(text),
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest if rest is not None else " " * len(first),
+        break_on_hyphens=False,
+        break_long_words=True,
+    ) or [first.rstrip()]
 
 
 def _clock_time(moment: datetime) -> str:
@@ -134,24 +154,34 @@ def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Su
             positives.append((question, answer, tuple(rules_by_question.get(question.id, ()))))
         elif is_red_flag_question(question):
             negatives.append((question, answer))
-    return Summary(result.level, nurse_action(ruleset, result.level, contacts), tuple(positives),
-                   tuple(negatives), tuple(context), tuple(unanswered))
+    return Summary(
+        result.level,
+        nurse_action(ruleset, result.level, contacts),
+        tuple(positives),
+        tuple(negatives),
+        tuple(context),
+        tuple(unanswered),
+    )
 
 
 def nurse_action(ruleset: RuleSet, level: Level, contacts: Mapping[str, str]) -> str:
     """Return what the nurse does at this level, from the rule file, with the clinic's numbers."""
     text = ruleset.levels[level].nurse_action
     if text is None:
-        return (f"The rule file sets no nurse action for {level.id.upper()}: follow the "
-                "clinic's protocol for this level.")
+        return (
+            f"The rule file sets no nurse action for {level.id.upper()}: follow the "
+            "clinic's protocol for this level."
+        )
     return text.in_language(NOTE_LANGUAGE).format(**contacts)
 
 
 def level_line(result: Result, unanswered: int) -> str:
     """Say the level once, and that a "none" covers only the answers given."""
     if result.level == Level.NONE and unanswered:
-        return (f"NONE - no warning signs in the answers given ({unanswered} "
-                f"question{'s' if unanswered != 1 else ''} not asked)")
+        return (
+            f"NONE - no warning signs in the answers given ({unanswered} "
+            f"question{'s' if unanswered != 1 else ''} not asked)"
+        )
     if result.level == Level.NONE:
         return "NONE - no warning signs in the answers"
     return result.level.id.upper()
@@ -162,26 +192,35 @@ def _clock(moment: datetime, zone_of: datetime) -> datetime:
 
 
 def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
-    lines = ["CALL",
-             f"Patient reference: {clean_reference(details.reference) or '(none given)'}",
-             f"Call date:         {(details.call_date or written_at.date()).isoformat()}"]
+    lines = [
+        "CALL",
+        f"Patient reference: {clean_reference(details.reference) or '(none given)'}",
+        f"Call date:         {(details.call_date or written_at.date()).isoformat()}",
+    ]
     if details.started is not None:
         start = _clock(details.started, written_at)
         minutes = max(0, round((written_at - start).total_seconds() / 60))
         zone = written_at.strftime("%Z").strip()
-        lines.append(f"Call time:         {_clock_time(start)} to {_clock_time(written_at)}"
-                     f"{' ' + zone if zone else ''} ({minutes} min)")
-    lines.append(f"Note written:      {written_at:%Y-%m-%d} {_clock_time(written_at)} "
-                 f"{written_at.tzname() or ''}".rstrip())
+        lines.append(
+            f"Call time:         {_clock_time(start)} to {_clock_time(written_at)}"
+            f"{' ' + zone if zone else ''} ({minutes} min)"
+        )
+    lines.append(
+        f"Note written:      {written_at:%Y-%m-%d} {_clock_time(written_at)} "
+        f"{written_at.tzname() or ''}".rstrip()
+    )
     if details.who_answered:
         lines.append(f"Who answered:      {plain(details.who_answered)}")
     if details.initials:
         lines.append(f"Nurse:             {plain(_printable(details.initials))[:INITIALS_MAX]}")
     if details.language != NOTE_LANGUAGE:
         name = LANGUAGE_NAMES.get(details.language, details.language)
-        lines += _wrap(f"Call held in {name}: the questions were read from the rule set's "
-                       f"{name} wording; this note is in English.", "Language:          ",
-                       " " * 19)
+        lines += _wrap(
+            f"Call held in {name}: the questions were read from the rule set's "
+            f"{name} wording; this note is in English.",
+            "Language:          ",
+            " " * 19,
+        )
     if details.actions:
         lines += _wrap("; ".join(details.actions), "Actions taken:     ", " " * 19)
     comments = clean_comments(details.comments)
@@ -194,45 +233,67 @@ def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
 
 def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> list[str]:
     block = summary(ruleset, result, contacts)
-    lines = ["SUMMARY", *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
-             *_wrap(block.nurse_action, "Nurse action: ")]
+    lines = [
+        "SUMMARY",
+        *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
+        *_wrap(block.nurse_action, "Nurse action: "),
+    ]
     lines.append("Positive findings:" + ("" if block.positives else " none"))
     for question, answer, rule_ids in block.positives:
         rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
         lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}{rules}", "  + ")
-    negatives = "; ".join(f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
-                          for question, answer in block.negatives)
+    negatives = "; ".join(
+        f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
+        for question, answer in block.negatives
+    )
     lines.append("Relevant negatives (red-flag questions asked and denied):")
     lines += _wrap(negatives or "none", "  - ", "    ")
     for question, answer in block.context:
         lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}", "Also:         ")
     if block.unanswered:
-        lines += _wrap(f"{len(block.unanswered)} not asked: "
-                       + "; ".join(asked(q) for q in block.unanswered), "Unanswered:   ")
+        lines += _wrap(
+            f"{len(block.unanswered)} not asked: " + "; ".join(asked(q) for q in block.unanswered),
+            "Unanswered:   ",
+        )
     return lines
 
 
-def chart_note(ruleset: RuleSet, result: Result, contacts: Mapping[str, str], *,
-               written_at: datetime, details: CallDetails | None = None) -> str:
+def chart_note(
+    ruleset: RuleSet,
+    result: Result,
+    contacts: Mapping[str, str],
+    *,
+    written_at: datetime,
+    details: CallDetails | None = None,
+) -> str:
     """Return the chart note: summary, call details, every answer, warnings, advice, rules."""
     details = details or CallDetails()
-    lines = ["PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)", "",
-             *_summary_lines(ruleset, result, contacts), "", *_call_lines(details, written_at), "",
-             f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)"]
+    lines = [
+        "PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
+        "",
+        *_summary_lines(ruleset, result, contacts),
+        "",
+        *_call_lines(details, written_at),
+        "",
+        f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)",
+    ]
     for number, question in enumerate(ruleset.questions, start=1):
         lines += _wrap(asked(question), f"{number:>2}. ")
-        lines += _wrap(answer_text(question, result.answers.get(question.id)), "    Answer: ",
-                       " " * 12)
+        lines += _wrap(answer_text(question, result.answers.get(question.id)), "    Answer: ", " " * 12)
     lines += ["", f"WARNINGS ({len(result.warnings)}, most urgent first)"]
     if not result.warnings:
         lines.append("    None: no answer given matched a warning rule.")
     for number, warning in enumerate(result.warnings, start=1):
         rule = warning.rule
         category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
-        because = "; ".join(f"{q.replace('_', ' ')}: {answer_text(ruleset.question(q), answer)}"
-                            for q, answer in warning.because)
-        lines += _wrap(f"{rule.level.id.upper()} - rule {rule.id} - "
-                       f"{rule.title.in_language(NOTE_LANGUAGE)}", f"{number:>2}. ")
+        because = "; ".join(
+            f"{q.replace('_', ' ')}: {answer_text(ruleset.question(q), answer)}"
+            for q, answer in warning.because
+        )
+        lines += _wrap(
+            f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}",
+            f"{number:>2}. ",
+        )
         lines += _wrap(category, "    Category: ", " " * 14)
         lines += _wrap(because, "    Because:  ", " " * 14)
     lines += ["", "ADVICE GIVEN"]
@@ -240,9 +301,14 @@ def chart_note(ruleset: RuleSet, result: Result, contacts: Mapping[str, str], *,
         safety_net = ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE)
         lines += _wrap(f"Safety net: {safety_net.format(**contacts)}", " - ", "   ")
     for warning in result.warnings:
-        lines += _wrap(f"{warning.rule.advice.in_language(NOTE_LANGUAGE)} ({warning.rule.id})",
-                       " - ", "   ")
-    lines += ["", f"Rule set: version {result.rules_version}, digest {result.rules_digest}",
-              *_wrap("Pump Check gives advice on whom to call and how soon. It is not a "
-                     "diagnosis and does not replace clinical judgement.", "")]
+        lines += _wrap(f"{warning.rule.advice.in_language(NOTE_LANGUAGE)} ({warning.rule.id})", " - ", "   ")
+    lines += [
+        "",
+        f"Rule set: version {result.rules_version}, digest {result.rules_digest}",
+        *_wrap(
+            "Pump Check gives advice on whom to call and how soon. It is not a "
+            "diagnosis and does not replace clinical judgement.",
+            "",
+        ),
+    ]
     return "\n".join(lines) + "\n"

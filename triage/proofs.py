@@ -30,8 +30,10 @@ def report_for(ruleset: RuleSet) -> safety.SafetyReport:
 
 def refusal(ruleset: RuleSet, report: safety.SafetyReport) -> str:
     """Say, for the log, which properties fail and the first counterexample of each."""
-    lines = [f"the rule file {ruleset.file} is valid but not safe, so no advice can be given "
-             f"(version {ruleset.version}, {ruleset.digest}):"]
+    lines = [
+        f"the rule file {ruleset.file} is valid but not safe, so no advice can be given "
+        f"(version {ruleset.version}, {ruleset.digest}):"
+    ]
     for result in report.properties:
         if result.ok:
             continue

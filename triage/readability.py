@@ -21,22 +21,34 @@ from .model import RuleSet
 MAX_GRADE = 8
 SPANISH_MIN_EASE = 65
 SAMPLE = {  # what the placeholders read as
-    "en": {"emergency_number": "911", "care_team": "your care team", "care_team_phone": "555-0100",
-           "after_hours_phone": "555-0199"},
-    "es": {"emergency_number": "911", "care_team": "su equipo médico", "care_team_phone": "555-0100",
-           "after_hours_phone": "555-0199"},
+    "en": {
+        "emergency_number": "911",
+        "care_team": "your care team",
+        "care_team_phone": "555-0100",
+        "after_hours_phone": "555-0199",
+    },
+    "es": {
+        "emergency_number": "911",
+        "care_team": "su equipo médico",
+        "care_team_phone": "555-0100",
+        "after_hours_phone": "555-0199",
+    },
 }
 GLOSSARY = {
-    "en": {"baclofen": r"baclofen is the medicine",
-           "meningitis": r"meningitis, an infection of the fluid around the spine",
-           "spasticity": r"spasticity means muscle stiffness or spasms",
-           "withdrawal": r"withdrawal \(not getting enough medicine\)",
-           "overdose": r"too much baclofen \(overdose\)"},
-    "es": {"baclofeno": r"el baclofeno es la medicina",
-           "meningitis": r"meningitis, una infección del líquido que rodea la columna",
-           "espasticidad": r"espasticidad quiere decir músculos rígidos o con espasmos",
-           "abstinencia": r"abstinencia de baclofeno \(no recibe suficiente medicina\)",
-           "sobredosis": r"demasiado baclofeno \(sobredosis\)"},
+    "en": {
+        "baclofen": r"baclofen is the medicine",
+        "meningitis": r"meningitis, an infection of the fluid around the spine",
+        "spasticity": r"spasticity means muscle stiffness or spasms",
+        "withdrawal": r"withdrawal \(not getting enough medicine\)",
+        "overdose": r"too much baclofen \(overdose\)",
+    },
+    "es": {
+        "baclofeno": r"el baclofeno es la medicina",
+        "meningitis": r"meningitis, una infección del líquido que rodea la columna",
+        "espasticidad": r"espasticidad quiere decir músculos rígidos o con espasmos",
+        "abstinencia": r"abstinencia de baclofeno \(no recibe suficiente medicina\)",
+        "sobredosis": r"demasiado baclofeno \(sobredosis\)",
+    },
 }
 STAND_IN = {"en": "term", "es": "voz"}
 MEASURED_LANGUAGES = tuple(GLOSSARY)
@@ -69,25 +81,40 @@ def units(ruleset: RuleSet, language: str) -> Iterator[tuple[tuple, str, str]]:
     """Yield (YAML path, what, text) for each text of the rule file as a patient reads it."""
     fill = SAMPLE.get(language, SAMPLE["en"])
     for level, words in ruleset.levels.items():
-        yield (("levels", level.id, "action", language), f"level {level.id}",
-               sentence(words.heading[language]) + " " + words.action[language].format(**fill))
+        yield (
+            ("levels", level.id, "action", language),
+            f"level {level.id}",
+            sentence(words.heading[language]) + " " + words.action[language].format(**fill),
+        )
     for index, question in enumerate(ruleset.questions):
         parts = [question.text[language]] + ([question.hint[language]] if question.hint else [])
         parts += [o.label[language] for o in question.options]
         parts += [o.hint[language] for o in question.options if o.hint]
-        yield ("questions", index, "text", language), f"question '{question.id}'", \
-            " ".join(sentence(p) for p in parts)
+        yield (
+            ("questions", index, "text", language),
+            f"question '{question.id}'",
+            " ".join(sentence(p) for p in parts),
+        )
         if question.ask:
-            yield ("questions", index, "ask", language), f"nurse wording of '{question.id}'", \
-                question.ask[language]
+            yield (
+                ("questions", index, "ask", language),
+                f"nurse wording of '{question.id}'",
+                question.ask[language],
+            )
     for index, rule in enumerate(ruleset.rules):
-        parts = [rule.title[language], ruleset.categories[rule.category].title[language],
-                 rule.advice[language]]
+        parts = [
+            rule.title[language],
+            ruleset.categories[rule.category].title[language],
+            rule.advice[language],
+        ]
         yield ("rules", index, "advice", language), f"rule '{rule.id}'", " ".join(sentence(p) for p in parts)
 
 
 def unexplained(texts: list[str], language: str) -> list[str]:
     """Return the glossary words used in `texts` but never explained there."""
     everything = " ".join(texts).lower()
-    return [word for word, explanation in GLOSSARY.get(language, {}).items()
-            if re.search(rf"\b{word}\b", everything) and not re.search(explanation, everything)]
+    return [
+        word
+        for word, explanation in GLOSSARY.get(language, {}).items()
+        if re.search(rf"\b{word}\b", everything) and not re.search(explanation, everything)
+    ]

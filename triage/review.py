@@ -35,14 +35,20 @@ def condition_text(condition, ruleset: RuleSet, language: str = "en") -> str:
         question = questions.get(condition.question)
         return f"{question_name(condition.question)} is {_labels(question, condition.values, language)}"
     if isinstance(condition, conditions.Compare):
-        return (f"{question_name(condition.question)} is "
-                f"{conditions.COMPARISONS[condition.comparison][1]} {condition.limit}")
+        return (
+            f"{question_name(condition.question)} is "
+            f"{conditions.COMPARISONS[condition.comparison][1]} {condition.limit}"
+        )
     if isinstance(condition, conditions.Not):
         part = condition.part
         if isinstance(part, conditions.Compare):
             # An unanswered number never matches a comparison, so "not above 90" includes "not known".
-            opposite = {"above": "at most", "at_most": "more than",
-                        "below": "at least", "at_least": "less than"}[part.comparison]
+            opposite = {
+                "above": "at most",
+                "at_most": "more than",
+                "below": "at least",
+                "at_least": "less than",
+            }[part.comparison]
             return f"{question_name(part.question)} is {opposite} {part.limit} or not known"
         if isinstance(part, conditions.AnswerIs):
             question = questions.get(part.question)
@@ -55,17 +61,21 @@ def condition_text(condition, ruleset: RuleSet, language: str = "en") -> str:
 def _grouped(part, ruleset: RuleSet, language: str) -> str:
     """Describe a part, in parentheses where its own "and"/"or" could be misread."""
     text = condition_text(part, ruleset, language)
-    grouped = (isinstance(part, (conditions.AllOf, conditions.AnyOf)) and len(part.parts) > 1
-               or isinstance(part, conditions.AnswerIs) and len(part.values) > 1
-               or isinstance(part, conditions.Not) and isinstance(part.part, conditions.Compare))
+    grouped = (
+        isinstance(part, (conditions.AllOf, conditions.AnyOf))
+        and len(part.parts) > 1
+        or isinstance(part, conditions.AnswerIs)
+        and len(part.values) > 1
+        or isinstance(part, conditions.Not)
+        and isinstance(part.part, conditions.Compare)
+    )
     return f"({text})" if grouped else text
 
 
 def rule_sentence(rule: Rule, ruleset: RuleSet, language: str = "en", arrow: str = "->") -> str:
     """Return one rule as a sentence: 'If fever is "Yes" and ... -> URGENT, <category>.'"""
     category = ruleset.categories[rule.category].title.in_language(language)
-    return (f"If {condition_text(rule.when, ruleset, language)} "
-            f"{arrow} {rule.level.id.upper()}, {category}.")
+    return f"If {condition_text(rule.when, ruleset, language)} {arrow} {rule.level.id.upper()}, {category}."
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,9 @@ def grouped_rules(ruleset: RuleSet, language: str = "en") -> list[Group]:
     """Return the rules grouped by category (the file's order), most urgent first in each."""
     groups = []
     for category_id, category in ruleset.categories.items():
-        members = sorted((r for r in ruleset.rules if r.category == category_id),
-                         key=lambda rule: -rule.level)
+        members = sorted(
+            (r for r in ruleset.rules if r.category == category_id), key=lambda rule: -rule.level
+        )
         groups.append(Group(category_id, category.title.in_language(language), tuple(members)))
     return groups
 
@@ -122,22 +133,33 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
     import textwrap
 
     def wrapped(text: str, first: str = "    ", rest: str = "    ") -> str:
-        return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent=rest,
-                             break_on_hyphens=False)
+        return textwrap.fill(
+            text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+        )
 
-    counts = ", ".join(f"{sum(r.level == level for r in ruleset.rules)} {level.id}"
-                       for level in sorted(Level, reverse=True))
+    counts = ", ".join(
+        f"{sum(r.level == level for r in ruleset.rules)} {level.id}" for level in sorted(Level, reverse=True)
+    )
     status = review_status(ruleset)
-    lines = [f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
-             f"{len(ruleset.rules)} rules ({counts}), {len(ruleset.questions)} questions",
-             f"File: {ruleset.file}", ""]
+    lines = [
+        f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
+        f"{len(ruleset.rules)} rules ({counts}), {len(ruleset.questions)} questions",
+        f"File: {ruleset.file}",
+        "",
+    ]
     if status.draft:
         lines.append("DRAFT: not signed off for clinical use (sign-off is at the end).")
     if status.common:
-        lines += [wrapped(f"Review record of {status.common_count} of {status.total} rules: "
-                          f"{status.common.by}, {status.common.on}; next due "
-                          f"{status.common.next_due}. Rules with another record say so.", "", ""),
-                  ""]
+        lines += [
+            wrapped(
+                f"Review record of {status.common_count} of {status.total} rules: "
+                f"{status.common.by}, {status.common.on}; next due "
+                f"{status.common.next_due}. Rules with another record say so.",
+                "",
+                "",
+            ),
+            "",
+        ]
     for group in grouped_rules(ruleset, language):
         lines += [f"== {group.title} ({group.category}): {len(group.rules)} rules", ""]
         for rule in group.rules:
@@ -146,15 +168,19 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
             lines.append(wrapped(rule.advice.in_language(language), "    Advice: ", " " * 12))
             lines.append(wrapped(rule.source, "    Source: ", " " * 12))
             if rule.review and rule.review != status.common:
-                lines.append(f"    Review record: {rule.review.by}, {rule.review.on}; "
-                             f"next due {rule.review.next_due}")
+                lines.append(
+                    f"    Review record: {rule.review.by}, {rule.review.on}; next due {rule.review.next_due}"
+                )
             elif not rule.review:
                 lines.append("    Review record: none")
             lines.append("")
-    lines += ["Reviewed and approved for clinical use:", "",
-              "  Reviewer's name: ______________________________",
-              "  Signature:       ______________________________",
-              "  Date:            ______________________________"]
+    lines += [
+        "Reviewed and approved for clinical use:",
+        "",
+        "  Reviewer's name: ______________________________",
+        "  Signature:       ______________________________",
+        "  Date:            ______________________________",
+    ]
     return "\n".join(lines)
 
 
@@ -184,9 +210,16 @@ class Diff:
 
     @property
     def empty(self) -> bool:
-        return not (self.rules_added or self.rules_removed or self.rules_changed
-                    or self.questions_added or self.questions_removed or self.questions_changed
-                    or self.other_changes or self.case_changes)
+        return not (
+            self.rules_added
+            or self.rules_removed
+            or self.rules_changed
+            or self.questions_added
+            or self.questions_removed
+            or self.questions_changed
+            or self.other_changes
+            or self.case_changes
+        )
 
 
 _RULE_FIELDS = ("category", "level", "when", "title", "advice", "source", "review")
@@ -197,8 +230,11 @@ def _rule_fields_changed(old: Rule, new: Rule) -> tuple[str, ...]:
 
 
 def _question_changes(old: Question, new: Question) -> tuple[str, ...]:
-    changes = [f"{f.name} changed" for f in fields(Question)
-               if f.name not in ("options", "id") and getattr(old, f.name) != getattr(new, f.name)]
+    changes = [
+        f"{f.name} changed"
+        for f in fields(Question)
+        if f.name not in ("options", "id") and getattr(old, f.name) != getattr(new, f.name)
+    ]
     old_options = {o.value: o for o in old.options}
     new_options = {o.value: o for o in new.options}
     changes += [f"option '{v}' added" for v in new_options if v not in old_options]
@@ -223,9 +259,11 @@ def diff(old: RuleSet, new: RuleSet, example_cases: Iterable[case_runner.Case] =
     """Compare two rule sets, and run every example case under both."""
     old_rules = {r.id: r for r in old.rules}
     new_rules = {r.id: r for r in new.rules}
-    changed = tuple((old_rules[i], r, _rule_fields_changed(old_rules[i], r))
-                    for i, r in new_rules.items()
-                    if i in old_rules and _rule_fields_changed(old_rules[i], r))
+    changed = tuple(
+        (old_rules[i], r, _rule_fields_changed(old_rules[i], r))
+        for i, r in new_rules.items()
+        if i in old_rules and _rule_fields_changed(old_rules[i], r)
+    )
     old_q, new_q = old.questions_by_id, new.questions_by_id
     other = []
     for level in sorted(Level, reverse=True):
@@ -243,18 +281,24 @@ def diff(old: RuleSet, new: RuleSet, example_cases: Iterable[case_runner.Case] =
         if before != after:
             case_changes.append(CaseChange(case, before, after))
     result = Diff(
-        old=old, new=new,
+        old=old,
+        new=new,
         rules_added=tuple(r for i, r in new_rules.items() if i not in old_rules),
         rules_removed=tuple(r for i, r in old_rules.items() if i not in new_rules),
         rules_changed=changed,
         questions_added=tuple(q for q in new_q if q not in old_q),
         questions_removed=tuple(q for q in old_q if q not in new_q),
-        questions_changed=tuple((q, _question_changes(old_q[q], new_q[q])) for q in new_q
-                                if q in old_q and _question_changes(old_q[q], new_q[q])),
-        other_changes=tuple(other), case_changes=tuple(case_changes), cases_run=count)
+        questions_changed=tuple(
+            (q, _question_changes(old_q[q], new_q[q]))
+            for q in new_q
+            if q in old_q and _question_changes(old_q[q], new_q[q])
+        ),
+        other_changes=tuple(other),
+        case_changes=tuple(case_changes),
+        cases_run=count,
+    )
     if not result.empty and old.version == new.version:
-        warning = (f"the version is still {new.version}: change it so every result shows "
-                   "which rules gave it")
+        warning = f"the version is still {new.version}: change it so every result shows which rules gave it"
         result = dataclasses.replace(result, other_changes=result.other_changes + (warning,))
     return result
 
@@ -262,8 +306,11 @@ def diff(old: RuleSet, new: RuleSet, example_cases: Iterable[case_runner.Case] =
 def diff_text(result: Diff, language: str = "en") -> str:
     """Return the diff as plain text for `flask rules diff`."""
     old, new = result.old, result.new
-    lines = [f"Old: {old.file}  version {old.version} ({old.digest})",
-             f"New: {new.file}  version {new.version} ({new.digest})", ""]
+    lines = [
+        f"Old: {old.file}  version {old.version} ({old.digest})",
+        f"New: {new.file}  version {new.version} ({new.digest})",
+        "",
+    ]
     if result.empty:
         return "\n".join(lines + ["No differences in rules, questions or example-case results."])
 
@@ -271,10 +318,17 @@ def diff_text(result: Diff, language: str = "en") -> str:
         if items:
             lines.extend([f"{title} ({len(items) if count is None else count}):", *items, ""])
 
-    section("Rules added", [f"  + {r.id} [{r.level.id.upper()}]: {rule_sentence(r, new, language)}"
-                            for r in result.rules_added])
-    section("Rules removed", [f"  - {r.id} [{r.level.id.upper()}]: {rule_sentence(r, old, language)}"
-                              for r in result.rules_removed])
+    section(
+        "Rules added",
+        [f"  + {r.id} [{r.level.id.upper()}]: {rule_sentence(r, new, language)}" for r in result.rules_added],
+    )
+    section(
+        "Rules removed",
+        [
+            f"  - {r.id} [{r.level.id.upper()}]: {rule_sentence(r, old, language)}"
+            for r in result.rules_removed
+        ],
+    )
     changed = []
     for before, after, names in result.rules_changed:
         changed.append(f"  ~ {after.id}: {', '.join(names)} changed")
@@ -288,10 +342,13 @@ def diff_text(result: Diff, language: str = "en") -> str:
     section("Questions removed", [f"  - {q}" for q in result.questions_removed])
     section("Questions changed", [f"  ~ {q}: {'; '.join(what)}" for q, what in result.questions_changed])
     section("Other changes", [f"  * {text}" for text in result.other_changes])
-    effect = [f"  {c.case.name} ({c.case.file}:{c.case.line})\n      {c.old} -> {c.new}"
-              for c in result.case_changes]
-    lines.append(f"Example cases run under both files: {result.cases_run}; "
-                 f"{len(result.case_changes)} change level or categories.")
+    effect = [
+        f"  {c.case.name} ({c.case.file}:{c.case.line})\n      {c.old} -> {c.new}"
+        for c in result.case_changes
+    ]
+    lines.append(
+        f"Example cases run under both files: {result.cases_run}; "
+        f"{len(result.case_changes)} change level or categories."
+    )
     section("Cases whose result changes", effect)
     return "\n".join(lines).rstrip() + "\n"
-

@@ -23,20 +23,40 @@ from wtforms.fields.core import UnboundField
 from . import StartupError
 
 # No script at all is served, and no inline style: everything comes from this host.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 # Features a symptom checklist never needs; `()` means no origin, not even ours, may use them.
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
-    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
-    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
-))
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -62,8 +82,7 @@ class SessionInterface(SecureCookieSessionInterface):
     """
 
     def get_cookie_secure(self, app) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"]
-                    or (has_request_context() and request.is_secure))
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
 
     def get_signing_serializer(self, app):
         """Flask builds the cookie signer anew on every request; build it once per secret key."""
@@ -80,8 +99,10 @@ def proxy_count(value) -> int:
     if text == "":
         return 0
     if isinstance(value, bool) or not text.isdigit() or int(text) > 5:
-        raise StartupError("FLASK_PROXY_FIX must be the number of reverse proxies in front of the "
-                           f"app (0 to 5), not {value!r}")
+        raise StartupError(
+            "FLASK_PROXY_FIX must be the number of reverse proxies in front of the "
+            f"app (0 to 5), not {value!r}"
+        )
     return int(text)
 
 
@@ -89,9 +110,12 @@ NO_STORE = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
 PLAIN = list(HEADERS.items())
 SECURE = PLAIN + [("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)]
 # (headers to add, names they replace) by (HTTPS?, static file?)
-EXTRA = {(https, static): (headers, {name.lower() for name, _ in headers})
-         for https in (False, True) for static in (False, True)
-         for headers in [(SECURE if https else PLAIN) + ([] if static else NO_STORE)]}
+EXTRA = {
+    (https, static): (headers, {name.lower() for name, _ in headers})
+    for https in (False, True)
+    for static in (False, True)
+    for headers in [(SECURE if https else PLAIN) + ([] if static else NO_STORE)]
+}
 
 
 class SecurityHeaders:
@@ -109,8 +133,10 @@ class SecurityHeaders:
     def __call__(self, environ, start_response):
         # Results, re-shown forms, API answers and error pages: none may be kept anywhere, so
         # everything but a static file is sent with no-store.
-        extra, replaced = EXTRA[environ.get("wsgi.url_scheme") == "https",
-                                environ.get("PATH_INFO", "").startswith(self.static_prefix)]
+        extra, replaced = EXTRA[
+            environ.get("wsgi.url_scheme") == "https",
+            environ.get("PATH_INFO", "").startswith(self.static_prefix),
+        ]
 
         def start(status, headers, exc_info=None):
             headers[:] = [header for header in headers if header[0].lower() not in replaced]
@@ -136,8 +162,10 @@ def trusted_hosts(value, proxies: int) -> list[str]:
         value = value.replace(",", " ").split()
     names = [str(name).strip().lower() for name in value or () if str(name).strip()]
     if proxies and not names:
-        raise StartupError("set FLASK_TRUSTED_HOSTS to the host name(s) patients use, e.g. "
-                           "pumpcheck.example.org: behind a proxy the app answers only to them")
+        raise StartupError(
+            "set FLASK_TRUSTED_HOSTS to the host name(s) patients use, e.g. "
+            "pumpcheck.example.org: behind a proxy the app answers only to them"
+        )
     return names + [name for name in LOOPBACK_HOSTS if name not in names]
 
 
@@ -150,8 +178,8 @@ def refuse_unknown_hosts():
     """
     if isinstance(request.routing_exception, SecurityError):
         return current_app.response_class(
-            "400 Bad Request: this server does not answer to that host name.\n", 400,
-            mimetype="text/plain")
+            "400 Bad Request: this server does not answer to that host name.\n", 400, mimetype="text/plain"
+        )
     return None
 
 
@@ -210,9 +238,13 @@ def multi_value_fields(app) -> frozenset[str]:
         classes = [getattr(loaded, "form_class", None)]
         classes += [value for value in app.extensions.values() if isinstance(value, type)]
         names = frozenset(
-            name for form_class in classes if form_class is not None for name in dir(form_class)
+            name
+            for form_class in classes
+            if form_class is not None
+            for name in dir(form_class)
             if isinstance(getattr(form_class, name), UnboundField)
-            and issubclass(getattr(form_class, name).field_class, SelectMultipleField))
+            and issubclass(getattr(form_class, name).field_class, SelectMultipleField)
+        )
         app.extensions["pump_check_multi_value_fields"] = names
     return names
 
@@ -234,8 +266,10 @@ def refuse_json_not_utf8():
     if not utf8:
         from .api import error
 
-        return error(400, [{"field": None, "message": "the body is not UTF-8 text; send JSON "
-                            "encoded as UTF-8 (RFC 8259)"}])
+        return error(
+            400,
+            [{"field": None, "message": "the body is not UTF-8 text; send JSON encoded as UTF-8 (RFC 8259)"}],
+        )
     return None
 
 

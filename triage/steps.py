@@ -60,35 +60,54 @@ def build(builder, items, questions: Sequence[Question], unchecked: set[str]) ->
             where = path + ("questions", j)
             if question_id in seen:
                 first_step, first_path = seen[question_id]
-                builder.problem(where, f"step '{item['id']}': question '{question_id}' is already in "
-                                       f"step '{first_step}' (line "
-                                       f"{yamlfile.line_of(builder.lines, first_path)}); put each "
-                                       "question in exactly one step")
+                builder.problem(
+                    where,
+                    f"step '{item['id']}': question '{question_id}' is already in "
+                    f"step '{first_step}' (line "
+                    f"{yamlfile.line_of(builder.lines, first_path)}); put each "
+                    "question in exactly one step",
+                )
             elif question_id not in known and question_id not in unchecked:
-                builder.problem(where, f"step '{item['id']}': there is no question '{question_id}'"
-                                       + _did_you_mean(question_id, known)
-                                       + f"; the questions are: {', '.join(known)}")
+                builder.problem(
+                    where,
+                    f"step '{item['id']}': there is no question '{question_id}'"
+                    + _did_you_mean(question_id, known)
+                    + f"; the questions are: {', '.join(known)}",
+                )
             seen.setdefault(question_id, (item["id"], where))
-        steps.append(Step(item["id"], builder.text(item["title"], path + ("title",)),
-                          tuple(item["questions"])))
-    builder.unique([(item["id"], ("steps", i, "id")) for i, item in enumerate(items)
-                    if isinstance(item, dict) and isinstance(item.get("id"), str)], "step id")
+        steps.append(
+            Step(item["id"], builder.text(item["title"], path + ("title",)), tuple(item["questions"]))
+        )
+    builder.unique(
+        [
+            (item["id"], ("steps", i, "id"))
+            for i, item in enumerate(items)
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ],
+        "step id",
+    )
     if len(steps) != len(items):
         return ()  # a broken step is reported already; the checks below need them all
     for question in questions:
         if question.id not in seen:
-            builder.problem(("steps",), f"question '{question.id}' is in no step; add it to one "
-                                        f"of the steps ({', '.join(s.id for s in steps)}): every "
-                                        "question must be in exactly one step")
+            builder.problem(
+                ("steps",),
+                f"question '{question.id}' is in no step; add it to one "
+                f"of the steps ({', '.join(s.id for s in steps)}): every "
+                "question must be in exactly one step",
+            )
     order = [(question_id, step.id) for step in steps for question_id in step.questions]
     emergency = set(emergency_questions(questions))
     for index, (question_id, step_id) in enumerate(order):
         earlier = next(((q, s) for q, s in order[:index] if q not in emergency and q in known), None)
         if question_id in emergency and earlier:
-            builder.problem(seen[question_id][1], f"step '{step_id}': question '{question_id}' has "
-                            "an answer marked red_flag: emergency, so it must come before every "
-                            f"question without one ('{earlier[0]}' in step '{earlier[1]}' comes "
-                            "first): the signs of an emergency are asked first")
+            builder.problem(
+                seen[question_id][1],
+                f"step '{step_id}': question '{question_id}' has "
+                "an answer marked red_flag: emergency, so it must come before every "
+                f"question without one ('{earlier[0]}' in step '{earlier[1]}' comes "
+                "first): the signs of an emergency are asked first",
+            )
     return tuple(steps)
 
 
@@ -115,8 +134,14 @@ def bands(question: Question, rules: Sequence[Rule]) -> tuple[Band, ...]:
     Empty when no rule compares the number (then there is nothing to choose between).
     """
     low, high = question.minimum, question.maximum
-    cuts = sorted({c.limit + _CUT[c.comparison] for rule in rules for c in _comparisons(rule.when)
-                   if c.question == question.id})
+    cuts = sorted(
+        {
+            c.limit + _CUT[c.comparison]
+            for rule in rules
+            for c in _comparisons(rule.when)
+            if c.question == question.id
+        }
+    )
     cuts = [cut for cut in cuts if (low is None or cut > low) and (high is None or cut <= high)]
     if not cuts:
         return ()

@@ -34,13 +34,27 @@ def coverage(ruleset: RuleSet, outcomes: list[cases.Outcome]) -> list[Problem]:
         file, line = (where[0], int(where[1])) if len(where) == 2 else (ruleset.file, rule.line)
         asked = rule.when.questions()
         if rule.id not in fired:
-            problems.append(Problem(file, line, f"rule '{rule.id}': no example case makes it fire; "
-                                    "add a case with answers that trigger it"))
-        if not any(rule.id not in outcome.rules and asked & set(outcome.case.answers)
-                   for outcome in outcomes):
-            problems.append(Problem(file, line, (
-                f"rule '{rule.id}': no near-miss case; add a case that answers "
-                f"{' or '.join(sorted(asked))} but where this rule stays silent")))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"rule '{rule.id}': no example case makes it fire; "
+                    "add a case with answers that trigger it",
+                )
+            )
+        if not any(
+            rule.id not in outcome.rules and asked & set(outcome.case.answers) for outcome in outcomes
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    (
+                        f"rule '{rule.id}': no near-miss case; add a case that answers "
+                        f"{' or '.join(sorted(asked))} but where this rule stays silent"
+                    ),
+                )
+            )
     return problems
 
 
@@ -55,9 +69,16 @@ def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], int]:
             measured += 1
             value = readability.grade(text, language)
             if readability.too_hard(value, language):
-                problems.append(Problem(ruleset.file, yamlfile.line_of(lines, path), (
-                    f"{what} in '{language}' reads at grade {value:.1f}, above grade "
-                    f"{readability.MAX_GRADE}: use shorter sentences and shorter words")))
+                problems.append(
+                    Problem(
+                        ruleset.file,
+                        yamlfile.line_of(lines, path),
+                        (
+                            f"{what} in '{language}' reads at grade {value:.1f}, above grade "
+                            f"{readability.MAX_GRADE}: use shorter sentences and shorter words"
+                        ),
+                    )
+                )
     return problems, measured
 
 
@@ -66,11 +87,15 @@ def emergency_without_red_flag(ruleset: RuleSet) -> list[str]:
     warnings = []
     for question in ruleset.questions:
         for option in question.options:
-            if option.red_flag is None and \
-                    engine.evaluate(ruleset, {question.id: option.value}).level == Level.EMERGENCY:
-                warnings.append(f"{ruleset.file}:{option.line}: `{question.id}: {option.value}` "
-                                "gives EMERGENCY on its own but has no red_flag; add "
-                                "`red_flag: emergency` so the safety check holds it there")
+            if (
+                option.red_flag is None
+                and engine.evaluate(ruleset, {question.id: option.value}).level == Level.EMERGENCY
+            ):
+                warnings.append(
+                    f"{ruleset.file}:{option.line}: `{question.id}: {option.value}` "
+                    "gives EMERGENCY on its own but has no red_flag; add "
+                    "`red_flag: emergency` so the safety check holds it there"
+                )
     return warnings
 
 
@@ -83,8 +108,12 @@ class Step:
     seconds: float = 0.0
 
 
-def run(ruleset: RuleSet, cases_dir: str | Path, say: Callable[[Step], None] = lambda step: None,
-        prove: bool = True) -> list[Step]:
+def run(
+    ruleset: RuleSet,
+    cases_dir: str | Path,
+    say: Callable[[Step], None] = lambda step: None,
+    prove: bool = True,
+) -> list[Step]:
     """Run every check after loading (which the caller did); call say() after each step."""
     steps: list[Step] = []
 
@@ -115,8 +144,9 @@ def run(ruleset: RuleSet, cases_dir: str | Path, say: Callable[[Step], None] = l
         outcomes.extend(cases.run_case(ruleset, case) for case in loaded)
         for outcome in outcomes:
             if not outcome.passed:
-                current.problems.append(Problem(outcome.case.file, outcome.case.line,
-                                                outcome.explain().split(": ", 1)[1]))
+                current.problems.append(
+                    Problem(outcome.case.file, outcome.case.line, outcome.explain().split(": ", 1)[1])
+                )
         current.summary = f"{len(outcomes) - len(current.problems)} of {len(outcomes)} cases pass"
         if not outcomes:
             current.problems.append(Problem(str(cases_dir), 0, "there are no example cases here"))
@@ -154,5 +184,6 @@ def run(ruleset: RuleSet, cases_dir: str | Path, say: Callable[[Step], None] = l
 def _finding_problem(ruleset: RuleSet, name: str, finding: safety.Finding) -> Problem:
     """Place a safety counterexample at the line to change (see safety/words.py)."""
     line = finding.line or next((r.line for r in ruleset.rules if r.id in finding.rules), 1)
-    return Problem(ruleset.file, line, f"{name}: {finding.text}"
-                   + (f" ({finding.detail})" if finding.detail else ""))
+    return Problem(
+        ruleset.file, line, f"{name}: {finding.text}" + (f" ({finding.detail})" if finding.detail else "")
+    )

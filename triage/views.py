@@ -21,29 +21,50 @@ csrf = CSRFProtect()
 
 # Error pages in plain words: (title, what happened and what to do), in the patient's language.
 PAGE_ERRORS = {
-    400: (lazy_gettext("Your answers could not be read"),
-          lazy_gettext("Something in what was sent could not be read, so no advice was given. "
-                       "Please start the check again.")),
-    404: (lazy_gettext("Page not found"),
-          lazy_gettext("There is no page at this address. Check the address, or start the check "
-                       "again.")),
-    405: (lazy_gettext("This page cannot do that"),
-          lazy_gettext("This page cannot be used that way. Please start the check again.")),
-    413: (lazy_gettext("Too much was sent"),
-          lazy_gettext("More was sent than a symptom check needs, so it was not read. "
-                       "Please start the check again.")),
-    500: (lazy_gettext("Something went wrong"),
-          lazy_gettext("Pump Check could not give advice this time. If you are worried, do not "
-                       "wait: call for help now.")),
+    400: (
+        lazy_gettext("Your answers could not be read"),
+        lazy_gettext(
+            "Something in what was sent could not be read, so no advice was given. "
+            "Please start the check again."
+        ),
+    ),
+    404: (
+        lazy_gettext("Page not found"),
+        lazy_gettext("There is no page at this address. Check the address, or start the check again."),
+    ),
+    405: (
+        lazy_gettext("This page cannot do that"),
+        lazy_gettext("This page cannot be used that way. Please start the check again."),
+    ),
+    413: (
+        lazy_gettext("Too much was sent"),
+        lazy_gettext(
+            "More was sent than a symptom check needs, so it was not read. Please start the check again."
+        ),
+    ),
+    500: (
+        lazy_gettext("Something went wrong"),
+        lazy_gettext(
+            "Pump Check could not give advice this time. If you are worried, do not wait: call for help now."
+        ),
+    ),
 }
-UNREADABLE = (lazy_gettext("Some of your answers could not be read"),
-              lazy_gettext("Some answers that were sent are not ones this check offers, so they "
-                           "were not counted. Please start the check again."))
-CSRF_REFUSED = (lazy_gettext("Your answers were not sent"),
-                lazy_gettext("This page was open too long, was sent twice, or your browser blocks "
-                             "cookies, so we could not safely accept it. Pump Check needs one cookie "
-                             "to send the form safely; it holds none of your answers. Please start "
-                             "the check again."))
+UNREADABLE = (
+    lazy_gettext("Some of your answers could not be read"),
+    lazy_gettext(
+        "Some answers that were sent are not ones this check offers, so they "
+        "were not counted. Please start the check again."
+    ),
+)
+CSRF_REFUSED = (
+    lazy_gettext("Your answers were not sent"),
+    lazy_gettext(
+        "This page was open too long, was sent twice, or your browser blocks "
+        "cookies, so we could not safely accept it. Pump Check needs one cookie "
+        "to send the form safely; it holds none of your answers. Please start "
+        "the check again."
+    ),
+)
 
 
 def loaded():
@@ -74,7 +95,8 @@ def care_team_name(config, language: str) -> str:
     FLASK_CARE_TEAM_NAME, else "your care team" in that language, never one language's name
     inside another's sentence ("llame a the Pump Clinic")."""
     name = config.get(f"CARE_TEAM_NAME_{language.upper()}") or (
-        config["CARE_TEAM_NAME"] if language == "en" else "")
+        config["CARE_TEAM_NAME"] if language == "en" else ""
+    )
     return name if name and name != "your care team" else _("your care team")
 
 
@@ -87,8 +109,7 @@ def tel_href(number: str) -> str:
 def phone_link(number: str) -> Markup:
     """Return a phone number as a tap-to-call link (plain text if it has nothing to dial)."""
     href = tel_href(number)
-    return Markup('<a class="tel" href="{}">{}</a>').format(href, number) if href \
-        else Markup.escape(number)
+    return Markup('<a class="tel" href="{}">{}</a>').format(href, number) if href else Markup.escape(number)
 
 
 def action_html(action: str) -> Markup:
@@ -96,8 +117,11 @@ def action_html(action: str) -> Markup:
     numbers = contacts()
     return Markup.escape(action).format(
         care_team=numbers["care_team"],
-        **{key: phone_link(numbers[key])
-           for key in ("emergency_number", "care_team_phone", "after_hours_phone")})
+        **{
+            key: phone_link(numbers[key])
+            for key in ("emergency_number", "care_team_phone", "after_hours_phone")
+        },
+    )
 
 
 def capfirst(text: str) -> str:
@@ -150,36 +174,65 @@ def step_page(steps, reading, number: int, errors: bool = False):
     step = steps.step(number)
     values = reading.values if reading else []
     page = render_template(
-        "questions.html", form=form, ruleset=steps.ruleset, step=step, number=number,
-        count=steps.count, title=flow.step_title(step, number), so_far=_so_far(reading),
+        "questions.html",
+        form=form,
+        ruleset=steps.ruleset,
+        step=step,
+        number=number,
+        count=steps.count,
+        title=flow.step_title(step, number),
+        so_far=_so_far(reading),
         hidden=[(name, value) for name, value in values if name not in step.questions],
-        kept=values, missing=[q for q in step.questions if reading and q in reading.missing],
-        errors=errors)
+        kept=values,
+        missing=[q for q in step.questions if reading and q in reading.missing],
+        errors=errors,
+    )
     return no_store(make_response(page, 400 if errors else 200))
 
 
 def summary_page(steps, reading):
-    groups = [(number, flow.step_title(step, number), [reading.form[q] for q in step.questions])
-              for number, step in enumerate(steps.ruleset.steps, start=1)]
-    page = render_template("summary.html", groups=groups, ruleset=steps.ruleset, kept=reading.values,
-                           count=steps.count, so_far=_so_far(reading), answered=reading.answers,
-                           answer_words=flow.answer_words)
+    groups = [
+        (number, flow.step_title(step, number), [reading.form[q] for q in step.questions])
+        for number, step in enumerate(steps.ruleset.steps, start=1)
+    ]
+    page = render_template(
+        "summary.html",
+        groups=groups,
+        ruleset=steps.ruleset,
+        kept=reading.values,
+        count=steps.count,
+        so_far=_so_far(reading),
+        answered=reading.answers,
+        answer_words=flow.answer_words,
+    )
     return no_store(make_response(page))
 
 
 def result_page(steps, reading):
     skipped, not_asked = flow.counts(steps, reading)
-    page = render_template("result.html", result=reading.result, ruleset=steps.ruleset,
-                           checked_at=clinic_now(), Level=Level, skipped=skipped,
-                           not_asked=not_asked, answer_labels=flow.band_words(steps, reading))
+    page = render_template(
+        "result.html",
+        result=reading.result,
+        ruleset=steps.ruleset,
+        checked_at=clinic_now(),
+        Level=Level,
+        skipped=skipped,
+        not_asked=not_asked,
+        answer_labels=flow.band_words(steps, reading),
+    )
     return no_store(make_response(page))
 
 
 def unreadable_page(reading):
     """Some hidden answers cannot be read: say so, with any advice the others already call for."""
     advice = reading.result if reading.result.level > Level.NONE else None
-    page = render_template("error.html", title=UNREADABLE[0], message=UNREADABLE[1], advice=advice,
-                           advice_ruleset=loaded().ruleset)
+    page = render_template(
+        "error.html",
+        title=UNREADABLE[0],
+        message=UNREADABLE[1],
+        advice=advice,
+        advice_ruleset=loaded().ruleset,
+    )
     return no_store(make_response(page, 400))
 
 
@@ -211,6 +264,7 @@ def http_error(error: HTTPException):
     status = error.code or 500
     if request.path.startswith(("/api/", "/fhir/")):
         from .api import http_error_json
+
         response, status = http_error_json(error)
     else:
         title, message = PAGE_ERRORS.get(status, (error.name, PAGE_ERRORS[400][1]))

@@ -65,16 +65,34 @@ class _Loader(yaml.SafeLoader):
 
     def _compose_node(self, parent, index):
         if self.depth > MAX_DEPTH:
-            raise FileProblems([Problem(self.file, self.peek_event().start_mark.line + 1, (
-                f"the lists or maps are nested more than {MAX_DEPTH} deep here; a rule file "
-                "needs a few levels"))])
+            raise FileProblems(
+                [
+                    Problem(
+                        self.file,
+                        self.peek_event().start_mark.line + 1,
+                        (
+                            f"the lists or maps are nested more than {MAX_DEPTH} deep here; a rule file "
+                            "needs a few levels"
+                        ),
+                    )
+                ]
+            )
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 line = self.peek_event().start_mark.line + 1
-                raise FileProblems([Problem(self.file, line, (
-                    f"more than {MAX_ALIASES} '*' aliases; a rule file needs few or none "
-                    "(write the values out)"))])
+                raise FileProblems(
+                    [
+                        Problem(
+                            self.file,
+                            line,
+                            (
+                                f"more than {MAX_ALIASES} '*' aliases; a rule file needs few or none "
+                                "(write the values out)"
+                            ),
+                        )
+                    ]
+                )
         return super().compose_node(parent, index)
 
     def flatten_mapping(self, node):
@@ -85,13 +103,26 @@ class _Loader(yaml.SafeLoader):
         """Count values built; refuse a file that expands past MAX_VALUES."""
         self.values += values
         if self.values > MAX_VALUES:
-            raise FileProblems([Problem(self.file, node.start_mark.line + 1, (
-                f"the file expands to more than {MAX_VALUES:,} values (through '*' aliases or "
-                "'<<' merges, near this line); a rule file is far smaller"))])
+            raise FileProblems(
+                [
+                    Problem(
+                        self.file,
+                        node.start_mark.line + 1,
+                        (
+                            f"the file expands to more than {MAX_VALUES:,} values (through '*' aliases or "
+                            "'<<' merges, near this line); a rule file is far smaller"
+                        ),
+                    )
+                ]
+            )
 
 
-_REPLACED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp",
-             "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_REPLACED = (
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -102,16 +133,16 @@ _Loader.add_implicit_resolver(
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
     list("-+0123456789."),
 )
-_Loader.add_constructor(
-    "tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
+_Loader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
 
 Lines = dict[tuple, int]
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -123,8 +154,9 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     if size is None:
         size = 1
         if isinstance(node, yaml.MappingNode):
-            size += sum(_expanded_size(key, sizes) + _expanded_size(value, sizes)
-                        for key, value in node.value)
+            size += sum(
+                _expanded_size(key, sizes) + _expanded_size(value, sizes) for key, value in node.value
+            )
         elif isinstance(node, yaml.SequenceNode):
             size += sum(_expanded_size(item, sizes) for item in node.value)
         sizes[id(node)] = size = min(size, MAX_VALUES + 1)  # past the limit the sum is moot
@@ -136,18 +168,23 @@ def _refuse_expansion(loader: _Loader, node: yaml.Node) -> None:
     sizes: dict[int, int] = {}
     if _expanded_size(node, sizes) <= MAX_VALUES:
         return
-    children = [value for _, value in node.value] if isinstance(node, yaml.MappingNode) else (
-        node.value if isinstance(node, yaml.SequenceNode) else [])
+    children = (
+        [value for _, value in node.value]
+        if isinstance(node, yaml.MappingNode)
+        else (node.value if isinstance(node, yaml.SequenceNode) else [])
+    )
     where = next((child for child in children if sizes[id(child)] > MAX_VALUES), node)
     loader.count(where, MAX_VALUES + 1)
 
 
-def _to_python(loader: _Loader, node: yaml.Node, path: tuple, lines: Lines,
-               problems: list[Problem], file: str):
+def _to_python(
+    loader: _Loader, node: yaml.Node, path: tuple, lines: Lines, problems: list[Problem], file: str
+):
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(file, node.start_mark.line + 1,
-                                f"'!' tags are not allowed in this file ({node.tag})"))
+        problems.append(
+            Problem(file, node.start_mark.line + 1, f"'!' tags are not allowed in this file ({node.tag})")
+        )
         return None
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves `<<` merge keys
@@ -155,35 +192,48 @@ def _to_python(loader: _Loader, node: yaml.Node, path: tuple, lines: Lines,
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                problems.append(Problem(file, key_node.start_mark.line + 1,
-                                        "a key must be a plain word"))
+                problems.append(Problem(file, key_node.start_mark.line + 1, "a key must be a plain word"))
                 continue
             if key in result:
-                problems.append(Problem(
-                    file, key_node.start_mark.line + 1,
-                    f"'{key}' appears twice here (first on line {lines[path + (key,)]}); "
-                    "keep only one"))
+                problems.append(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        f"'{key}' appears twice here (first on line {lines[path + (key,)]}); keep only one",
+                    )
+                )
                 continue
             lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = _to_python(loader, value_node, path + (key,), lines, problems, file)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(loader, item, path + (i,), lines, problems, file)
-                for i, item in enumerate(node.value)]
+        return [
+            _to_python(loader, item, path + (i,), lines, problems, file) for i, item in enumerate(node.value)
+        ]
     return loader.construct_object(node, deep=True)
 
 
 _HINTS = (
     ("'\\t'", "a tab character is not allowed; indent with spaces"),
     ("quoted scalar", "a quote opened on line {start} is never closed"),
-    ("flow sequence", "a list opened with '[' on line {start} is not closed with ']' as expected; "
-                      "put text containing : ? , # [ ] {{ }} in quotes"),
-    ("flow mapping", "a '{{' opened on line {start} is not closed with '}}' as expected; "
-                     "put text containing : ? , # [ ] {{ }} in quotes"),
-    ("could not find expected ':'", "a line above has no ':' (every line is 'key: value' "
-                                    "or a '- ' list item)"),
-    ("mapping values are not allowed", "a ':' is not expected here; put text containing ': ' "
-                                       "in quotes, or check the indentation"),
+    (
+        "flow sequence",
+        "a list opened with '[' on line {start} is not closed with ']' as expected; "
+        "put text containing : ? , # [ ] {{ }} in quotes",
+    ),
+    (
+        "flow mapping",
+        "a '{{' opened on line {start} is not closed with '}}' as expected; "
+        "put text containing : ? , # [ ] {{ }} in quotes",
+    ),
+    (
+        "could not find expected ':'",
+        "a line above has no ':' (every line is 'key: value' or a '- ' list item)",
+    ),
+    (
+        "mapping values are not allowed",
+        "a ':' is not expected here; put text containing ': ' in quotes, or check the indentation",
+    ),
     ("expected <block end>", "the indentation here does not line up with the lines above it"),
     ("undefined alias", "a '*' name refers to no '&' anchor; put text starting with * in quotes"),
     ("constructor for the tag", "'!' tags are not allowed in a rule file"),
@@ -208,17 +258,25 @@ def read_bytes(path: str | Path) -> bytes:
     except FileNotFoundError:
         raise FileProblems([Problem(str(path), 0, "the file does not exist")]) from None
     except OSError as error:
-        raise FileProblems([Problem(str(path), 0,
-                                    f"the file cannot be read: {error.strerror}")]) from None
+        raise FileProblems([Problem(str(path), 0, f"the file cannot be read: {error.strerror}")]) from None
     _refuse_huge(path, raw)
     return raw
 
 
 def _refuse_huge(path: str | Path, raw: bytes) -> None:
     if len(raw) > MAX_BYTES:
-        raise FileProblems([Problem(str(path), 0, (
-            f"the file is larger than {MAX_BYTES:,} bytes ({MAX_BYTES // 1024} KB); a rule file "
-            "is far smaller (the shipped one is under 50 KB): is this the right file?"))])
+        raise FileProblems(
+            [
+                Problem(
+                    str(path),
+                    0,
+                    (
+                        f"the file is larger than {MAX_BYTES:,} bytes ({MAX_BYTES // 1024} KB); a rule file "
+                        "is far smaller (the shipped one is under 50 KB): is this the right file?"
+                    ),
+                )
+            ]
+        )
 
 
 def load(path: str | Path, raw: bytes | None = None) -> tuple[object, Lines]:
@@ -229,10 +287,17 @@ def load(path: str | Path, raw: bytes | None = None) -> tuple[object, Lines]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = error.object[:error.start].count(b"\n") + 1
-        raise FileProblems([Problem(
-            file, line, f"the file is not saved as UTF-8 text (byte {error.object[error.start]:#04x} "
-            "on this line); save it again as UTF-8")]) from None
+        line = error.object[: error.start].count(b"\n") + 1
+        raise FileProblems(
+            [
+                Problem(
+                    file,
+                    line,
+                    f"the file is not saved as UTF-8 text (byte {error.object[error.start]:#04x} "
+                    "on this line); save it again as UTF-8",
+                )
+            ]
+        ) from None
     loader = _Loader(text)
     loader.file = file
     try:
@@ -250,9 +315,18 @@ def load(path: str | Path, raw: bytes | None = None) -> tuple[object, Lines]:
         raise FileProblems([Problem(file, 0, f"this is not valid YAML: {error}")]) from None
     except RecursionError:
         line = loader.get_mark().line + 1  # how far the reader got
-        raise FileProblems([Problem(file, line, (
-            "the lists or maps are nested too deeply to read (near this line); a rule file "
-            "needs a few levels"))]) from None
+        raise FileProblems(
+            [
+                Problem(
+                    file,
+                    line,
+                    (
+                        "the lists or maps are nested too deeply to read (near this line); a rule file "
+                        "needs a few levels"
+                    ),
+                )
+            ]
+        ) from None
     finally:
         loader.dispose()
     if problems:

@@ -31,8 +31,11 @@ def answers_for(ruleset, level: str, days: int | None = 20) -> dict:
         assert engine.evaluate(ruleset, answers).level == Level.NONE
         return answers
     for question in ruleset.questions:
-        options = [o for o in question.options if o.red_flag == Level.EMERGENCY] \
-            if wanted == Level.EMERGENCY else question.options[1:]
+        options = (
+            [o for o in question.options if o.red_flag == Level.EMERGENCY]
+            if wanted == Level.EMERGENCY
+            else question.options[1:]
+        )
         for option in options:
             trial = {**answers, question.id: option.value}
             if engine.evaluate(ruleset, trial).level == wanted:
@@ -43,8 +46,11 @@ def answers_for(ruleset, level: str, days: int | None = 20) -> dict:
 def form_value(ruleset, question, value) -> str:
     """Return the value of the radio that answers `value` (a number falls in its band)."""
     if question.number and question.id in ruleset.bands:
-        return "unknown" if value is None else next(
-            band.value for band in ruleset.bands[question.id] if value in band)
+        return (
+            "unknown"
+            if value is None
+            else next(band.value for band in ruleset.bands[question.id] if value in band)
+        )
     return str(value)
 
 
@@ -127,14 +133,17 @@ def run_axe(page, name: str) -> list[dict]:
     """Run axe-core in the page at WCAG 2.2 AA; save the result; return the violations."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_FILE_PATH.read_text(encoding="utf-8"))
-    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
-                           AXE_TAGS)
+    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})""", AXE_TAGS)
     AXE_RESULTS.mkdir(parents=True, exist_ok=True)
-    (AXE_RESULTS / f"{name}.json").write_text(json.dumps(
-        {key: result[key] for key in ("url", "testEngine", "violations", "incomplete")}, indent=1))
-    AXE_SUMMARY[name] = {"violations": len(result["violations"]), "passes": len(result["passes"]),
-                         "incomplete": sorted(rule["id"] for rule in result["incomplete"]),
-                         "axe": result["testEngine"]["version"]}
+    (AXE_RESULTS / f"{name}.json").write_text(
+        json.dumps({key: result[key] for key in ("url", "testEngine", "violations", "incomplete")}, indent=1)
+    )
+    AXE_SUMMARY[name] = {
+        "violations": len(result["violations"]),
+        "passes": len(result["passes"]),
+        "incomplete": sorted(rule["id"] for rule in result["incomplete"]),
+        "axe": result["testEngine"]["version"],
+    }
     return result["violations"]
 
 
@@ -142,8 +151,10 @@ def axe_report(violations: list[dict]) -> str:
     lines = []
     for rule in violations:
         lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']}")
-        lines += [f"    {', '.join(map(str, node['target']))}: {node['failureSummary']}"
-                  for node in rule["nodes"][:5]]
+        lines += [
+            f"    {', '.join(map(str, node['target']))}: {node['failureSummary']}"
+            for node in rule["nodes"][:5]
+        ]
     return "\n".join(lines)
 
 

@@ -17,13 +17,25 @@ from werkzeug.serving import make_server
 from triage import PROJECT_ROOT, create_app
 
 CHROMIUM = os.environ.get("PUMP_CHECK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-CONFIG = {"SECRET_KEY": "browser-test-secret-key-0123456789", "CARE_TEAM_NAME": "the Pump Clinic",
-          "CARE_TEAM_PHONE": "555-0100", "AFTER_HOURS_PHONE": "555-0199", "EMERGENCY_NUMBER": "911"}
+CONFIG = {
+    "SECRET_KEY": "browser-test-secret-key-0123456789",
+    "CARE_TEAM_NAME": "the Pump Clinic",
+    "CARE_TEAM_PHONE": "555-0100",
+    "AFTER_HOURS_PHONE": "555-0199",
+    "EMERGENCY_NUMBER": "911",
+}
 
 
 def browser_required() -> bool:
@@ -34,8 +46,9 @@ def browser_required() -> bool:
 
 def _unavailable(reason: str):
     if browser_required():
-        pytest.fail(f"browser tests must run here (CI or PUMP_CHECK_BROWSER_REQUIRED) but {reason}",
-                    pytrace=False)
+        pytest.fail(
+            f"browser tests must run here (CI or PUMP_CHECK_BROWSER_REQUIRED) but {reason}", pytrace=False
+        )
     pytest.skip(f"browser tests skipped: {reason}")
 
 
@@ -48,8 +61,10 @@ def playwright_api():
     except ImportError:
         _unavailable("the Python package 'playwright' is not installed (pip install -e '.[test]')")
     if not Path(CHROMIUM).exists():
-        _unavailable(f"Chromium is not at {CHROMIUM} (install it: apt-get install -y chromium; "
-                     "`make test` does this when run as root)")
+        _unavailable(
+            f"Chromium is not at {CHROMIUM} (install it: apt-get install -y chromium; "
+            "`make test` does this when run as root)"
+        )
     with sync_playwright() as api:
         yield api
 
@@ -127,10 +142,13 @@ def screenshots():
 def pytest_terminal_summary(terminalreporter):
     """Print what axe-core found on each page and state (also saved in artifacts/axe/)."""
     from .browser_helpers import AXE_SUMMARY
+
     if not AXE_SUMMARY:
         return
     terminalreporter.section("axe-core, WCAG 2.2 AA (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa)")
     for name, row in sorted(AXE_SUMMARY.items()):
         review = f"; needs review: {', '.join(row['incomplete'])}" if row["incomplete"] else ""
-        terminalreporter.write_line(f"{name:<32} {row['violations']} violations, "
-                                    f"{row['passes']} rules passed (axe {row['axe']}){review}")
+        terminalreporter.write_line(
+            f"{name:<32} {row['violations']} violations, "
+            f"{row['passes']} rules passed (axe {row['axe']}){review}"
+        )

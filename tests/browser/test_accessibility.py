@@ -29,17 +29,20 @@ def _result(level):
     def reach(page, server, ruleset):
         page.goto(server + "/check")
         go_through_check(page, ruleset, answers_for(ruleset, level))
+
     return reach
 
 
 def _step(number):
     """Step `number` of the check (the summary after the last), reached by answering the steps
     before it with the mildest answers."""
+
     def reach(page, server, ruleset):
         page.goto(server + "/check")
         for _ in range(number - 1):
             answer_by_tapping(page, ruleset, answers_for(ruleset, "none"))
             _submit(page)
+
     return reach
 
 
@@ -73,9 +76,11 @@ def _unreadable(page, server, ruleset):
     sign = next(q for q in ruleset.steps[0].questions if emergency[q] != answers_for(ruleset, "none")[q])
     other = next(q for q in ruleset.steps[0].questions if q != sign)
     for name, value in ((sign, emergency[sign]), (other, "maybe")):
-        page.evaluate("""([name, value]) => { document.querySelector(
+        page.evaluate(
+            """([name, value]) => { document.querySelector(
             `main form:not(.back-form) input[type=hidden][name="${name}"]`).value = value; }""",
-                      [name, value])
+            [name, value],
+        )
     _submit(page)
     assert page.title().startswith("Some of your answers could not be read")
     assert page.locator("#so-far a[href='tel:911']").count() == 1
@@ -99,6 +104,7 @@ def _call_errors(page, server, ruleset):
 def _get(path):
     def reach(page, server, ruleset):
         page.goto(server + path)
+
     return reach
 
 
@@ -128,8 +134,19 @@ def test_axe_finds_no_wcag22_aa_violation(phone, server, ruleset, state):
     assert violations == [], axe_report(violations)
 
 
-SPANISH = ["start", "questions", "questions-errors", "step-2", "summary", "step-urgent-errors",
-           "result-emergency", "result-urgent", "result-soon", "result-none", "not-found"]
+SPANISH = [
+    "start",
+    "questions",
+    "questions-errors",
+    "step-2",
+    "summary",
+    "step-urgent-errors",
+    "result-emergency",
+    "result-urgent",
+    "result-soon",
+    "result-none",
+    "not-found",
+]
 
 
 @pytest.mark.parametrize("state", SPANISH)
@@ -171,23 +188,29 @@ def test_the_result_prints_without_the_sites_controls(desktop, server, ruleset, 
     assert desktop.locator(".help-line").is_visible(), "the numbers to call stay on paper"
     assert ruleset.version in desktop.locator(".meta").inner_text()
     for hidden in (".site-header", ".site-footer", ".skip-link", "a.button"):
-        assert not any(element.is_visible() for element in desktop.locator(hidden).all()), \
+        assert not any(element.is_visible() for element in desktop.locator(hidden).all()), (
             f"{hidden} is not printed"
+        )
     desktop.pdf(path=str(screenshots / "result-urgent-print.pdf"), format="A4")
 
 
-TARGETS = ("button, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), "
-           ".radio, .checkbox, .radio label, .checkbox label, .button, .back-link, .language-link, "
-           ".error-summary a, .help-line .tel, .card .tel, .site-name")
+TARGETS = (
+    "button, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), "
+    ".radio, .checkbox, .radio label, .checkbox label, .button, .back-link, .language-link, "
+    ".error-summary a, .help-line .tel, .card .tel, .site-name"
+)
 
 
 @pytest.mark.parametrize("state", ["start", "questions-errors", "result-urgent"])
 def test_tap_targets_are_at_least_44_px(phone, server, ruleset, state):
     STATES[state](phone, server, ruleset)
-    small = phone.evaluate("""selector => [...document.querySelectorAll(selector)]
+    small = phone.evaluate(
+        """selector => [...document.querySelectorAll(selector)]
         .filter(e => e.offsetParent !== null)
         .map(e => { const r = e.getBoundingClientRect();
                     return {what: e.outerHTML.slice(0, 80), w: Math.round(r.width),
                             h: Math.round(r.height)}; })
-        .filter(b => b.w < 44 || b.h < 44)""", TARGETS)
+        .filter(b => b.w < 44 || b.h < 44)""",
+        TARGETS,
+    )
     assert small == []

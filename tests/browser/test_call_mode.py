@@ -54,7 +54,7 @@ def key_the_questions(page, keys: Keys, ruleset, answers: dict, *, digits: bool)
         assert focused_id(page) == f"{question.id}-0", f"focus is not on {question.id}"
         position = question.values.index(value)
         if digits:
-            keys.press(str(position + 1))          # choose, and go on to the next question
+            keys.press(str(position + 1))  # choose, and go on to the next question
         else:
             if position == 0:
                 keys.press("Space")
@@ -86,7 +86,7 @@ def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level)
     try:
         keys = whole_call(page, server, ruleset, level, digits=True)
         keys.press("Tab")
-        assert focused_id(page) == "copy-note"        # Copy is next after the heading
+        assert focused_id(page) == "copy-note"  # Copy is next after the heading
         keys.press("Enter")
         page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
         note = page.input_value("#chart-note")
@@ -105,7 +105,7 @@ def test_a_whole_call_without_javascript_tab_space_and_arrows(browser, server, r
     try:
         keys = whole_call(page, server, ruleset, level, digits=False)
         keys.press("Tab")
-        assert focused_id(page) == "chart-note"       # no Copy button without JavaScript
+        assert focused_id(page) == "chart-note"  # no Copy button without JavaScript
         keys.press("Control+A")
         keys.press("Control+C")
         KEYS[f"{level.id}, Tab/Space/arrows (no JavaScript)"] = keys.count
@@ -129,7 +129,7 @@ def test_enter_in_a_text_field_never_sends_a_half_filled_call(browser, server, r
             page.wait_for_timeout(300)
             assert page.title().startswith("Follow-up call"), "Enter sent the form"
             assert page.input_value(f"#{number.id}") == "12"
-            if javascript:                              # Enter goes on to a question not answered
+            if javascript:  # Enter goes on to a question not answered
                 assert focused_id(page).endswith("-0")
         finally:
             context.close()
@@ -148,11 +148,11 @@ def test_the_emergency_banner_comes_at_once_with_javascript(desktop, server, rul
             desktop.check(f"#{question_id}-{question.values.index(value)}")
     desktop.wait_for_selector("#stop-banner", timeout=5000)
     assert "Emergency — stop and act" in desktop.inner_text("#stop-banner")
-    assert desktop.title().startswith("Follow-up call")   # nothing was sent: the banner came first
+    assert desktop.title().startswith("Follow-up call")  # nothing was sent: the banner came first
     violations = run_axe(desktop, "call-emergency-banner-desktop")
     assert violations == [], axe_report(violations)
     with desktop.expect_navigation():
-        desktop.click("#end-call")                         # stop here and write the note
+        desktop.click("#end-call")  # stop here and write the note
     assert desktop.title().startswith("Call result: EMERGENCY")
     assert "not asked" in desktop.input_value("#chart-note")
 
@@ -184,13 +184,14 @@ def test_the_spanish_read_aloud_switch(browser, server, ruleset, javascript):
         assert wait_for_focus(page, first.id if first.number else f"{first.id}-0")
         spanish = page.locator(".say-es").first
         assert not spanish.is_visible()
-        page.keyboard.press("Shift+Tab")               # back to the switch, on "English"
+        page.keyboard.press("Shift+Tab")  # back to the switch, on "English"
         assert focused_id(page) == "call_language-0"
-        page.keyboard.press("ArrowDown")               # Español
+        page.keyboard.press("ArrowDown")  # Español
         assert page.is_checked("#call_language-1")
         for question in ruleset.questions:
-            shown = page.locator(f"[data-question='{question.id}'] .say-es, "
-                                 f"label[for='{question.id}'] .say-es")
+            shown = page.locator(
+                f"[data-question='{question.id}'] .say-es, label[for='{question.id}'] .say-es"
+            )
             assert shown.first.is_visible()
             assert shown.first.inner_text() == (question.ask or question.text).in_language("es")
             assert shown.first.get_attribute("lang") == "es"
@@ -224,6 +225,7 @@ def _call_result(level):
         with page.expect_navigation():
             page.click("#show-result")
         assert page.title().startswith("Call result")
+
     return reach
 
 
@@ -252,6 +254,7 @@ def _call_ended_early(page, server, ruleset):
 def _get(path):
     def reach(page, server, ruleset):
         page.goto(server + path)
+
     return reach
 
 

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 def heading_of(ruleset, level: str, language: str = "en") -> str:
     from triage.model import Level
+
     return ruleset.levels[Level.from_id(level)].heading[language]
 
 
@@ -90,8 +91,7 @@ def test_skipped_questions_still_show_the_emergency(no_js, server, ruleset):
 def test_an_urgent_answer_is_said_at_the_top_of_the_next_step(phone, server, ruleset, screenshots):
     page = phone
     answers = answers_for(ruleset, "urgent")
-    (question_id,) = [q.id for q in ruleset.questions if not q.number
-                      and answers[q.id] != q.values[0]]
+    (question_id,) = [q.id for q in ruleset.questions if not q.number and answers[q.id] != q.values[0]]
     number = ruleset.step_of[question_id]
     start(page, server, tap=True)
     for _ in range(number):
@@ -126,9 +126,11 @@ def test_keyboard_only_journey(desktop, server, ruleset, level):
     assert page.url == server + "/check"
     answers = answers_for(ruleset, level)
     while on_a_step(page):
-        shown = [q for q in ruleset.questions
-                 if page.locator(f"main form:not(.back-form) input[name='{q.id}']"
-                                 ":not([type=hidden])").count()]
+        shown = [
+            q
+            for q in ruleset.questions
+            if page.locator(f"main form:not(.back-form) input[name='{q.id}']:not([type=hidden])").count()
+        ]
         for question in shown:
             element = _tab_to(page, lambda e, q=question: e["name"] == q.id)
             radios = page.locator(f"input[type=radio][name='{question.id}']")
@@ -170,8 +172,7 @@ def _some_symptoms(ruleset) -> dict:
 
 def _checked(page, ruleset, question_id) -> list[str]:
     radios = page.locator(f"input[type=radio][name='{question_id}']")
-    return [radios.nth(i).get_attribute("value") for i in range(radios.count())
-            if radios.nth(i).is_checked()]
+    return [radios.nth(i).get_attribute("value") for i in range(radios.count()) if radios.nth(i).is_checked()]
 
 
 def _back(page, *, tap=False):
@@ -201,6 +202,7 @@ def test_back_through_every_step_without_javascript_keeps_every_answer(no_js, se
     assert page.title().startswith("Check your answers")
     press_button(page, "See what to do")
     from triage import engine
+
     level = engine.evaluate(ruleset, answers).level.id
     assert heading_of(ruleset, level) in page.locator("#action").inner_text()
 

@@ -51,9 +51,7 @@ class Monotonicity:
             if question.id in failed_numbers:
                 continue
             for floor in sorted((lv for lv in Level if lv > Level.NONE), reverse=True):
-                if not any(
-                    question.id in r.when.questions() for r in self.ruleset.rules if r.level >= floor
-                ):
+                if not any(question.id in r.when.questions() for r in self.ruleset.rules if r.level >= floor):
                     continue
                 formula = encoding.at_least(floor)
                 queries += 1
