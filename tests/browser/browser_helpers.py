@@ -75,7 +75,7 @@ def answer_by_tapping(page, ruleset, answers: dict) -> int:
             field.fill(str(value))
             taps += 1
             continue
-        radio = page.locator(f"input[name='{question.id}'][value='{value}']")
+        radio = page.locator(f"input[type=radio][name='{question.id}'][value='{value}']")
         label = page.locator(f"label[for='{radio.get_attribute('id')}']")
         (label.tap if _touch(page) else label.click)()
         taps += 1

@@ -69,7 +69,7 @@ def test_an_emergency_sign_on_the_first_step_ends_the_check_at_once(phone, serve
     assert page.title() == "Result: Emergency - Pump Check"
     not_asked = len(ruleset.questions) - len(ruleset.steps[0].questions)
     assert f"{not_asked} questions were not asked" in page.locator("main").inner_text()
-    call = page.locator("#action a[href='tel:911']")
+    call = page.locator("#action a.button--call[href='tel:911']")
     assert call.count() == 1 and call.bounding_box()["y"] < 740, "911 on the first screen"
 
 

@@ -52,7 +52,14 @@ def test_the_card_comes_first_with_a_full_width_call_button(
     if answers is None:
         pytest.skip(f"no single answer reaches {name} in this rule set")
     reach_result(phone, server, ruleset, answers, language)
-    result = engine.evaluate(ruleset, answers)
+    # The check stops after the first step whose answers reach an emergency: the result is
+    # worked out from the answers given up to there.
+    given: dict = {}
+    for step in ruleset.steps:
+        given.update({q: answers[q] for q in step.questions if q in answers})
+        if engine.evaluate(ruleset, given).level == Level.EMERGENCY:
+            break
+    result = engine.evaluate(ruleset, given)
     level_text = ruleset.levels[result.level]
     card = phone.locator("#action")
     assert level_text.heading[language] in card.inner_text()
