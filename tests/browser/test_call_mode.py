@@ -18,6 +18,8 @@ KEY_TARGET = 45  # issue 11: a whole call in at most 45 keystrokes (18 questions
 def key_target(ruleset, per_question: int) -> int:
     """At most 45 keys, or `per_question` keys a question and a few to start and copy."""
     return max(KEY_TARGET, per_question * len(ruleset.questions) + 8)
+
+
 KEYS: dict[str, int] = {}  # measured counts, printed at the end of the run
 
 
