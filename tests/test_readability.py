@@ -71,34 +71,11 @@ SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
         "zone": "UTC",
     },
 }
-# Medical words that must stay, and the words that explain each, somewhere in that language.
-GLOSSARY = {
-    "en": {
-        "baclofen": r"baclofen is the medicine",
-        "meningitis": r"meningitis, an infection of the fluid around the spine",
-        "spasticity": r"spasticity means muscle stiffness or spasms",
-        "withdrawal": r"withdrawal \(not getting enough medicine\)",
-        "overdose": r"too much baclofen \(overdose\)",
-    },
-    "es": {
-        "baclofeno": r"el baclofeno es la medicina",
-        "meningitis": r"meningitis, una infección del líquido que rodea la columna",
-        "espasticidad": r"espasticidad quiere decir músculos rígidos o con espasmos",
-        "sobredosis": r"demasiado baclofeno \(sobredosis\)",
-    },
-}
-STAND_IN = {"en": "term", "es": "voz"}
+# Medical words that must stay, the words that explain each, and how a grade is read: one
+# definition, shared with `flask rules verify` (triage/readability.py).
+from triage.readability import GLOSSARY, grade  # noqa: E402
+
 MEASURED: dict[str, list[tuple[float, str]]] = {"en": [], "es": []}
-
-
-def grade(text: str, language: str) -> float:
-    """Return the US grade of `text` (Spanish: converted from Fernández-Huerta, see above)."""
-    for word in GLOSSARY[language]:
-        text = re.sub(rf"\b{word}\b", STAND_IN[language], text, flags=re.IGNORECASE)
-    textstat.set_lang(language)
-    if language == "en":
-        return textstat.flesch_kincaid_grade(text)
-    return (145 - textstat.fernandez_huerta(text)) / 10
 
 
 def passes(text: str, language: str, where: str) -> bool:

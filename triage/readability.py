@@ -46,7 +46,6 @@ GLOSSARY = {
         "baclofeno": r"el baclofeno es la medicina",
         "meningitis": r"meningitis, una infección del líquido que rodea la columna",
         "espasticidad": r"espasticidad quiere decir músculos rígidos o con espasmos",
-        "abstinencia": r"abstinencia de baclofeno \(no recibe suficiente medicina\)",
         "sobredosis": r"demasiado baclofeno \(sobredosis\)",
     },
 }
