@@ -120,7 +120,7 @@ def test_no_warning_signs_ends_with_the_red_flags_and_whom_to_call(client, rules
     for level, words in groups:
         assert {
             Level.EMERGENCY: "Call 911 now if you notice:",
-            Level.URGENT: "Call the Pump Clinic now on 555-0100 if you notice:",
+            Level.URGENT: "Call the Pump Clinic now at 555-0100 if you notice:",
         }.get(level, "if you notice:") in text
         for sign in words:
             assert sign in text
