@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 
 from . import conditions, yamlfile
 from .model import Band, Level, Question, Rule, Step
+from .spelling import did_you_mean
 
 
 def emergency_questions(questions: Sequence[Question]) -> list[str]:
@@ -43,8 +44,6 @@ def default_steps(questions: Sequence[Question]) -> tuple[Step, ...]:
 
 def build(builder, items, questions: Sequence[Question], unchecked: set[str]) -> tuple[Step, ...]:
     """Check the file's `steps:` with the loader's `builder` and return them (or the default)."""
-    from .rules import _did_you_mean  # here: rules imports this module
-
     if items is None:
         return default_steps(questions)
     if not builder.clean(("steps",)) and not isinstance(items, list):
@@ -71,7 +70,7 @@ def build(builder, items, questions: Sequence[Question], unchecked: set[str]) ->
                 builder.problem(
                     where,
                     f"step '{item['id']}': there is no question '{question_id}'"
-                    + _did_you_mean(question_id, known)
+                    + did_you_mean(question_id, known)
                     + f"; the questions are: {', '.join(known)}",
                 )
             seen.setdefault(question_id, (item["id"], where))

@@ -1,0 +1,98 @@
+"""The schema's x-message tags and the words they name (triage/schema_messages.py)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from triage import rules, schema_messages, yamlfile
+from triage.yamlfile import FileProblems
+
+MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
+FORMS = ("all", "any", "not", "is", "compare")
+
+
+def _nodes(node, path=()):
+    """Every schema node (a dict) with its path in the schema."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _nodes(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _nodes(value, path + (i,))
+
+
+def test_every_x_message_names_words_and_every_entry_is_used():
+    tags = {node["x-message"] for _, node in _nodes(rules.schema()) if "x-message" in node}
+    assert tags == set(schema_messages.MESSAGES)
+
+
+def test_every_pattern_has_its_own_words():
+    """A regex is no message: each node with a pattern names how to say what it wants."""
+    untagged = [
+        path for path, node in _nodes(rules.schema()) if "pattern" in node and "x-message" not in node
+    ]
+    assert untagged == []
+    for _, node in _nodes(rules.schema()):
+        if "pattern" in node:
+            assert "pattern" in schema_messages.MESSAGES[node["x-message"]], node
+
+
+def test_each_form_of_a_condition_is_tagged_once():
+    condition = rules.schema()["$defs"]["condition"]
+    assert condition["x-message"] == "condition"
+    assert sorted(branch["x-message"] for branch in condition["oneOf"]) == sorted(FORMS)
+
+
+def test_every_message_says_what_it_is_about():
+    for name, words in schema_messages.MESSAGES.items():
+        for kind, text in words.items():
+            assert kind in {
+                "type",
+                "pattern",
+                "minItems",
+                "maxItems",
+                "minProperties",
+                "missing",
+                "empty",
+                "noun",
+            }
+            if kind not in ("noun", "type") and name != "rules":
+                assert "{where}" in text or "{parent}" in text, (name, kind)
+
+
+def _problems(tmp_path, change) -> list[str]:
+    data, _ = yamlfile.load(MINIMAL)
+    change(data)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    with pytest.raises(FileProblems) as caught:
+        rules.load(path)
+    return [problem.message for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(categories={}), "categories: this is empty; give at least one category"),
+        (lambda d: d.update(steps=[]), "the file: 'steps' needs at least one step"),
+        (lambda d: d["rules"][0].update(source="  "), "rule 'fever-early': the source is empty; say where"),
+        (lambda d: d["rules"][0].pop("source"), "rule 'fever-early': 'source' is missing; say where"),
+        (
+            lambda d: d["rules"][0].update(id="Fever"),
+            "use lower-case letters, digits, hyphens and underscores",
+        ),
+        (lambda d: d["questions"][1].update(id="Fever"), "use lower-case letters, digits and underscores"),
+        (lambda d: d["rules"][0]["review"].update(on="15/01/2026"), "is not a date in the form YYYY-MM-DD"),
+        (lambda d: d.update(languages=["eng"]), "'eng' is not a two-letter language code"),
+        (lambda d: d["rules"][0].update(title={}), "this is empty; give the wording in each language"),
+        (lambda d: d["rules"][1]["when"].update(is_=1), "'is_' is not a known key here (did you mean 'is'?)"),
+        (lambda d: d["rules"][1].update(when={"question": "fever"}), "say what the answer must be"),
+        # braces in a value are shown as written, not read as placeholders of the message
+        (lambda d: d["questions"][0].update(min="{oops}"), "'{oops}' should be a whole number"),
+    ],
+)
+def test_a_tagged_node_says_its_own_words(tmp_path, change, expected):
+    messages = _problems(tmp_path, change)
+    assert any(expected in message for message in messages), messages
