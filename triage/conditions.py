@@ -1,17 +1,22 @@
 """Rule conditions: all / any / not over answers, "answer is one of", number comparisons.
 
-Each condition answers two questions: does it hold for these answers, and which answers
-made it hold (the "because you said ..." shown with every warning).
+Each condition answers: does it hold for these answers, which answers made it hold (the
+"because you said ..." shown with every warning), which questions it reads, and how it reads in
+words (`text`, the one wording of a condition used by the review sheet, `rules show`, the chart
+of what each answer leads to and the safety findings).
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # model.py imports this module for Rule.when: no cycle at run time
-    from .model import Answers
+    from .model import Answers, Question
+
+    Questions = Mapping[str, Question] | None
 
 COMPARISONS = {
     "at_least": (operator.ge, "at least"),
@@ -36,8 +41,12 @@ class Condition(Protocol):
         """Every question the condition reads."""
         ...
 
-    def describe(self) -> str:
-        """The condition in plain words, for rule authors."""
+    def text(self, questions: Questions = None, language: str = "en") -> str:
+        """The condition in plain words: 'fever is "Yes" and days since surgery is at most 90'.
+
+        With the rule set's `questions`, each answer is its label as the patient reads it in
+        `language`; without, the option values as the rule file writes them.
+        """
         ...
 
 
@@ -57,8 +66,8 @@ class AnswerIs:
     def questions(self) -> set[str]:
         return {self.question}
 
-    def describe(self) -> str:
-        return f"{_name(self.question)} is {' or '.join(sorted(self.values))}"
+    def text(self, questions: Questions = None, language: str = "en") -> str:
+        return f"{question_words(self.question)} is {_answers(self, questions, language)}"
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,8 @@ class Compare:
     def questions(self) -> set[str]:
         return {self.question}
 
-    def describe(self) -> str:
-        return f"{_name(self.question)} is {COMPARISONS[self.comparison][1]} {self.limit}"
+    def text(self, questions: Questions = None, language: str = "en") -> str:
+        return f"{question_words(self.question)} is {COMPARISONS[self.comparison][1]} {self.limit}"
 
 
 @dataclass(frozen=True)
@@ -96,8 +105,8 @@ class AllOf:
     def questions(self) -> set[str]:
         return set[str]().union(*(part.questions() for part in self.parts))
 
-    def describe(self) -> str:
-        return " and ".join(_grouped(part) for part in self.parts)
+    def text(self, questions: Questions = None, language: str = "en") -> str:
+        return " and ".join(_grouped(part, questions, language) for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -113,8 +122,8 @@ class AnyOf:
     def questions(self) -> set[str]:
         return set[str]().union(*(part.questions() for part in self.parts))
 
-    def describe(self) -> str:
-        return " or ".join(_grouped(part) for part in self.parts)
+    def text(self, questions: Questions = None, language: str = "en") -> str:
+        return " or ".join(_grouped(part, questions, language) for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -131,15 +140,44 @@ class Not:
     def questions(self) -> set[str]:
         return self.part.questions()
 
-    def describe(self) -> str:
-        return f"not {_grouped(self.part)}"
+    def text(self, questions: Questions = None, language: str = "en") -> str:
+        part = self.part
+        if isinstance(part, Compare):
+            # An unanswered number never matches a comparison, so "not above 90" includes "not known".
+            return (
+                f"{question_words(part.question)} is {_OPPOSITE[part.comparison]} {part.limit} or not known"
+            )
+        if isinstance(part, AnswerIs):
+            return f"{question_words(part.question)} is not {_answers(part, questions, language)}"
+        return f"not ({part.text(questions, language)})"
 
 
-def _name(question_id: str) -> str:
+_OPPOSITE = {"above": "at most", "at_most": "more than", "below": "at least", "at_least": "less than"}
+
+
+def question_words(question_id: str) -> str:
+    """Return a question id as words: "days_since_surgery" -> "days since surgery"."""
     return question_id.replace("_", " ")
 
 
-def _grouped(part: Condition) -> str:
-    """Describe a part, in parentheses where it joins several conditions."""
-    text = part.describe()
-    return f"({text})" if isinstance(part, (AllOf, AnyOf)) and len(part.parts) > 1 else text
+def _answers(condition: AnswerIs, questions: Questions, language: str) -> str:
+    """The answers a condition names: the patient's labels in the question's order, or the values."""
+    question = questions.get(condition.question) if questions else None
+    if question is None:
+        return " or ".join(sorted(condition.values))
+    ordered = [option for option in question.options if option.value in condition.values]
+    return " or ".join(f'"{option.label.in_language(language)}"' for option in ordered)
+
+
+def _grouped(part: Condition, questions: Questions, language: str) -> str:
+    """Word a part, in parentheses where its own "and"/"or" could be misread."""
+    text = part.text(questions, language)
+    grouped = (
+        isinstance(part, (AllOf, AnyOf))
+        and len(part.parts) > 1
+        or isinstance(part, AnswerIs)
+        and len(part.values) > 1
+        or isinstance(part, Not)
+        and isinstance(part.part, Compare)
+    )
+    return f"({text})" if grouped else text

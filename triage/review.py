@@ -16,60 +16,9 @@ from .model import Level, Question, Review, Rule, RuleSet
 # ---------------------------------------------------------------- rules as sentences
 
 
-def question_name(question_id: str) -> str:
-    """Return a question's short name: `days_since_surgery` -> "days since surgery"."""
-    return question_id.replace("_", " ")
-
-
-def _labels(question: Question | None, values, language: str) -> str:
-    if question is None:
-        return " or ".join(sorted(values))
-    ordered = [option for option in question.options if option.value in values]
-    return " or ".join(f'"{option.label.in_language(language)}"' for option in ordered)
-
-
-def condition_text(condition, ruleset: RuleSet, language: str = "en") -> str:
+def condition_text(condition: conditions.Condition, ruleset: RuleSet, language: str = "en") -> str:
     """Say a condition in the clinic's words, with each answer as the patient sees it."""
-    questions = ruleset.questions_by_id
-    if isinstance(condition, conditions.AnswerIs):
-        question = questions.get(condition.question)
-        return f"{question_name(condition.question)} is {_labels(question, condition.values, language)}"
-    if isinstance(condition, conditions.Compare):
-        return (
-            f"{question_name(condition.question)} is "
-            f"{conditions.COMPARISONS[condition.comparison][1]} {condition.limit}"
-        )
-    if isinstance(condition, conditions.Not):
-        part = condition.part
-        if isinstance(part, conditions.Compare):
-            # An unanswered number never matches a comparison, so "not above 90" includes "not known".
-            opposite = {
-                "above": "at most",
-                "at_most": "more than",
-                "below": "at least",
-                "at_least": "less than",
-            }[part.comparison]
-            return f"{question_name(part.question)} is {opposite} {part.limit} or not known"
-        if isinstance(part, conditions.AnswerIs):
-            question = questions.get(part.question)
-            return f"{question_name(part.question)} is not {_labels(question, part.values, language)}"
-        return f"not ({condition_text(part, ruleset, language)})"
-    joiner = " and " if isinstance(condition, conditions.AllOf) else " or "
-    return joiner.join(_grouped(part, ruleset, language) for part in condition.parts)
-
-
-def _grouped(part, ruleset: RuleSet, language: str) -> str:
-    """Describe a part, in parentheses where its own "and"/"or" could be misread."""
-    text = condition_text(part, ruleset, language)
-    grouped = (
-        isinstance(part, (conditions.AllOf, conditions.AnyOf))
-        and len(part.parts) > 1
-        or isinstance(part, conditions.AnswerIs)
-        and len(part.values) > 1
-        or isinstance(part, conditions.Not)
-        and isinstance(part.part, conditions.Compare)
-    )
-    return f"({text})" if grouped else text
+    return condition.text(ruleset.questions_by_id, language)
 
 
 def rule_sentence(rule: Rule, ruleset: RuleSet, language: str = "en", arrow: str = "->") -> str:

@@ -94,7 +94,7 @@ class Reachability:
     def dead(self, rule: Rule) -> Finding:
         return Finding(
             f"rule '{rule.id}' ({rule_where(rule, self.ruleset)}) can never fire: no "
-            f"answers make '{rule.when.describe()}' true",
+            f"answers make '{rule.when.text()}' true",
             {},
             (rule.id,),
         )

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
+from ..conditions import question_words
 from ..model import Answer, Question
 from ..review_dates import rule_where
 
 __all__ = ["answer_words", "count", "joined", "question_words", "rule_where", "value_words"]
-
-
-def question_words(question_id: str) -> str:
-    """Return a question id as words: "days_since_surgery" -> "days since surgery"."""
-    return question_id.replace("_", " ")
 
 
 def value_words(question: Question, value: Answer) -> str:
