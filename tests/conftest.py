@@ -4,29 +4,17 @@ The rules under test are the shipped rules.yaml, or FLASK_RULES_FILE when it is 
 edited copy: the app's tests hold for any valid rule set).
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from helpers import csrf_token
+from helpers import RULES_FILE, TEST_CONFIG, csrf_token
 
-from triage import SHIPPED_RULES, create_app, engine, rules
+from triage import create_app, engine, rules
 from triage.model import Level
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
-
-RULES_FILE = os.environ.get("FLASK_RULES_FILE") or str(SHIPPED_RULES)
-TEST_CONFIG = {
-    "TESTING": True,
-    "RULES_FILE": RULES_FILE,
-    "SECRET_KEY": "test-secret-key-0123456789",
-    "CARE_TEAM_NAME": "the Pump Clinic",
-    "CARE_TEAM_PHONE": "555-0100",
-    "AFTER_HOURS_PHONE": "555-0199",
-    "EMERGENCY_NUMBER": "911",
-}
 
 
 @pytest.fixture(scope="session")

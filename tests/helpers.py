@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
+
+from triage import SHIPPED_RULES
+
+# The rules under test: the shipped rules.yaml, or FLASK_RULES_FILE when it is set (a clinic's
+# edited copy: the app's tests hold for any valid rule set).
+RULES_FILE = os.environ.get("FLASK_RULES_FILE") or str(SHIPPED_RULES)
+# The app the tests use; a test that needs other settings writes {**TEST_CONFIG, "KEY": value}.
+TEST_CONFIG = {
+    "TESTING": True,
+    "RULES_FILE": RULES_FILE,
+    "SECRET_KEY": "test-secret-key-0123456789",
+    "CARE_TEAM_NAME": "the Pump Clinic",
+    "CARE_TEAM_PHONE": "555-0100",
+    "AFTER_HOURS_PHONE": "555-0199",
+    "EMERGENCY_NUMBER": "911",
+}
 
 # The hidden CSRF field of a form, whatever order its attributes are written in.
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from answer_examples import answers_with_warnings, choice_questions, number_question
-from conftest import TEST_CONFIG
+from helpers import TEST_CONFIG
 
 from triage import create_app, engine
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 from answer_examples import answers_at, every_answer, number_question
-from conftest import TEST_CONFIG
 from fhir.resources.R4B.bundle import Bundle
+from helpers import TEST_CONFIG
 
 from triage import create_app, engine
 from triage.model import Level

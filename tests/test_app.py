@@ -8,7 +8,8 @@ import sys
 import time
 
 import pytest
-from conftest import PROJECT, TEST_CONFIG
+from conftest import PROJECT
+from helpers import TEST_CONFIG
 
 from triage import SHIPPED_RULES, StartupError, create_app
 

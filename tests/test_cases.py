@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import RULES_FILE
+from helpers import RULES_FILE
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, cases, floor, rules, verify
 from triage.cli import rules_group

@@ -10,7 +10,8 @@ import itertools
 import re
 
 import pytest
-from conftest import TEST_CONFIG, answer_giving, none_answers, step_form_fields
+from conftest import answer_giving, none_answers, step_form_fields
+from helpers import TEST_CONFIG
 from test_views import assert_numbers_shown, page
 
 from triage import create_app, engine

@@ -17,19 +17,19 @@ from dataclasses import dataclass
 import pytest
 import yaml
 from babel.messages.pofile import read_po
+from helpers import TEST_CONFIG
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, create_app, views, yamlfile
 
 CHECKS_FILE = PROJECT_ROOT / "docs" / "wording-checks.yaml"
 SPANISH_PO = PROJECT_ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 UNSET = {
-    "TESTING": True,
-    "SECRET_KEY": "glossary-test-0123456789",
+    **TEST_CONFIG,
+    "RULES_FILE": str(SHIPPED_RULES),
     "WTF_CSRF_ENABLED": False,
     "CARE_TEAM_NAME": "your care team",
     "CARE_TEAM_PHONE": "",
     "AFTER_HOURS_PHONE": "",
-    "EMERGENCY_NUMBER": "911",
 }
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from importlib import resources
 
 import pytest
-from conftest import TEST_CONFIG
+from helpers import TEST_CONFIG
 
 from triage import create_app, engine, signs
 from triage.model import Level

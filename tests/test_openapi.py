@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import TEST_CONFIG
+from helpers import TEST_CONFIG
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import validate

@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import RULES_FILE, answers_reaching
+from conftest import answers_reaching
+from helpers import TEST_CONFIG
 
 from triage import PROJECT_ROOT, create_app
 from triage.model import Level
@@ -38,17 +39,7 @@ class Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app(
-        {
-            "TESTING": True,
-            "RULES_FILE": RULES_FILE,
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "weight-test-key-0123456789",
-            "CARE_TEAM_NAME": "the Pump Clinic",
-            "CARE_TEAM_PHONE": "555-0100",
-            "AFTER_HOURS_PHONE": "555-0199",
-        }
-    )
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": False})
     return app.test_client()
 
 

@@ -7,8 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import TEST_CONFIG
-from helpers import csrf_token
+from helpers import TEST_CONFIG, csrf_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict

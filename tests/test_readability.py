@@ -24,8 +24,9 @@ import pytest
 textstat = pytest.importorskip("textstat")
 
 from babel.messages.pofile import read_po  # noqa: E402
+from helpers import TEST_CONFIG  # noqa: E402
 
-from triage import PROJECT_ROOT, create_app  # noqa: E402
+from triage import PROJECT_ROOT, SHIPPED_RULES, create_app  # noqa: E402
 
 ENGLISH_MAX_GRADE = 8
 SPANISH_MIN_EASE = 65
@@ -179,10 +180,11 @@ def _urgent(ruleset):
 def page_units(language):
     app = create_app(
         {
-            "TESTING": True,
+            **TEST_CONFIG,
+            "RULES_FILE": str(SHIPPED_RULES),
             "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "readability-0123456789",
-            "CARE_TEAM_PHONE": "555-0100",
+            "CARE_TEAM_NAME": "your care team",
+            "AFTER_HOURS_PHONE": "",
         }
     )
     client = app.test_client()

@@ -13,7 +13,7 @@ import textwrap
 from html import unescape
 
 import pytest
-from conftest import TEST_CONFIG
+from helpers import TEST_CONFIG
 from test_views import Page
 
 from triage import create_app, engine, signs

@@ -4,7 +4,7 @@ import re
 from html import unescape
 
 import pytest
-from conftest import TEST_CONFIG
+from helpers import TEST_CONFIG
 
 from triage import SHIPPED_RULES, conditions, create_app, engine, review, review_sheet
 from triage.sheet import render_markdown, slug

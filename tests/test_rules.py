@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from helpers import TEST_CONFIG
 
 from triage import SHIPPED_RULES, rules, yamlfile
 from triage.conditions import AllOf, AnswerIs, AnyOf, Not
@@ -234,7 +235,7 @@ def test_a_red_flag_is_checked_against_the_rules(ruleset):
 
 def _flask(*args, rules_file=None, cwd=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env["FLASK_SECRET_KEY"] = "a-test-secret-key-0123456789"
+    env["FLASK_SECRET_KEY"] = TEST_CONFIG["SECRET_KEY"]
     if rules_file is not None:
         env["FLASK_RULES_FILE"] = str(rules_file)
     return subprocess.run(
@@ -278,5 +279,5 @@ def test_the_app_refuses_to_start_on_a_broken_rule_file():
 
     broken = INVALID / "missing_source.yaml"
     with pytest.raises(StartupError) as caught:
-        create_app({"SECRET_KEY": "a-test-secret-key-0123456789", "RULES_FILE": str(broken)})
+        create_app({**TEST_CONFIG, "RULES_FILE": str(broken)})
     assert f"{broken}:56: rule 'spreading-redness': 'source' is missing" in str(caught.value)

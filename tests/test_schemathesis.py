@@ -16,7 +16,7 @@ import time
 
 import pytest
 import schemathesis
-from conftest import TEST_CONFIG
+from helpers import TEST_CONFIG
 from hypothesis import HealthCheck, settings
 
 from triage import create_app

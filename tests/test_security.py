@@ -22,16 +22,11 @@ from urllib.parse import urlencode
 
 import pytest
 from gunicorn_server import running
-from helpers import csrf_token, token_in
+from helpers import TEST_CONFIG, csrf_token, token_in
 
-from triage import PROJECT_ROOT, StartupError, create_app, security
+from triage import PROJECT_ROOT, SHIPPED_RULES, StartupError, create_app, security
 
-CONFIG = {
-    "TESTING": True,
-    "SECRET_KEY": "test-secret-key-0123456789",
-    "CARE_TEAM_NAME": "the Pump Clinic",
-    "CARE_TEAM_PHONE": "555-0100",
-}
+CONFIG = {**TEST_CONFIG, "RULES_FILE": str(SHIPPED_RULES), "AFTER_HOURS_PHONE": ""}
 CANARY = "Zq7canaryXv93"
 TEMPLATES = PROJECT_ROOT / "templates"
 

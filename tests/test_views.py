@@ -6,7 +6,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from conftest import TEST_CONFIG, none_answers, step_form_fields
+from conftest import none_answers, step_form_fields
+from helpers import TEST_CONFIG
 
 from triage import create_app, engine
 from triage.model import Level
