@@ -6,16 +6,16 @@ import os
 import re
 import zoneinfo
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .startup import PROJECT_ROOT, SHIPPED_RULES, StartupError
 
 if TYPE_CHECKING:  # only for the annotations of Loaded: importing them here would load Flask
     from .flow import Plan
     from .model import RuleSet
     from .safety import SafetyReport
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_RULES = PROJECT_ROOT / "rules.yaml"
+__all__ = ["PROJECT_ROOT", "SHIPPED_RULES", "Loaded", "StartupError", "create_app"]
 
 # Settings that are text, whatever they look like. `from_prefixed_env` parses values as JSON,
 # so 911 would arrive as a number and 1.50 as 1.5: these are read back as the exact string.
@@ -31,10 +31,6 @@ TEXT_SETTINGS = (
 MIN_SECRET_KEY_LENGTH = 16
 # FLASK_CARE_TEAM_NAME_ES etc.: the care team's name in one language of the rule file.
 CARE_TEAM_NAME_IN = re.compile(r"FLASK_CARE_TEAM_NAME_[A-Z]{2}")
-
-
-class StartupError(RuntimeError):
-    """The app must not start; the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +82,20 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import api, call, flow, health, i18n, proofs, rules, security, sheet, views, when_to_call
+    from . import (
+        api,
+        call,
+        flow,
+        health,
+        http_errors,
+        i18n,
+        proofs,
+        rules,
+        security,
+        sheet,
+        views,
+        when_to_call,
+    )
     from .yamlfile import FileProblems
 
     try:
@@ -100,6 +109,7 @@ def create_app(test_config: dict | None = None):
 
     security.init_app(app)
     views.init_app(app)
+    http_errors.init_app(app)
     i18n.init_app(app)
     api.init_app(app)
     call.init_app(app)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import click
 
-from . import PROJECT_ROOT, SHIPPED_RULES, cases, review, rules, safety
+from . import cases, review, rules, safety
 from .model import Level
+from .startup import PROJECT_ROOT, SHIPPED_RULES
 from .yamlfile import FileProblems
 
 DEFAULT_CASES = PROJECT_ROOT / "tests" / "cases"

@@ -17,7 +17,7 @@ from flask_babel.speaklater import LazyString
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from . import PROJECT_ROOT
+from .startup import PROJECT_ROOT
 
 NAMES = {"en": "English", "es": "Español"}  # each in its own language, as the switch shows it
 COOKIE = "lang"

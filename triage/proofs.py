@@ -13,8 +13,9 @@ proves again.
 
 from __future__ import annotations
 
-from . import StartupError, safety
+from . import safety
 from .model import RuleSet
+from .startup import StartupError
 
 _REPORTS: dict[tuple[str, str, str], safety.SafetyReport] = {}
 

@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import SelectMultipleField
 from wtforms.fields.core import UnboundField
 
-from . import StartupError
+from .startup import StartupError
 
 # No script at all is served, and no inline style: everything comes from this host.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -16,8 +16,9 @@ from flask import Blueprint, abort, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import PROJECT_ROOT, review, review_sheet
+from . import review, review_sheet
 from .model import Level
+from .startup import PROJECT_ROOT
 from .views import loaded
 
 bp = Blueprint("review", __name__)

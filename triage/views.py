@@ -10,7 +10,6 @@ from flask import Blueprint, current_app, g, make_response, render_template, req
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
 
 from . import flow, result_card
 from .i18n import language, lazy_gettext
@@ -255,24 +254,6 @@ def init_app(app) -> None:
     def csrf_refused(error):
         # Say nothing of what was sent: the refused answers are not shown again.
         return error_page(400, *CSRF_REFUSED)
-
-    app.register_error_handler(HTTPException, http_error)
-
-
-def http_error(error: HTTPException):
-    """Answer any HTTP error: JSON under /api/ and /fhir/, else a page with the numbers to call."""
-    status = error.code or 500
-    if request.path.startswith(("/api/", "/fhir/")):
-        from .api import http_error_json
-
-        response, status = http_error_json(error)
-    else:
-        title, message = PAGE_ERRORS.get(status, (error.name, PAGE_ERRORS[400][1]))
-        response, status = error_page(status, title, message)
-    allowed = getattr(error, "valid_methods", None)  # a MethodNotAllowed names them
-    if status == 405 and allowed:
-        response.headers["Allow"] = ", ".join(allowed)
-    return response, status
 
 
 def error_page(status: int, title: str, message: str):
