@@ -10,7 +10,6 @@ One runner for pytest and `flask rules test`. A case file is a YAML list:
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import jsonschema
 
 from . import engine, yamlfile
 from .model import LEVEL_IDS, RuleSet
+from .spelling import did_you_mean
 from .yamlfile import FileProblems, Problem
 
 CASE_SCHEMA: dict[str, Any] = {
@@ -143,16 +143,12 @@ def _plain(error: jsonschema.ValidationError, data) -> tuple[tuple, str]:
         return path, f"{where}: {', '.join(repr(key) for key in missing)} is missing"
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(known), key=str)
-        close = difflib.get_close_matches(str(extra[0]), list(known), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f"; use {', '.join(known)}"
+        hint = did_you_mean(extra[0], known) or f"; use {', '.join(known)}"
         return path + (extra[0],), f"{where}: '{extra[0]}' is not a known key here{hint}"
     if error.validator == "enum":
         return path, (
             f"{where}: level {error.instance!r} is not one of: {', '.join(LEVEL_IDS)}"
-            + "".join(
-                f" (did you mean '{c}'?)"
-                for c in difflib.get_close_matches(str(error.instance), LEVEL_IDS, n=1)
-            )
+            + did_you_mean(error.instance, LEVEL_IDS)
         )
     if error.validator == "type" and not path:
         return path, "the file should be a list of cases, each starting with '- name: ...'"
@@ -166,18 +162,13 @@ def _plain(error: jsonschema.ValidationError, data) -> tuple[tuple, str]:
     return path, f"{where}: {error.message}"
 
 
-def _mean(word, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def answer_hint(value, allowed) -> str:
     """Say what a true/false (YAML's reading of some words) most likely meant: yes or no."""
     if isinstance(value, bool):
         meant = {True: ("yes", "on", "true"), False: ("no", "off", "false")}[value]
         word = next((w for w in meant if w in allowed), None)
         return f" (did you mean {word}? write it as {word!r})" if word else ""
-    return _mean(value, allowed)
+    return did_you_mean(value, allowed)
 
 
 def _unknown_names(ruleset: RuleSet, data: list) -> list[tuple[tuple, str]]:
@@ -190,7 +181,8 @@ def _unknown_names(ruleset: RuleSet, data: list) -> list[tuple[tuple, str]]:
                 found.append(
                     (
                         (index, "answers", key),
-                        f"case '{name}': there is no question '{key}'" + _mean(key, ruleset.questions_by_id),
+                        f"case '{name}': there is no question '{key}'"
+                        + did_you_mean(key, ruleset.questions_by_id),
                     )
                 )
             elif not question.number and value not in question.values:
@@ -210,7 +202,7 @@ def _unknown_names(ruleset: RuleSet, data: list) -> list[tuple[tuple, str]]:
                     (
                         (index, "categories", position),
                         f"case '{name}': there is no "
-                        f"category '{category}'" + _mean(category, ruleset.categories),
+                        f"category '{category}'" + did_you_mean(category, ruleset.categories),
                     )
                 )
     return found

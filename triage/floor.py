@@ -9,7 +9,6 @@ to three warning answers at the day boundaries of each number question, not only
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from . import conditions, engine, yamlfile
 from .conditions import Condition
 from .model import LEVEL_IDS, Level, RuleSet
+from .spelling import did_you_mean
 from .yamlfile import Problem
 
 FLOOR_FILE = "reference_floor.yaml"
@@ -31,11 +31,6 @@ class Row:
     categories: frozenset[str]
     when: Condition
     line: int
-
-
-def _mean(word: object, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _condition(ruleset: RuleSet, item, say) -> Condition:
@@ -53,7 +48,7 @@ def _condition(ruleset: RuleSet, item, say) -> Condition:
     if question is None:
         say(
             f"there is no question {item.get('question')!r}"
-            + _mean(item.get("question"), ruleset.questions_by_id)
+            + did_you_mean(item.get("question"), ruleset.questions_by_id)
         )
         return conditions.AnswerIs("", frozenset())
     if "is" in item:
@@ -62,7 +57,7 @@ def _condition(ruleset: RuleSet, item, say) -> Condition:
             if value not in question.values:
                 say(
                     f"question '{question.id}' has no option {value!r}"
-                    + _mean(value, question.values)
+                    + did_you_mean(value, question.values)
                     + f"; its options are: {', '.join(question.values)}"
                 )
         return conditions.AnswerIs(question.id, frozenset(values))
@@ -101,14 +96,14 @@ def load(ruleset: RuleSet, path: str | Path) -> tuple[list[Row], list[Problem]]:
         if row["level"] not in LEVEL_IDS:
             say(
                 f"level {row['level']!r} is not one of: {', '.join(LEVEL_IDS)}"
-                + _mean(row["level"], LEVEL_IDS),
+                + did_you_mean(row["level"], LEVEL_IDS),
                 "level",
             )
         for category in row["categories"] or []:
             if category not in ruleset.categories:
                 say(
                     f"there is no category {category!r}"
-                    + _mean(category, ruleset.categories)
+                    + did_you_mean(category, ruleset.categories)
                     + f"; the categories are: {', '.join(ruleset.categories)}",
                     "categories",
                 )
