@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -29,14 +30,21 @@ def test_every_x_message_names_words_and_every_entry_is_used():
 
 
 def test_every_pattern_has_its_own_words():
-    """A regex is no message: each node with a pattern names how to say what it wants."""
-    untagged = [
-        path for path, node in _nodes(rules.schema()) if "pattern" in node and "x-message" not in node
+    """A regex is no message: each node with a pattern names how to say what it wants (or at
+    least describes it; the description is said after "is not allowed here.")."""
+    for path, node in _nodes(rules.schema()):
+        if "pattern" in node and "x-message" in node:
+            assert "pattern" in schema_messages.MESSAGES[node["x-message"]], path
+        elif "pattern" in node:
+            assert node.get("description"), f"{path}: tag it with x-message, or describe it"
+
+
+def test_an_untagged_pattern_says_its_description():
+    node = {"type": "string", "pattern": "^[0-9a-f]{12}$", "description": "12 hex digits."}
+    error = next(jsonschema.Draft202012Validator(node).iter_errors("xyz"))
+    assert schema_messages.messages(error, {}) == [
+        ((), "the file: 'xyz' is not allowed here. 12 hex digits.")
     ]
-    assert untagged == []
-    for _, node in _nodes(rules.schema()):
-        if "pattern" in node:
-            assert "pattern" in schema_messages.MESSAGES[node["x-message"]], node
 
 
 def test_each_form_of_a_condition_is_tagged_once():

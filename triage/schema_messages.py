@@ -179,9 +179,17 @@ def messages(error: jsonschema.ValidationError, data) -> Found:
     if kind == "minLength":
         return [(path, _say(node, "empty", "{where}: this is empty", data, path))]
     if kind == "pattern":
+        # Untagged: the node's own description says what it wants (tag it to say it better).
+        default = "{where}: {value} is not allowed here. {description}"
         words = _say(
-            node, "pattern", "{where}: {value} is not allowed here", data, path, value=show(instance)
-        )
+            node,
+            "pattern",
+            default,
+            data,
+            path,
+            value=show(instance),
+            description=node.get("description", ""),
+        ).strip()
         if "propertyNames" in error.schema_path:  # a key, not a value: point at the key
             path = path + (instance,)
         return [(path, words)]
