@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import conditions
+from . import conditions, review_digest
 from .model import Level, Question, Review, Rule, RuleSet
 
 # ---------------------------------------------------------------- rules as sentences
@@ -138,6 +138,8 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
         f"{sum(r.level == level for r in ruleset.rules)} {level.id}" for level in sorted(Level, reverse=True)
     )
     status = review_status(ruleset)
+    digests = review_digest.current_digests(ruleset)
+    changed = {item.rule.id: item for item in review_digest.changed_since_review(ruleset, digests)}
     lines = [
         f"Pump Check rule set, version {ruleset.version} (digest {ruleset.digest})",
         f"{len(ruleset.rules)} rules ({counts}), {len(ruleset.questions)} questions",
@@ -157,6 +159,8 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
             ),
             "",
         ]
+    if changed:
+        lines += [wrapped(f"CHANGED SINCE ITS REVIEW ({len(changed)}): {', '.join(changed)}.", "", ""), ""]
     for group in grouped_rules(ruleset, language):
         lines += [f"== {group.title} ({group.category}): {len(group.rules)} rules", ""]
         for rule in group.rules:
@@ -170,6 +174,10 @@ def sheet_text(ruleset: RuleSet, language: str = "en", width: int = 78) -> str:
                 )
             elif not rule.review:
                 lines.append("    Review record: none")
+            if rule.id in changed:
+                lines.append(wrapped(changed[rule.id].sentence(ruleset), "    CHANGED: ", " " * 13))
+            else:
+                lines.append(f"    Content digest {digests.get(rule.id, '')}, as reviewed.")
             lines.append("")
     lines += [
         "Reviewed and approved for clinical use:",
