@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import RULES_FILE
 
 from triage import SHIPPED_RULES, rules, yamlfile
 from triage.conditions import AllOf, AnswerIs, AnyOf, Not
@@ -88,7 +89,7 @@ def shipped_data():
 def test_the_shipped_rule_file_loads(ruleset):
     assert ruleset.version and ruleset.digest and len(ruleset.digest) == 12
     assert ruleset.questions and len({q.id for q in ruleset.questions}) == len(ruleset.questions)
-    assert ruleset.file == str(SHIPPED_RULES)
+    assert ruleset.file == RULES_FILE  # the shipped rules.yaml, or FLASK_RULES_FILE
 
 
 def test_the_shipped_questions_keep_the_public_api(ruleset):
@@ -196,7 +197,7 @@ def test_every_level_has_a_rule(ruleset):
 
 
 def test_each_rule_knows_its_line(ruleset):
-    lines = SHIPPED_RULES.read_text("utf-8").splitlines()
+    lines = Path(RULES_FILE).read_text("utf-8").splitlines()
     for rule in ruleset.rules:
         assert lines[rule.line - 1].strip() == f"- id: {rule.id}"
 
