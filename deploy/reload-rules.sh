@@ -9,14 +9,18 @@
 # your rule file anywhere else and name it as NEW_RULES_FILE. The script
 #   1. copies NEW_RULES_FILE once into the link's folder as rules-<sha256>.yaml, read-only: the
 #      copy's name is its digest, so it cannot change unnoticed;
-#   2. runs `flask rules check` (validation and safety proofs) and `flask rules test` on that copy;
+#   2. runs `flask rules verify` on that copy (the one gate: validation, safety proofs, every example
+#      case in RULES_CASES, default tests/cases, with a near miss per rule, the reference floor
+#      table and the reading level) and refuses to go on when it fails; then `flask rules test`
+#      with any CASES files named on the command line;
 #   3. points FLASK_RULES_FILE at the copy, then USR2: a new gunicorn master loads the copy (and
 #      proves it again at start-up); if it cannot start, the link is put back and the old master
 #      keeps serving;
 #   4. TERM to the old master (it finishes the requests in flight);
 #   5. /healthz must show the copy's digest.
 # Edits to NEW_RULES_FILE during or after the check never reach patients unchecked: only the
-# checked copy is ever loaded. Each step has a time limit (RELOAD_TIMEOUT seconds, default 60).
+# checked copy is ever loaded. Each step has a time limit (RELOAD_TIMEOUT seconds, default 180:
+# `rules verify` takes about half a minute).
 # The last line says what is in force. Exit 0 only when the checked rules are in force.
 set -uo pipefail
 
@@ -26,7 +30,8 @@ url=${2:?$usage}
 new_file=${3:?$usage}
 shift 3
 bin=${PUMP_CHECK_BIN:-.venv/bin}
-wait_seconds=${RELOAD_TIMEOUT:-60}
+wait_seconds=${RELOAD_TIMEOUT:-180}
+cases_dir=${RULES_CASES:-tests/cases}
 live=${FLASK_RULES_FILE:?set FLASK_RULES_FILE to the link the app loads (as for gunicorn)}
 store=$(dirname -- "$live")
 
@@ -93,10 +98,12 @@ copy=$(keep "$new_file") || fail "could not copy $new_file into $store."
 new_digest=${copy#rules-}
 new_digest=${new_digest%.yaml}
 echo "Checking $new_file as $store/$copy"
-limited "$bin/flask" --app wsgi rules check "$store/$copy" \
-    || fail "the new rule file is not valid or not safe, or its check did not finish within ${wait_seconds}s (see above)."
-limited "$bin/flask" --app wsgi rules test --rules "$store/$copy" "$@" \
-    || fail "the example cases fail with the new rule file, or did not finish within ${wait_seconds}s (see above)."
+limited "$bin/flask" --app wsgi rules verify "$store/$copy" --cases "$cases_dir" \
+    || fail "the new rule file is not valid or not safe, or does not pass \`rules verify\` with the cases in $cases_dir, or its check did not finish within ${wait_seconds}s (see above)."
+if [ $# -gt 0 ]; then
+    limited "$bin/flask" --app wsgi rules test --rules "$store/$copy" "$@" \
+        || fail "the example cases fail with the new rule file, or did not finish within ${wait_seconds}s (see above)."
+fi
 
 old=$(cat "$pidfile" 2>/dev/null) && alive "$old" || fail "no gunicorn master is running from $pidfile."
 # What the link names now, so that a failed start can put it back (a plain file is kept first).

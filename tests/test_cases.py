@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from answer_examples import answers_with_warnings, choice_questions
 from click.testing import CliRunner
 from helpers import RULES_FILE
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, cases, floor, rules, verify
+from triage import PROJECT_ROOT, cases, engine, floor, rules, verify
 from triage.cli import rules_group
 from triage.model import LEVEL_IDS, Level
 
@@ -35,8 +36,8 @@ def outcomes(ruleset):
     return [cases.run_case(ruleset, case) for case in ALL_CASES]
 
 
-def test_there_are_enough_cases():
-    assert len(ALL_CASES) >= 60
+def test_there_are_cases_with_different_names():
+    assert ALL_CASES, f"no example cases in {CASES_DIR}"
     assert len({case.name for case in ALL_CASES}) == len(ALL_CASES), "case names must differ"
 
 
@@ -69,25 +70,34 @@ def test_every_level_and_category_is_expected_somewhere(ruleset):
     assert set().union(*(case.categories for case in ALL_CASES)) == set(ruleset.categories)
 
 
+def _answered_yes() -> str:
+    """Return a question some case answers with a bare `yes` (skip when none does)."""
+    key = next((k for case in ALL_CASES for k, v in case.answers.items() if v == "yes"), None)
+    if key is None:
+        pytest.skip("no example case answers `yes`")
+    return key
+
+
 def test_the_case_files_write_yes_and_no_bare():
     """The files use bare yes/no (which YAML 1.1 would read as true/false) ..."""
+    key = _answered_yes()
     text = "\n".join(path.read_text("utf-8") for path in CASES_DIR.glob("*.yaml"))
-    assert "fever: yes" in text and "wound_open: no" in text
-    plain = [item for path in CASES_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())]
-    assert any(item["answers"].get("fever") is True for item in plain), (
+    assert f"{key}: yes" in text
+    plain = [item for path in cases.case_files([CASES_DIR]) for item in yaml.safe_load(path.read_text())]
+    assert any(item["answers"].get(key) is True for item in plain), (
         "plain PyYAML turns bare yes into True: the trap our loader must close"
     )
 
 
 def test_bare_yes_and_no_reach_the_engine_as_strings(ruleset):
     """... and our loader hands them to the engine as the words they look like."""
+    key = _answered_yes()
     values = [
         value for case in ALL_CASES for key, value in case.answers.items() if not ruleset.question(key).number
     ]
     assert values and all(isinstance(value, str) for value in values)
-    assert {"yes", "no"} <= set(values)
-    fever = next(case for case in ALL_CASES if case.answers.get("fever") == "yes")
-    assert cases.run_case(ruleset, fever).passed
+    said_yes = next(case for case in ALL_CASES if case.answers.get(key) == "yes")
+    assert cases.run_case(ruleset, said_yes).passed
 
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
@@ -140,11 +150,21 @@ def test_bare_on_off_yes_no_in_rules_and_cases_stay_words(tmp_path):
     assert all(cases.run_case(ruleset, case).passed for case in loaded)
 
 
+def _warned(ruleset):
+    """Return (answers, result) for one answer that gives a warning, from the loaded rules."""
+    answers = answers_with_warnings(ruleset)
+    return answers, engine.evaluate(ruleset, answers)
+
+
+def _yaml_answers(answers: dict) -> str:
+    return "{" + ", ".join(f"{key}: {value}" for key, value in answers.items()) + "}"
+
+
 def test_a_case_that_disagrees_fails_with_expected_and_got(ruleset, tmp_path):
+    answers, result = _warned(ruleset)
     case_file = tmp_path / "wrong.yaml"
     case_file.write_text(
-        "- name: early fever wrongly expected calm\n"
-        "  answers: {days_since_surgery: 10, fever: yes}\n"
+        f"- name: a warning wrongly expected calm\n  answers: {_yaml_answers(answers)}\n"
         "  level: none\n  categories: []\n",
         "utf-8",
     )
@@ -152,22 +172,24 @@ def test_a_case_that_disagrees_fails_with_expected_and_got(ruleset, tmp_path):
     outcome = cases.run_case(ruleset, case)
     assert not outcome.passed
     text = outcome.explain()
-    assert f"{case_file}:1: early fever wrongly expected calm" in text
+    assert f"{case_file}:1: a warning wrongly expected calm" in text
     assert "expected NONE []" in text
-    assert "got      URGENT ['site_infection']" in text
-    assert "site-fever-first-90-days" in text
+    assert f"got      {result.level.id.upper()} {sorted({w.rule.category for w in result.warnings})}" in text
+    assert result.warnings[0].rule.id in text
 
 
 def test_a_case_with_answers_the_rules_refuse_fails_and_says_why(ruleset, tmp_path):
+    question = choice_questions(ruleset)[0]
     case_file = tmp_path / "bad_answers.yaml"
     case_file.write_text(
-        "- name: a misspelled answer\n  answers: {fever: yess}\n  level: none\n  categories: []\n", "utf-8"
+        f"- name: a misspelled answer\n  answers: {{{question.id}: yess}}\n  level: none\n  categories: []\n",
+        "utf-8",
     )
     outcome = cases.run_case(ruleset, cases.load_cases([case_file])[0])
     assert not outcome.passed
     assert "the answers are not allowed" in outcome.explain()
-    allowed = ", ".join(ruleset.question("fever").values)
-    assert f"fever: 'yess' is not an allowed answer; use one of: {allowed}" in outcome.explain()
+    allowed = ", ".join(question.values)
+    assert f"{question.id}: 'yess' is not an allowed answer; use one of: {allowed}" in outcome.explain()
 
 
 def test_a_malformed_case_file_is_refused_with_file_and_line(tmp_path):
@@ -189,7 +211,8 @@ def test_a_malformed_case_file_is_refused_with_file_and_line(tmp_path):
 
 
 def _rules_test(*args):
-    return CliRunner().invoke(rules_group, ["test", "--rules", str(SHIPPED_RULES), *args])
+    """`flask rules test` on the rules under test; with no case file, on the cases beside them."""
+    return CliRunner().invoke(rules_group, ["test", "--rules", RULES_FILE, *(args or [str(CASES_DIR)])])
 
 
 def test_rules_test_passes_on_the_shipped_cases():
@@ -199,29 +222,30 @@ def test_rules_test_passes_on_the_shipped_cases():
     assert "FAIL" not in result.output and "not covered" not in result.output
 
 
-def test_rules_test_fails_on_a_wrong_case_file_with_expected_vs_got(tmp_path):
+def test_rules_test_fails_on_a_wrong_case_file_with_expected_vs_got(ruleset, tmp_path):
+    answers, result = _warned(ruleset)
+    level, categories = result.level.id, sorted({w.rule.category for w in result.warnings})
+    lower = Level(result.level - 1).id
+    shown = _yaml_answers(answers)
     case_file = tmp_path / "wrong.yaml"
     case_file.write_text(
-        "- name: right - spreading redness is urgent\n"
-        "  answers: {days_since_surgery: 5, redness: spreading}\n"
-        "  level: urgent\n  categories: [site_infection]\n"
-        "- name: wrong - slow breathing expected soon\n"
-        "  answers: {breathing: slow_or_shallow}\n"
-        "  level: soon\n  categories: [overdose]\n"
-        "- name: wrong - the pump alarm category left out\n"
-        "  answers: {pump_alarm: yes, spasticity: yes}\n"
-        "  level: emergency\n  categories: [withdrawal]\n",
+        f"- name: right - as the rules say\n  answers: {shown}\n"
+        f"  level: {level}\n  categories: [{', '.join(categories)}]\n"
+        f"- name: wrong - expected one level lower\n  answers: {shown}\n"
+        f"  level: {lower}\n  categories: [{', '.join(categories)}]\n"
+        f"- name: wrong - the category left out\n  answers: {shown}\n"
+        f"  level: {level}\n  categories: [{', '.join(categories[1:])}]\n",
         "utf-8",
     )
     result = _rules_test(str(case_file))
     assert result.exit_code == 1
     out = result.output
     assert "1 of 3 cases pass" in out
-    assert f"FAIL {case_file}:5: wrong - slow breathing expected soon" in out
-    assert "expected SOON ['overdose']\n    got      EMERGENCY ['overdose']" in out
-    assert f"FAIL {case_file}:9: wrong - the pump alarm category left out" in out
-    assert "expected EMERGENCY ['withdrawal']\n    got      EMERGENCY ['pump_problem', 'withdrawal']" in out
-    assert "right - spreading redness" not in out
+    assert f"FAIL {case_file}:5: wrong - expected one level lower" in out
+    assert f"expected {lower.upper()} {categories}\n    got      {level.upper()} {categories}" in out
+    assert f"FAIL {case_file}:9: wrong - the category left out" in out
+    assert f"expected {level.upper()} {categories[1:]}\n    got      {level.upper()} {categories}" in out
+    assert "right - as the rules say" not in out
 
 
 def test_rules_test_refuses_a_malformed_case_file(tmp_path):
@@ -260,7 +284,7 @@ def test_no_combination_of_answers_is_below_the_reference_table(ruleset):
     """The same check as `flask rules verify` (triage/floor.py)."""
     problems, tried = floor.check(ruleset, FLOOR_FILE)
     assert [str(problem) for problem in problems] == []
-    assert tried > 20_000
+    assert tried > 0
 
 
 def test_a_rule_below_the_table_is_named_at_the_rows_line(ruleset, tmp_path):

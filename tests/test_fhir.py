@@ -188,9 +188,12 @@ def test_call_mode_download_is_a_valid_attachment_without_the_reference(client, 
     assert assessment.prediction[0].qualitativeRisk.coding[0].code == expected.level.id
 
 
-def test_call_mode_download_refuses_missing_answers(client):
+def test_call_mode_download_refuses_missing_answers(client, ruleset):
     from test_call import csrf_token
 
-    response = client.post("/call/fhir", data={"csrf_token": csrf_token(client), "fever": "yes"})
+    question = next(q for q in ruleset.questions if not q.number)
+    response = client.post(
+        "/call/fhir", data={"csrf_token": csrf_token(client), question.id: question.values[-1]}
+    )
     assert response.status_code == 400
     assert response.mimetype == "text/html"

@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import yaml
@@ -192,7 +193,7 @@ def test_the_rule_file_has_none_of_the_known_slips():
 
 
 def test_the_rule_file_walk_finds_every_text_the_loaded_rules_hold(ruleset):
-    walked = {" ".join(text.split()) for language, _, text in rule_file_texts()}
+    walked = {" ".join(text.split()) for language, _, text in rule_file_texts(Path(ruleset.file))}
     loaded = [t for level in ruleset.levels.values() for t in (level.heading, level.action)]
     loaded += [c.title for c in ruleset.categories.values()]
     for q in ruleset.questions:

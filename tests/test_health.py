@@ -201,6 +201,24 @@ def test_reload_rules_refuses_an_unsafe_file(deployed, tmp_path):
     assert digest_served(base) == old and not live.is_symlink()
 
 
+def test_reload_rules_refuses_a_file_that_fails_rules_verify(deployed, tmp_path):
+    """A file that fails `rules verify` (a rule lowered: its example cases no longer hold) is refused."""
+    base, process, live, cases, pidfile = deployed
+    old = rules.load(live).digest
+    ruleset = rules.load(SHIPPED_RULES)
+    text = SHIPPED_RULES.read_text("utf-8").replace('version: "', 'version: "unverified-', 1)
+    rule = next(r for r in ruleset.rules if r.level.id == "soon")
+    lines = text.splitlines(keepends=True)
+    at = next(i for i in range(rule.line - 1, len(lines)) if lines[i].strip() == "level: soon")
+    lines[at] = lines[at].replace("level: soon", "level: none")
+    edited = tmp_path / "unverified.yaml"
+    edited.write_text("".join(lines), "utf-8")
+    refused = reload_rules(pidfile, base, live, edited, cases)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "does not pass `rules verify`" in refused.stderr
+    assert digest_served(base) == old and process.poll() is None
+
+
 def fake_flask(tmp_path: Path, after_test: str) -> Path:
     """A bin folder whose `flask` runs the real one, then runs `after_test` after `rules test`."""
     bin_dir = tmp_path / "bin"

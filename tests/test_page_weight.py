@@ -95,8 +95,13 @@ def step_pages(ruleset, language):
         f"unreadable-emergency-{language}",
         "post",
         "/check",
-        {**_answers(ruleset, "emergency"), "fever": "maybe", "lang": language},
+        {**_answers(ruleset, "emergency"), _first_choice(ruleset): "maybe", "lang": language},
     )
+
+
+def _first_choice(ruleset) -> str:
+    """Return the id of the first choice question (for an answer it does not allow)."""
+    return next(q.id for q in ruleset.questions if not q.number)
 
 
 # Staff pages (issue 3) are weighed and printed too, but the 30 KB budget is the patient's: the

@@ -7,15 +7,15 @@ import json
 import re
 
 import pytest
-from helpers import TEST_CONFIG, csrf_token
+from helpers import RULES_FILE, TEST_CONFIG, csrf_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from triage import SHIPPED_RULES, create_app, engine, rules
+from triage import create_app, engine, rules
 from triage.model import Level
 
-RULESET = rules.load(SHIPPED_RULES)
+RULESET = rules.load(RULES_FILE)  # the rules the app under test serves
 QUESTIONS = {question.id: question for question in RULESET.questions}
 TRIAGE = "/api/v1/triage"
 LIMIT = 64 * 1024

@@ -352,7 +352,7 @@ def test_a_property_the_solver_cannot_decide_is_sampled_and_says_so(monkeypatch,
     assert [r.status for r in report.properties] == [safety.PROVED] + [safety.SAMPLED] * 3
     assert all("sampled sets of answers" in r.how for r in report.properties[1:])
     monkeypatch.setattr(safety, "SAMPLES", 100)
-    output = flat(run_check(str(SHIPPED_RULES), "--today", ON_TIME).output)
+    output = flat(run_check(ruleset.file, "--today", ON_TIME).output)
     assert f"2. Monotonicity: SAMPLED ({report.properties[1].states:,} states)" in output
 
 

@@ -107,3 +107,21 @@ def test_an_answer_reaching_emergency_without_a_red_flag_is_a_warning_at_its_lin
         f"{rules_file}:{line}: `redness: spreading` gives EMERGENCY on its own but has no red_flag; "
         "add `red_flag: emergency` so the safety check holds it there"
     ]
+
+
+def test_with_the_mildest_answer_listed_last_no_answer_is_blamed_for_missing_a_red_flag(tmp_path):
+    """Options in the wrong order make every answer reach EMERGENCY with the mildest ones: the
+    monotonicity proof names the line; the red-flag warning does not repeat it for every answer."""
+    from triage import rules, verify
+
+    rules_file = tmp_path / "rules.yaml"
+    text = MINIMAL.read_text("utf-8").replace(
+        "level: urgent\n    when: {question: redness", "level: emergency\n    when: {question: redness"
+    )
+    none, spreading = "      - value: none", "      - value: spreading"
+    swapped = text.replace(none, "TMP").replace(spreading, none).replace("TMP", spreading)
+    swapped = re.sub(r"    not_comparable:\n(      - .*\n)+", "", swapped)
+    rules_file.write_text(swapped, "utf-8")
+    ruleset = rules.load(rules_file)
+    assert ruleset.question("redness").values[0] == "spreading"
+    assert verify.emergency_without_red_flag(ruleset) == []

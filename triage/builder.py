@@ -215,7 +215,7 @@ class Builder:
                 f"rule '{rule_id}': the next review "
                 f"({review['next_due']}) is before the last one ({review['on']})",
             )
-        return Review(review["by"], review["on"], review["next_due"])
+        return Review(review["by"], review["on"], review["next_due"], review.get("digest", ""))
 
     def build(self) -> RuleSet | None:
         data = self.data

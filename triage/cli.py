@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import cases, review, rules, safety
+from . import cases, review, rules, rules_diff, safety
 from .model import Level
 from .startup import PROJECT_ROOT, SHIPPED_RULES
 from .yamlfile import FileProblems
@@ -249,4 +249,4 @@ def diff(old, new, case_paths):
     except FileProblems as error:
         click.echo(str(error), err=True)
         raise SystemExit(1) from None
-    click.echo(review.diff_text(review.diff(before, after, loaded)), nl=False)
+    click.echo(rules_diff.diff_text(rules_diff.diff(before, after, loaded)), nl=False)

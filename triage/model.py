@@ -180,6 +180,9 @@ class Review:
     by: str
     on: str
     next_due: str
+    # The reviewed content's digest (triage/review_digest.py); not part of the record's identity,
+    # so the sheet still says a review shared by many rules once.
+    digest: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from flask import Blueprint, abort, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import review, review_sheet
+from . import review, review_digest, review_sheet
 from .model import Level
 from .startup import PROJECT_ROOT
 from .views import loaded
@@ -31,6 +31,8 @@ class Sheet:
     groups: list
     status: review.ReviewStatus
     answer_table: list
+    changed: dict  # rule id -> review_digest.Changed: content changed since its recorded review
+    digests: dict  # rule id -> its content digest now, to record after a review
 
 
 @bp.get("/rules")
@@ -44,6 +46,8 @@ def rules_sheet():
         groups=sheet.groups,
         status=sheet.status,
         answer_table=sheet.answer_table,
+        changed=sheet.changed,
+        digests=sheet.digests,
         tree=review_sheet.condition_tree,
         source_parts=review_sheet.source_parts,
     )
@@ -110,7 +114,13 @@ def clinical_basis():
 
 def init_app(app) -> None:
     ruleset = app.extensions["pump_check"].ruleset
+    digests = review_digest.current_digests(ruleset)
+    changed = {item.rule.id: item for item in review_digest.changed_since_review(ruleset, digests)}
     app.extensions[EXTENSION] = Sheet(
-        review.grouped_rules(ruleset), review.review_status(ruleset), review_sheet.answer_table(ruleset)
+        review.grouped_rules(ruleset),
+        review.review_status(ruleset),
+        review_sheet.answer_table(ruleset),
+        changed,
+        digests,
     )
     app.register_blueprint(bp)

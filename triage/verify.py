@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cases, engine, floor, readability, safety, yamlfile
+from . import cases, engine, floor, readability, review_digest, safety, yamlfile
 from .model import Level, RuleSet
 from .review_dates import rule_where
 from .yamlfile import FileProblems, Problem
@@ -83,8 +83,13 @@ def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], int]:
 
 
 def emergency_without_red_flag(ruleset: RuleSet) -> list[str]:
-    """Warn about each answer that reaches EMERGENCY on its own but has no `red_flag`."""
-    warnings = []
+    """Warn about each answer that reaches EMERGENCY on its own but has no `red_flag`.
+
+    When the mildest answers already give EMERGENCY (options listed in the wrong order), every
+    answer would be named: the monotonicity proof names the one line to fix instead."""
+    warnings: list[str] = []
+    if engine.evaluate(ruleset, {}).level == Level.EMERGENCY:
+        return warnings
     for question in ruleset.questions:
         for option in question.options:
             if (
@@ -168,6 +173,11 @@ def run(
         current.problems, measured = reading_level(ruleset, lines)
         current.summary = f"{measured} texts"
 
+    def reviewed(current: Step) -> None:
+        changed = review_digest.changed_since_review(ruleset)
+        current.warnings += [item.sentence(ruleset) for item in changed]
+        current.summary = f"{len(ruleset.rules) - len(changed)} of {len(ruleset.rules)} rules as reviewed"
+
     def unflagged(current: Step) -> None:
         current.warnings += emergency_without_red_flag(ruleset)
         current.summary = "answers that reach EMERGENCY on their own"
@@ -178,6 +188,7 @@ def run(
     step("A case and a near miss for every rule", covered)
     step("Reference floor table", reference)
     step("Reading level", reading)
+    step("Changed since review", reviewed)
     return steps
 
 

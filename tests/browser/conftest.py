@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import RULES_FILE
 from werkzeug.serving import make_server
 
 from triage import PROJECT_ROOT, create_app
@@ -35,6 +36,7 @@ CONFIG = {
     "CARE_TEAM_PHONE": "555-0100",
     "AFTER_HOURS_PHONE": "555-0199",
     "EMERGENCY_NUMBER": "911",
+    "RULES_FILE": RULES_FILE,  # the shipped rules.yaml, or FLASK_RULES_FILE (see tests/conftest.py)
 }
 
 
@@ -78,7 +80,7 @@ def browser(playwright_api):
 
 @pytest.fixture(scope="session")
 def server():
-    """Serve the app with the shipped rules on a free port of 127.0.0.1; yield its base URL."""
+    """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL."""
     app = create_app(dict(CONFIG))
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import RULES_FILE
 
-from triage import SHIPPED_RULES, rules
+from triage import rules
 
 from .browser_helpers import (
     LEVELS,
@@ -46,7 +47,7 @@ def _step(number):
     return reach
 
 
-STEPS = len(rules.load(SHIPPED_RULES).steps)  # the server serves the shipped rules
+STEPS = len(rules.load(RULES_FILE).steps)  # the server serves the rules under test
 
 
 def _errors(page, server, ruleset):
