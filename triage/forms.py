@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField
+from wtforms import Field
+from wtforms import RadioField as WTFormsRadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -28,6 +29,35 @@ from .model import Answer, Band, Question, RuleSet
 WHOLE_NUMBER = re.compile(r"([+-]?)0*([0-9]+)")
 MAX_DIGITS = 12  # more digits than this is out of range anyway; never int() a huge string
 UNKNOWN = "unknown"  # "I do not know", for a number asked in bands
+
+
+class NoCSRFForm(FlaskForm):
+    """A FlaskForm without its own CSRF field: Flask-WTF's CSRFProtect checks every post before
+    a view runs (views.py), so the form's second check of the same token only cost time. The
+    pages write the token with `csrf_token()`."""
+
+    class Meta:
+        csrf = False
+
+
+class RadioField(WTFormsRadioField):
+    """WTForms' RadioField, checking the answer against a set of the allowed values.
+
+    WTForms 3.3 checks a choice by building every option (with its label, looked up in the
+    patient's language) and comparing each; the answer is valid exactly when it is one of the
+    values, so a set lookup says the same. The message is the field's own, as before.
+    Keeps the name RadioField: the templates tell fields apart by `field.type`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = frozenset(choice.value for choice in self.choices or ())
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in self.allowed:
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
 
 
 class WholeNumberField(Field):
@@ -156,7 +186,7 @@ def build_form(ruleset: RuleSet, required: set[str] | None = None) -> type[Flask
     Labels, hints and messages are looked up when shown, in the patient's language.
     """
 
-    class CheckForm(FlaskForm):
+    class CheckForm(NoCSRFForm):
         pass
 
     for question in ruleset.questions:
