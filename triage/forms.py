@@ -57,7 +57,7 @@ class RadioField(WTFormsRadioField):
         if self.process_errors or not self.validate_choice:
             return
         if self.data not in self.allowed:
-            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+            super().pre_validate(form)  # WTForms' own check, raising the field's own message
 
 
 class WholeNumberField(Field):

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import flow, result_card
+from . import flow, fragments, result_card
 from .i18n import language, lazy_gettext
 from .model import Level
 
@@ -244,6 +244,9 @@ def init_app(app) -> None:
     app.add_template_filter(action_html, "action_html")
     app.add_template_filter(capfirst, "capfirst")
     app.add_template_global(result_card.build, "result_card")
+    app.add_template_global(fragments.kept, "fragment")
+    app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
+    app.add_template_global(fragments.question, "question_html")
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 
