@@ -57,7 +57,9 @@ class RadioField(WTFormsRadioField):
         if self.process_errors or not self.validate_choice:
             return
         if self.data not in self.allowed:
-            super().pre_validate(form)  # WTForms' own check, raising the field's own message
+            if self.invalid_choice_message is None:
+                super().pre_validate(form)  # WTForms' own check and its own message
+            raise ValidationError(self.invalid_choice_message)
 
 
 class WholeNumberField(Field):

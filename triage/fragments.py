@@ -86,3 +86,27 @@ def question(field, number: int, render: Callable[..., str], *args, **kwargs) ->
         *args,
         **kwargs,
     )
+
+
+def call_question(field, number: int, render: Callable[..., str], question, first: bool) -> Markup:
+    """Return a call-mode question's markup: kept per (number, answer chosen, focus on it)."""
+    state = field_state(field)
+    if state is None:
+        return Markup(render(field, number, question, first))
+    return kept(("call", field.name, number, state, first), render, field, number, question, first)
+
+
+def answers_key(fields, answered) -> tuple:
+    """Return what a group of answers on the summary shows: each value, and a number as typed."""
+    return tuple(
+        (field.name, str(field.data), (field.raw_data or [""])[0])
+        if field.name in answered
+        else (field.name,)
+        for field in fields
+    )
+
+
+def labels_key(warning, labels) -> tuple:
+    """Return what a warning's "because you said" shows besides its rule: the bands' words."""
+    labels = labels or {}
+    return tuple(labels.get(question) for question, _ in warning.because)
