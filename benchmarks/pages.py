@@ -111,7 +111,8 @@ def page_rows(app, *, steps_too: bool = True) -> list[Row]:
     """Return the rows for every patient page and post of `app`, each checked once."""
     # Spanish rows have a client of their own: the language switch sets a cookie, and the
     # English rows must stay English. Each client has its session (the CSRF token's cookie).
-    client, spanish = app.test_client(), app.test_client()
+    # The API's client is another program: it has no cookie of the pages.
+    client, spanish, api = app.test_client(), app.test_client(), app.test_client()
     loaded = app.extensions["pump_check"]
     ruleset, plan = loaded.ruleset, loaded.plan
     token = _token(client.get("/check").get_data(as_text=True))
@@ -173,7 +174,7 @@ def page_rows(app, *, steps_too: bool = True) -> list[Row]:
         Row("GET /when-to-call", lambda: client.get("/when-to-call")),
         Row(
             "POST /api/v1/triage, emergency",
-            lambda: client.post("/api/v1/triage", json={"answers": engine_answers(emergency)}),
+            lambda: api.post("/api/v1/triage", json={"answers": engine_answers(emergency)}),
             expect=b'"emergency"',
         ),
     ]
@@ -313,7 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app({**CONFIG, "RULES_FILE": str(SHIPPED_RULES)})
     rows = page_rows(app)
     if args.only:
-        rows = [row for row in rows if args.only in row.name]
+        # "=NAME": that row only; otherwise every row whose name contains the text
+        rows = [
+            row
+            for row in rows
+            if row.name == args.only[1:] or args.only in row.name[: len(row.name) * (args.only[0] != "=")]
+        ]
     if args.profile:
         profile(rows, args.profile, args.requests)
         return 0

@@ -1,15 +1,17 @@
 """Parts of pages that are fixed once the rule set, the settings and the language are known.
 
 A page is mostly the same for every request in one language: the header, the numbers to call,
-the footer, each question with a given answer chosen, each warning with the answers that set it
-off. Those parts are rendered by their Jinja macro the first time they are needed and then kept,
-per app, by (language, script root, key); a request only renders what is its own (the answers
-carried, the CSRF token, the time) and joins the kept parts. `benchmarks/pages.py` measures it.
+the footer, each question with each of its answers chosen, each warning's rule part. Those
+parts are rendered by their Jinja macro the first time they are needed and then kept, per app,
+by (language, script root, key); a request renders only what is its own (the answers carried,
+"because you said", the CSRF token, the time) and joins the kept parts.
+`benchmarks/pages.py` measures it.
 
 A kept part may depend only on its key, the language and the app's fixed state (rule set,
-settings, routes): never on the CSRF token, the time, or an answer that is not in the key. So
-keys hold only values from a closed set (question ids, validated answers, rule ids), and the
-store is bounded all the same.
+settings, routes): never on the CSRF token, the time or a patient's answers. A question is kept
+with every one of its answers at once, so what is kept never tells which answers anyone gave;
+the only keys a request chooses are a result's level and the rules it set off (a card's rule
+part: title, category, advice, never the answers). The store is bounded all the same.
 """
 
 from __future__ import annotations
@@ -45,18 +47,13 @@ def kept(key: Hashable, render: Callable[..., str], *args, **kwargs) -> Markup:
 
 
 def hidden_inputs(pairs: Iterable[tuple[str, str]]) -> Markup:
-    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one."""
-    store = _store()
-    parts = []
-    for pair in pairs:
-        html = store.get(pair)
-        if html is None:
-            name, value = pair
-            html = f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
-            if len(store) < LIMIT:
-                store[pair] = html
-        parts.append(html)
-    return Markup("".join(parts))
+    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one
+    (built here, not kept: they carry this request's answers and CSRF token)."""
+    return Markup(
+        "".join(
+            f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">' for name, value in pairs
+        )
+    )
 
 
 def field_state(field) -> Hashable | None:
@@ -73,19 +70,36 @@ def field_state(field) -> Hashable | None:
     return data if choices is not None and data in choices else None
 
 
+def _with_data(field, data):
+    """Return a copy of a field holding `data` (the field itself may be shared: never changed)."""
+    twin = object.__new__(type(field))
+    twin.__dict__.update(field.__dict__)
+    twin.data, twin.raw_data = data, None
+    return twin
+
+
+def _every_state(field, kind: tuple, render: Callable[..., str], state) -> Markup:
+    """Return the markup for `state`, keeping it for every answer of the question at once, so
+    what is kept never tells which answers were given."""
+    store = _store()
+    where = (language(), request.script_root)
+    html = store.get((*where, kind, state))
+    if html is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        for each in ("", *sorted(getattr(field, "allowed", ()))):
+            store[(*where, kind, each)] = Markup(render(_with_data(field, each or None)))
+        html = store[(*where, kind, state)]
+    return html
+
+
 def question(field, number: int, render: Callable[..., str], *args, **kwargs) -> Markup:
     """Return a question's markup: kept per (question, number on the page, answer chosen)."""
     state = field_state(field)
     if state is None:
         return Markup(render(field, number, *args, **kwargs))
-    return kept(
-        ("question", field.name, number, state, args, tuple(kwargs.items())),
-        render,
-        field,
-        number,
-        *args,
-        **kwargs,
-    )
+    kind = ("question", field.name, number, args, tuple(kwargs.items()))
+    return _every_state(field, kind, lambda twin: render(twin, number, *args, **kwargs), state)
 
 
 def call_question(field, number: int, render: Callable[..., str], question, first: bool) -> Markup:
@@ -93,20 +107,5 @@ def call_question(field, number: int, render: Callable[..., str], question, firs
     state = field_state(field)
     if state is None:
         return Markup(render(field, number, question, first))
-    return kept(("call", field.name, number, state, first), render, field, number, question, first)
-
-
-def answers_key(fields, answered) -> tuple:
-    """Return what a group of answers on the summary shows: each value, and a number as typed."""
-    return tuple(
-        (field.name, str(field.data), (field.raw_data or [""])[0])
-        if field.name in answered
-        else (field.name,)
-        for field in fields
-    )
-
-
-def labels_key(warning, labels) -> tuple:
-    """Return what a warning's "because you said" shows besides its rule: the bands' words."""
-    labels = labels or {}
-    return tuple(labels.get(question) for question, _ in warning.because)
+    kind = ("call", field.name, number, first)
+    return _every_state(field, kind, lambda twin: render(twin, number, question, first), state)

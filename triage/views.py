@@ -271,8 +271,6 @@ def init_app(app) -> None:
     app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
     app.add_template_global(fragments.question, "question_html")
     app.add_template_global(fragments.call_question, "call_question_html")
-    app.add_template_global(fragments.answers_key, "fragment_answers_key")
-    app.add_template_global(fragments.labels_key, "fragment_labels_key")
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 
