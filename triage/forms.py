@@ -55,7 +55,11 @@ class NoCSRFForm(FlaskForm):
             name, prefix = options.get("name"), options.get("prefix", "")
             first = _BOUND.get(unbound_field)
             if first is None or first[:2] != (name, prefix):
-                first = _BOUND[unbound_field] = (name, prefix, unbound_field.bind(form=form, **options))
+                bound = unbound_field.bind(form=form, **options)
+                # Kept without its form or translations: nothing of the first request stays.
+                bound._form = bound.meta = None
+                bound.__dict__.pop("_translations", None)
+                first = _BOUND[unbound_field] = (name, prefix, bound)
             field = object.__new__(type(first[2]))
             field.__dict__.update(first[2].__dict__)
             field._form, field.meta = form, form.meta
