@@ -6,7 +6,8 @@
 Starts the app under gunicorn with the repository's gunicorn.conf.py on a free port of
 127.0.0.1, and benchmarks/floor.py (a bare Flask page of the same size as the result page) under
 the same settings. Then, in rounds, wrk drives each endpoint in turn: the start page, the form
-post (a valid CSRF token and its cookie, fetched first), the API post, and the floor. Rounds
+post (a valid CSRF token and its cookie, fetched first), the API post, a step of the check
+(step 1 answered, giving step 2), and the floor (and a floor of the step page's size). Rounds
 interleave the endpoints so that a busy neighbour on a shared machine hurts them alike; the
 figures are the median over the rounds. Prints requests/s, p50 and p99 latency per endpoint, and
 the form post's and the API's requests/s as a share of the floor's (target: 70 % or more).
@@ -31,6 +32,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from triage import SHIPPED_RULES, rules  # noqa: E402
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 LUA = Path(__file__).with_name("wrk.lua")
 TARGET = 0.70
@@ -139,6 +144,16 @@ def prepare(port: int) -> dict[str, dict]:
         port, "POST", "/api/v1/triage", api["WRK_BODY"], {"Content-Type": "application/json"}
     )
     assert status == 200 and json.loads(answer)["level"] == "emergency", (status, answer)
+    # A step of the check: step 1 answered with each question's first option, giving step 2.
+    ruleset = rules.load(SHIPPED_RULES)
+    first = {
+        q: ruleset.question(q).values[0] for q in ruleset.steps[0].questions if not ruleset.question(q).number
+    }
+    step_body = urlencode({"csrf_token": token, "step": "1", "go": "next", **first})
+    status, _, step_page = request(
+        port, "POST", "/check", step_body, {"Cookie": cookie, "Content-Type": form["WRK_CONTENT_TYPE"]}
+    )
+    assert status == 200 and b'name="step" value="2"' in step_page, (status, step_page[:300])
     return {
         "start": {"WRK_METHOD": "GET"},
         "form": form,
@@ -146,6 +161,8 @@ def prepare(port: int) -> dict[str, dict]:
         "digest": digest,
         "result_bytes": len(result),
         "api_bytes": len(answer),
+        "step": {**form, "WRK_BODY": step_body},
+        "step_bytes": len(step_page),
     }
 
 
@@ -199,7 +216,14 @@ def main() -> int:
                 ("start page  GET /", app_port, "/", prepared["start"]),
                 ("form post   POST /check", app_port, "/check", prepared["form"]),
                 ("API post    POST /api/v1/triage", app_port, "/api/v1/triage", prepared["api"]),
+                ("step        POST /check step 1 -> 2", app_port, "/check", prepared["step"]),
                 ("floor       GET /floor (bare Flask)", floor_port, "/floor", {"WRK_METHOD": "GET"}),
+                (
+                    "stepfloor   GET /floor/<step page size>",
+                    floor_port,
+                    f"/floor/{prepared['step_bytes']}",
+                    {"WRK_METHOD": "GET"},
+                ),
             ]
             load_before = os.getloadavg()
             print(
@@ -246,6 +270,7 @@ def main() -> int:
             f"({'meets' if ratio >= TARGET else 'BELOW'} the {TARGET:.0%} target)"
         )
     print(f"start page / floor: {medians['start'] / floor_rps:.0%}")
+    print(f"step post / floor of its size: {medians['step'] / medians['stepfloor']:.0%}")
     return 0 if ok else 1
 
 

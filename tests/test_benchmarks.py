@@ -36,3 +36,16 @@ def test_the_load_and_soak_requests_work_against_gunicorn(tmp_path):
         assert prepared["result_bytes"] > 1000
         for name, raw, expect in soak.build_requests(port):
             assert asyncio.run(soak.one(port, raw, expect, timeout=30)) is None, name
+
+
+def test_the_page_benchmark_runs_on_the_rules_under_test(capsys, monkeypatch):
+    """benchmarks/pages.py: every row answers as it expects (checked before timing), the floors
+    have the same byte sizes, and the table and the growth table print (one tiny round)."""
+    import pages
+    from conftest import RULES_FILE
+
+    monkeypatch.setattr(pages, "SHIPPED_RULES", Path(RULES_FILE))
+    assert pages.main(["--rounds", "1", "--requests", "1", "--growth", "1", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "GET /check (step 1)" in out and "POST /api/v1/triage" in out and "floor µs" in out
+    assert "µs/question" in out and "2x = " in out

@@ -88,6 +88,10 @@ def call():
         summary=note.summary(ruleset, result, numbers),
         actions=ACTIONS,
         answer_text=note.answer_text,
+        answer_pairs=[
+            (q.id, "" if result.answers[q.id] is None else str(result.answers[q.id]))
+            for q in ruleset.questions
+        ],
     )
     return no_store(make_response(page))
 

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -22,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from . import note
-from .forms import WholeNumberField
+from .forms import NoCSRFForm, RadioField, WholeNumberField
 from .model import Question, RuleSet
 
 WHO_ANSWERED = {"patient": "Patient", "caregiver": "Caregiver", "other": "Someone else"}
@@ -65,7 +64,7 @@ def parse_started(text: str | None) -> datetime | None:
 def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
     """Return the call form: the nurse's wording of every question, then the call's details."""
 
-    class CallForm(FlaskForm):
+    class CallForm(NoCSRFForm):
         call_language = RadioField(
             "Language of the call",
             default="en",

@@ -14,9 +14,11 @@ counted in its band, so every answer decides every rule as the number itself wou
 from __future__ import annotations
 
 import re
+import weakref
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField
+from wtforms import Field
+from wtforms import RadioField as WTFormsRadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -28,6 +30,64 @@ from .model import Answer, Band, Question, RuleSet
 WHOLE_NUMBER = re.compile(r"([+-]?)0*([0-9]+)")
 MAX_DIGITS = 12  # more digits than this is out of range anyway; never int() a huge string
 UNKNOWN = "unknown"  # "I do not know", for a number asked in bands
+
+
+# unbound field -> (name, prefix, the field as first bound): see NoCSRFForm.Meta.bind_field
+_BOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class NoCSRFForm(FlaskForm):
+    """A FlaskForm without its own CSRF field: Flask-WTF's CSRFProtect checks every post before
+    a view runs (views.py), so the form's second check of the same token only cost time. The
+    pages write the token with `csrf_token()`.
+
+    Its fields are bound from a copy: what a field is (its label, choices, validators, flags,
+    messages, all fixed by the rule file and worded in the request's language only when shown)
+    is built once per form class, the first time; each request's form then gets a copy of that
+    and fills in its own data, errors and translations as WTForms always does. Binding 37
+    fields anew took about 1 ms a request.
+    """
+
+    class Meta:
+        csrf = False
+
+        def bind_field(self, form, unbound_field, options):
+            name, prefix = options.get("name"), options.get("prefix", "")
+            first = _BOUND.get(unbound_field)
+            if first is None or first[:2] != (name, prefix):
+                bound = unbound_field.bind(form=form, **options)
+                # Kept without its form or translations: nothing of the first request stays.
+                bound._form = bound.meta = None
+                bound.__dict__.pop("_translations", None)
+                first = _BOUND[unbound_field] = (name, prefix, bound)
+            field = object.__new__(type(first[2]))
+            field.__dict__.update(first[2].__dict__)
+            field._form, field.meta = form, form.meta
+            if options.get("translations") is not None:
+                field._translations = options["translations"]
+            return field
+
+
+class RadioField(WTFormsRadioField):
+    """WTForms' RadioField, checking the answer against a set of the allowed values.
+
+    WTForms 3.3 checks a choice by building every option (with its label, looked up in the
+    patient's language) and comparing each; the answer is valid exactly when it is one of the
+    values, so a set lookup says the same. The message is the field's own, as before.
+    Keeps the name RadioField: the templates tell fields apart by `field.type`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = frozenset(choice.value for choice in self.choices or ())
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in self.allowed:
+            if self.invalid_choice_message is None:
+                super().pre_validate(form)  # WTForms' own check and its own message
+            raise ValidationError(self.invalid_choice_message)
 
 
 class WholeNumberField(Field):
@@ -156,7 +216,7 @@ def build_form(ruleset: RuleSet, required: set[str] | None = None) -> type[Flask
     Labels, hints and messages are looked up when shown, in the patient's language.
     """
 
-    class CheckForm(FlaskForm):
+    class CheckForm(NoCSRFForm):
         pass
 
     for question in ruleset.questions:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_app_context, request, url_for
+from flask import current_app, g, has_app_context, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
@@ -65,6 +65,13 @@ def select_language() -> str:
 
 def language() -> str:
     """Return the current request's language code (e.g. "es"); "en" outside a request."""
+    if has_request_context():
+        # Asked some ten times a page; Flask-Babel's own lookup goes through several proxies.
+        code = g.get("pump_check_language")
+        if code is None:
+            locale = get_locale()
+            code = g.pump_check_language = locale.language if locale is not None else "en"
+        return code
     locale = get_locale()
     return locale.language if locale is not None else "en"
 

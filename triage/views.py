@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 
-from . import flow, result_card
+from . import flow, fragments, result_card
 from .i18n import language, lazy_gettext
 from .model import Level
 
@@ -78,6 +78,15 @@ def contacts() -> dict[str, str]:
     follows "at" / "al", so the unset wording is a phrase with no article in Spanish
     ("al número que aparece en sus papeles de alta", never "al el número").
     """
+    # Fixed per app and language (the settings do not change once the app is made): once each.
+    kept = current_app.extensions.setdefault("pump_check_contacts", {})
+    numbers = kept.get(language())
+    if numbers is None:
+        numbers = kept[language()] = _contacts()
+    return dict(numbers)  # a copy: a caller may add to it
+
+
+def _contacts() -> dict[str, str]:
     config = current_app.config
     care_team_phone = config["CARE_TEAM_PHONE"] or _("the number on your discharge papers")
     care_team = care_team_name(config, language())
@@ -168,8 +177,22 @@ def _so_far(reading):
     return reading.result if reading and reading.result.level == Level.URGENT else None
 
 
+def blank_form(steps):
+    """Return the form with nothing answered, as every GET of the first step shows it.
+
+    Built once per app and shared: it is only ever read (never given data or validated), its
+    labels are looked up in each request's language when shown, and every post builds a form
+    of its own.
+    """
+    store = current_app.extensions.setdefault("pump_check_blank_form", {})
+    form = store.get(id(steps))
+    if form is None:
+        form = store[id(steps)] = steps.forms[0](formdata=None)
+    return form
+
+
 def step_page(steps, reading, number: int, errors: bool = False):
-    form = reading.form if reading else steps.forms[0]()
+    form = reading.form if reading else blank_form(steps)
     step = steps.step(number)
     values = reading.values if reading else []
     page = render_template(
@@ -243,6 +266,10 @@ def init_app(app) -> None:
     app.add_template_filter(action_html, "action_html")
     app.add_template_filter(capfirst, "capfirst")
     app.add_template_global(result_card.build, "result_card")
+    app.add_template_global(fragments.kept, "fragment")
+    app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
+    app.add_template_global(fragments.question, "question_html")
+    app.add_template_global(fragments.call_question, "call_question_html")
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 

@@ -1,0 +1,111 @@
+"""Parts of pages that are fixed once the rule set, the settings and the language are known.
+
+A page is mostly the same for every request in one language: the header, the numbers to call,
+the footer, each question with each of its answers chosen, each warning's rule part. Those
+parts are rendered by their Jinja macro the first time they are needed and then kept, per app,
+by (language, script root, key); a request renders only what is its own (the answers carried,
+"because you said", the CSRF token, the time) and joins the kept parts.
+`benchmarks/pages.py` measures it.
+
+A kept part may depend only on its key, the language and the app's fixed state (rule set,
+settings, routes): never on the CSRF token, the time or a patient's answers. A question is kept
+with every one of its answers at once, so what is kept never tells which answers anyone gave;
+the only keys a request chooses are a result's level and the rules it set off (a card's rule
+part: title, category, advice, never the answers). The store is bounded all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+
+from flask import current_app, request
+from markupsafe import Markup, escape
+
+from .i18n import language
+
+EXTENSION = "pump_check_fragments"
+LIMIT = 20_000  # parts kept per app; a rule set of 37 questions in 2 languages needs ~1,000
+
+
+def _store() -> dict:
+    store = current_app.extensions.get(EXTENSION)
+    if store is None:
+        store = current_app.extensions[EXTENSION] = {}
+    return store
+
+
+def kept(key: Hashable, render: Callable[..., str], *args, **kwargs) -> Markup:
+    """Return the part named `key` in this request's language; render it the first time only."""
+    store = _store()
+    full_key = (language(), request.script_root, key)
+    html = store.get(full_key)
+    if html is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        html = store[full_key] = Markup(render(*args, **kwargs))
+    return html
+
+
+def hidden_inputs(pairs: Iterable[tuple[str, str]]) -> Markup:
+    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one
+    (built here, not kept: they carry this request's answers and CSRF token)."""
+    return Markup(
+        "".join(
+            f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">' for name, value in pairs
+        )
+    )
+
+
+def field_state(field) -> Hashable | None:
+    """Return what a question's markup depends on besides its question, or None when that is
+    not from a closed set (an error shown, a number typed): then it is rendered every time."""
+    if field.errors or field.process_errors:
+        return None
+    if field.raw_data and field.type == "WholeNumberField":
+        return None if field.raw_data[0] else ""
+    data = field.data
+    if data is None:
+        return ""
+    choices = getattr(field, "allowed", None)
+    return data if choices is not None and data in choices else None
+
+
+def _with_data(field, data):
+    """Return a copy of a field holding `data` (the field itself may be shared: never changed)."""
+    twin = object.__new__(type(field))
+    twin.__dict__.update(field.__dict__)
+    twin.data, twin.raw_data = data, None
+    return twin
+
+
+def _every_state(field, kind: tuple, render: Callable[..., str], state) -> Markup:
+    """Return the markup for `state`, keeping it for every answer of the question at once, so
+    what is kept never tells which answers were given."""
+    store = _store()
+    where = (language(), request.script_root)
+    html = store.get((*where, kind, state))
+    if html is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        for each in ("", *sorted(getattr(field, "allowed", ()))):
+            store[(*where, kind, each)] = Markup(render(_with_data(field, each or None)))
+        html = store[(*where, kind, state)]
+    return html
+
+
+def question(field, number: int, render: Callable[..., str], *args, **kwargs) -> Markup:
+    """Return a question's markup: kept per (question, number on the page, answer chosen)."""
+    state = field_state(field)
+    if state is None:
+        return Markup(render(field, number, *args, **kwargs))
+    kind = ("question", field.name, number, args, tuple(kwargs.items()))
+    return _every_state(field, kind, lambda twin: render(twin, number, *args, **kwargs), state)
+
+
+def call_question(field, number: int, render: Callable[..., str], question, first: bool) -> Markup:
+    """Return a call-mode question's markup: kept per (number, answer chosen, focus on it)."""
+    state = field_state(field)
+    if state is None:
+        return Markup(render(field, number, question, first))
+    kind = ("call", field.name, number, first)
+    return _every_state(field, kind, lambda twin: render(twin, number, question, first), state)
