@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 
 from flask import current_app, request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .i18n import language
 
 EXTENSION = "pump_check_fragments"
+HIDDEN = Markup('<input type="hidden" name="{}" value="{}">')  # format() escapes both
 LIMIT = 20_000  # parts kept per app; a rule set of 37 questions in 2 languages needs ~1,000
 
 
@@ -34,7 +35,7 @@ def _store() -> dict:
     return store
 
 
-def kept(key: Hashable, render: Callable[..., str], *args, **kwargs) -> Markup:
+def kept(key: Hashable, render: Callable[..., Markup], *args, **kwargs) -> Markup:
     """Return the part named `key` in this request's language; render it the first time only."""
     store = _store()
     full_key = (language(), request.script_root, key)
@@ -42,18 +43,14 @@ def kept(key: Hashable, render: Callable[..., str], *args, **kwargs) -> Markup:
     if html is None:
         if len(store) >= LIMIT:
             store.clear()
-        html = store[full_key] = Markup(render(*args, **kwargs))
+        html = store[full_key] = render(*args, **kwargs)  # a macro's Markup
     return html
 
 
 def hidden_inputs(pairs: Iterable[tuple[str, str]]) -> Markup:
     """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one
     (built here, not kept: they carry this request's answers and CSRF token)."""
-    return Markup(
-        "".join(
-            f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">' for name, value in pairs
-        )
-    )
+    return Markup("").join(HIDDEN.format(name, value) for name, value in pairs)
 
 
 def field_state(field) -> Hashable | None:
@@ -78,7 +75,7 @@ def _with_data(field, data):
     return twin
 
 
-def _every_state(field, kind: tuple, render: Callable[..., str], state) -> Markup:
+def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Markup:
     """Return the markup for `state`, keeping it for every answer of the question at once, so
     what is kept never tells which answers were given."""
     store = _store()
@@ -88,24 +85,24 @@ def _every_state(field, kind: tuple, render: Callable[..., str], state) -> Marku
         if len(store) >= LIMIT:
             store.clear()
         for each in ("", *sorted(getattr(field, "allowed", ()))):
-            store[(*where, kind, each)] = Markup(render(_with_data(field, each or None)))
+            store[(*where, kind, each)] = render(_with_data(field, each or None))
         html = store[(*where, kind, state)]
     return html
 
 
-def question(field, number: int, render: Callable[..., str], *args, **kwargs) -> Markup:
+def question(field, number: int, render: Callable[..., Markup], *args, **kwargs) -> Markup:
     """Return a question's markup: kept per (question, number on the page, answer chosen)."""
     state = field_state(field)
     if state is None:
-        return Markup(render(field, number, *args, **kwargs))
+        return render(field, number, *args, **kwargs)
     kind = ("question", field.name, number, args, tuple(kwargs.items()))
     return _every_state(field, kind, lambda twin: render(twin, number, *args, **kwargs), state)
 
 
-def call_question(field, number: int, render: Callable[..., str], question, first: bool) -> Markup:
+def call_question(field, number: int, render: Callable[..., Markup], question, first: bool) -> Markup:
     """Return a call-mode question's markup: kept per (number, answer chosen, focus on it)."""
     state = field_state(field)
     if state is None:
-        return Markup(render(field, number, question, first))
+        return render(field, number, question, first)
     kind = ("call", field.name, number, first)
     return _every_state(field, kind, lambda twin: render(twin, number, question, first), state)
