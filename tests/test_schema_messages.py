@@ -94,6 +94,10 @@ def _problems(tmp_path, change) -> list[str]:
         (lambda d: d["questions"][1].update(id="Fever"), "use lower-case letters, digits and underscores"),
         (lambda d: d["rules"][0]["review"].update(on="15/01/2026"), "is not a date in the form YYYY-MM-DD"),
         (lambda d: d.update(languages=["eng"]), "'eng' is not a two-letter language code"),
+        (
+            lambda d: d["rules"][0]["review"].update(digest="ABC"),
+            "review > digest: 'ABC' is not a review digest",
+        ),
         (lambda d: d["rules"][0].update(title={}), "this is empty; give the wording in each language"),
         (lambda d: d["rules"][1]["when"].update(is_=1), "'is_' is not a known key here (did you mean 'is'?)"),
         (lambda d: d["rules"][1].update(when={"question": "fever"}), "say what the answer must be"),

@@ -50,6 +50,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "and underscores, starting with a letter"
     },
     "date": {"pattern": "{where}: {value} is not a date in the form YYYY-MM-DD"},
+    "digest": {
+        "pattern": "{where}: {value} is not a review digest; copy the 12 digits and letters a-f "
+        "the review sheet shows for this rule"
+    },
     "source": {
         "missing": "{where}: 'source' is missing; " + _SOURCE,
         "empty": "{parent}: the source is empty; " + _SOURCE,
