@@ -10,8 +10,9 @@ by (language, script root, key); a request renders only what is its own (the ans
 A kept part may depend only on its key, the language and the app's fixed state (rule set,
 settings, routes): never on the CSRF token, the time or a patient's answers. A question is kept
 with every one of its answers at once, so what is kept never tells which answers anyone gave;
-the only keys a request chooses are a result's level and the rules it set off (a card's rule
-part: title, category, advice, never the answers). The store is bounded all the same.
+a card's rule part (title, category, advice, never the answers) is kept for every rule at once, so
+what is kept does not tell which rules have fired either. The only key a request chooses alone
+is a result's level. The store is bounded all the same.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask import current_app, request
 from markupsafe import Markup
 
 from .i18n import language
+from .model import FiredWarning, RuleSet
 
 EXTENSION = "pump_check_fragments"
 HIDDEN = Markup('<input type="hidden" name="{}" value="{}">')  # format() escapes both
@@ -87,6 +89,21 @@ def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Ma
         for each in ("", *sorted(getattr(field, "allowed", ()))):
             store[(*where, kind, each)] = render(_with_data(field, each or None))
         html = store[(*where, kind, state)]
+    return html
+
+
+def rule_part(kind: str, warning: FiredWarning, render: Callable[..., Markup], ruleset: RuleSet) -> Markup:
+    """Return a warning's rule part (never its answers), keeping it for every rule at once so
+    what is kept never tells which rules anyone's answers set off."""
+    store = _store()
+    where = (language(), request.script_root, kind)
+    html = store.get((*where, warning.rule.id))
+    if html is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        for rule in ruleset.rules:
+            store[(*where, rule.id)] = render(FiredWarning(rule, ()))
+        html = store[(*where, warning.rule.id)]
     return html
 
 

@@ -268,6 +268,7 @@ def init_app(app) -> None:
     app.add_template_global(result_card.build, "result_card")
     app.add_template_global(fragments.kept, "fragment")
     app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
+    app.add_template_global(fragments.rule_part, "rule_part")
     app.add_template_global(fragments.question, "question_html")
     app.add_template_global(fragments.call_question, "call_question_html")
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
