@@ -20,7 +20,7 @@ import yaml
 from babel.messages.pofile import read_po
 from helpers import TEST_CONFIG
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, create_app, views, yamlfile
+from triage import PROJECT_ROOT, SHIPPED_RULES, create_app, web, yamlfile
 
 CHECKS_FILE = PROJECT_ROOT / "docs" / "wording-checks.yaml"
 SPANISH_PO = PROJECT_ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
@@ -118,13 +118,13 @@ def filled_texts(app, language: str) -> tuple[list, list]:
     from flask_babel import gettext
 
     with app.test_request_context(f"/?lang={language}"):
-        numbers = views.contacts()
+        numbers = web.contacts()
         ruleset = app.extensions["pump_check"].ruleset
         actions = [
             (
                 language,
                 f"level {level.id} action, filled",
-                plain(views.action_html(words.action.in_language(language))),
+                plain(web.action_html(words.action.in_language(language))),
             )
             for level, words in ruleset.levels.items()
         ]

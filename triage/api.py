@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from . import engine, fhir, i18n, openapi
 from .model import Level, Question, Result, RuleSet
-from .views import contacts, csrf, loaded, no_store
+from .web import contacts, csrf, loaded
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 fhir_bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -49,7 +49,7 @@ def error(status: int, errors: list[dict]):
     if len(errors) > MAX_ERRORS:
         more = len(errors) - MAX_ERRORS
         errors = errors[:MAX_ERRORS] + [{"field": None, "message": f"and {more} more problems"}]
-    return no_store(jsonify({"errors": errors})), status
+    return jsonify({"errors": errors}), status
 
 
 def http_error_json(problem: HTTPException):
@@ -287,8 +287,8 @@ def triage():
             action=action,
             note=note,
         )
-        return no_store(fhir_json(bundle))
-    return no_store(jsonify(result_json(result, ruleset, language, unanswered)))
+        return fhir_json(bundle)
+    return jsonify(result_json(result, ruleset, language, unanswered))
 
 
 def fhir_json(resource: dict):

@@ -22,7 +22,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from . import engine, fhir, note
 from .callform import ACTIONS, build_call_form, details, given_answers, unanswered_only
 from .model import Level, Result, RuleSet
-from .views import clinic_now, contacts, loaded, no_store
+from .web import clinic_now, contacts, loaded
 
 bp = Blueprint("call", __name__, url_prefix="/call")
 EXTENSION = "pump_check_call_form"
@@ -54,7 +54,7 @@ def _call_page(form, ruleset: RuleSet, status: int = 200):
         Level=Level,
         nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()),
     )
-    return no_store(make_response(page, status))
+    return make_response(page, status)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -93,7 +93,7 @@ def call():
             for q in ruleset.questions
         ],
     )
-    return no_store(make_response(page))
+    return make_response(page)
 
 
 @bp.post("/level")
@@ -112,7 +112,7 @@ def level_so_far():
         unanswered=_unanswered(ruleset, given),
         nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()),
     )
-    return no_store(make_response(page))
+    return make_response(page)
 
 
 @bp.post("/fhir")
@@ -130,7 +130,7 @@ def download_fhir():
     response.headers["Content-Disposition"] = (
         f'attachment; filename="pump-check-{now.strftime("%Y%m%d-%H%M")}.fhir.json"'
     )
-    return no_store(response)
+    return response
 
 
 def init_app(app) -> None:

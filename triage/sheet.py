@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import review, review_digest, review_sheet
 from .model import Level
 from .startup import PROJECT_ROOT
-from .views import loaded
+from .web import loaded
 
 bp = Blueprint("review", __name__)
 EXTENSION = "pump_check_sheet"
