@@ -108,3 +108,24 @@ def _problems(tmp_path, change) -> list[str]:
 def test_a_tagged_node_says_its_own_words(tmp_path, change, expected):
     messages = _problems(tmp_path, change)
     assert any(expected in message for message in messages), messages
+
+
+@pytest.mark.parametrize(
+    "old, new, word",
+    [
+        ("      - value: yes\n", "      - value: true\n", "yes"),  # an option's value
+        ("{question: fever, is: yes}", "{question: fever, is: false}", "no"),  # a condition
+        ("is: [spreading]}", "is: [true]}", "yes"),  # one of a condition's list
+    ],
+)
+def test_true_or_false_where_an_answer_belongs_says_did_you_mean(tmp_path, old, new, word):
+    """YAML reads an unquoted yes/no-like true/false as a boolean: say which answer was meant."""
+    text = MINIMAL.read_text()
+    assert old in text
+    broken = tmp_path / "rules.yaml"
+    broken.write_text(text.replace(old, new, 1))
+    with pytest.raises(FileProblems) as refused:
+        rules.load(broken)
+    line = text[: text.index(old)].count("\n") + 1
+    said = [(problem.line, problem.message) for problem in refused.value.problems]
+    assert any(at == line and f"did you mean '{word}'?" in message for at, message in said), said

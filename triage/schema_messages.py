@@ -173,6 +173,8 @@ def messages(error: jsonschema.ValidationError, data) -> Found:
         if instance is None or instance == "":
             return [(path, _say(node, "empty", "{where}: this is empty", data, path))]
         quote = "; put it in quotes" if value == "string" and not isinstance(instance, (list, dict)) else ""
+        if value == "string" and isinstance(instance, bool):
+            quote = _yes_no(instance)
         default = "{where}: {value} should be {a}" + quote
         return [
             (
@@ -229,7 +231,15 @@ def _one_of(error: jsonschema.ValidationError, data) -> Found:
         if "type" in branch and jsonschema.Draft202012Validator({"type": branch["type"]}).is_valid(instance):
             return _from_branch(error, index, data)
     description = error.schema.get("description", "")
-    return [(path, f"{where(data, path)}: {show(instance)} is not understood here. {description}".strip())]
+    hint = _yes_no(instance) if isinstance(instance, bool) else ""
+    words = f"{where(data, path)}: {show(instance)} is not understood here{hint}. {description}"
+    return [(path, words.strip())]
+
+
+def _yes_no(value: bool) -> str:
+    """An unquoted yes/no answer written as true/false (YAML's booleans): say what was meant."""
+    word = "yes" if value else "no"
+    return f" (did you mean '{word}'? write it as '{word}', in quotes)"
 
 
 def _from_branch(error: jsonschema.ValidationError, index: int, data) -> Found:
