@@ -130,7 +130,7 @@ def _combinations(ruleset: RuleSet, most: int = 3) -> Iterator[dict[str, str]]:
 
 
 def _number_values(ruleset: RuleSet, short: bool) -> list[dict[str, int | None]]:
-    """Values of the number questions to try: not given, and each side of every limit rules use."""
+    """Values of the number questions to try: not known, and each side of every limit rules use."""
     numbers = [q for q in ruleset.questions if q.number]
     tried: list[dict[str, int | None]] = [{q.id: None for q in numbers}]
     for question in numbers:
@@ -138,7 +138,7 @@ def _number_values(ruleset: RuleSet, short: bool) -> list[dict[str, int | None]]
         edges = {question.minimum or 0, question.maximum or 0} | {e + d for e in limits for d in (0, 1)}
         low, high = question.minimum, question.maximum
         values = sorted(e for e in edges if (low is None or e >= low) and (high is None or e <= high))
-        if short:  # three answers at a time are many: "not given" only, which the safety
+        if short:  # three answers at a time are many: "not known" only, which the safety
             values = []  # check proves at least as cautious as any number (monotonicity)
         tried += [{**tried[0], question.id: value} for value in values]
     return tried

@@ -119,7 +119,7 @@ def _limits(ruleset: RuleSet) -> dict[str, set[int]]:
 
 
 def _states(ruleset: RuleSet, rule: Rule, limits: dict[str, set[int]]) -> Iterator[Answers]:
-    """Yield every combination of answers to the rule's own questions (numbers: not given, and
+    """Yield every combination of answers to the rule's own questions (numbers: not known, and
     either side of every limit), with every other question at its mildest answer."""
     base = mildest(ruleset)
     ids = sorted(rule.when.questions())

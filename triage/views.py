@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from . import flow, fragments, result_card
 from .i18n import lazy_gettext
 from .model import Level
-from .web import action_html, capfirst, clinic_now, contacts, csrf, loaded, phone_link, tel_href
+from .web import LEVEL_ICONS, action_html, capfirst, clinic_now, contacts, csrf, loaded, phone_link, tel_href
 
 bp = Blueprint("check", __name__)
 
@@ -182,6 +182,7 @@ def init_app(app) -> None:
     app.add_template_global(fragments.rule_part, "rule_part")
     app.add_template_global(fragments.question, "question_html")
     app.add_template_global(fragments.call_question, "call_question_html")
+    app.jinja_env.globals["LEVEL_ICONS"] = LEVEL_ICONS
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 

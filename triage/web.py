@@ -19,6 +19,8 @@ from markupsafe import Markup
 from .i18n import language
 
 csrf = CSRFProtect()
+# The mark beside each level's words on a card (aria-hidden: the words say it).
+LEVEL_ICONS = {"emergency": "!!", "urgent": "!", "soon": "i", "none": "✓"}
 
 
 def loaded():

@@ -14,7 +14,7 @@ The rest of the package:
 
 - space.py: the state space. Every choice question takes each of its options (a choice left out
   counts as its first, mildest option, exactly as the engine does); a number question takes
-  "not given" and its boundary values, which stand for every whole number from min to max. A
+  "not known" and its boundary values, which stand for every whole number from min to max. A
   result over them is a result over all answers.
 - encoding.py: each rule's condition evaluated by the engine on every combination of the answers
   it reads (this proves totality), then as a formula for the z3 SMT solver (z3-solver on PyPI),

@@ -4,9 +4,9 @@
 each answer to the *next* option up (`Question.next_up`; a longer step is a chain of next
 steps). A number has no direction: fewer days since surgery is not worse in general (a fever in
 the first 90 days is more urgent than one later, a red edge on a cut is normal only in the first
-30), so known numbers are not compared with each other. But "not given" must be at least as
+30), so known numbers are not compared with each other. But "not known" must be at least as
 cautious as any number: not knowing the date of surgery must never give calmer advice than some
-date would. So "not given" counts as the most serious value of a number question.
+date would. So "not known" counts as the most serious value of a number question.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Monotonicity:
         self.space, self.ruleset, self.shown = space, space.ruleset, Shown(space)
 
     def steps(self) -> list[Step]:
-        """Every one-answer step up in seriousness: next option up; a number to "not given"."""
+        """Every one-answer step up in seriousness: next option up; a number to "not known"."""
         steps: list[Step] = []
         for question in self.ruleset.questions:
             if question.number:
@@ -142,6 +142,6 @@ class Monotonicity:
         if not numbers:
             return ""
         return (
-            f"; {joined(numbers)} has no direction between numbers, but 'not given' must "
+            f"; {joined(numbers)} has no direction between numbers, but 'not known' must "
             "be at least as cautious as any number"
         )

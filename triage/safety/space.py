@@ -1,6 +1,6 @@
 """The answer space: every value each question takes in the proofs, and samples of it.
 
-Every choice question takes each of its options. A number question takes "not given" and its
+Every choice question takes each of its options. A number question takes "not known" and its
 boundary values: for every limit a rule compares it with, limit - 1, limit and limit + 1, and
 the question's min and max. Between two neighbouring boundary values every comparison in the
 file gives the same answer, so these values stand for every whole number from min to max.
@@ -33,7 +33,7 @@ def atoms(condition: object) -> Iterator[object]:
 
 
 def number_values(ruleset: RuleSet, question: Question) -> tuple[Answer, ...]:
-    """Return "not given" and the boundary values of a number question, in order."""
+    """Return "not known" and the boundary values of a number question, in order."""
     limits = {
         atom.limit
         for rule in ruleset.rules
@@ -68,7 +68,7 @@ class Space:
         for q in self.ruleset.questions:
             if q.number:
                 values = self.domain[q.id]
-                shown = ", ".join("not given" if v is None else str(v) for v in values)
+                shown = ", ".join("not known" if v is None else str(v) for v in values)
                 words.append(f"{question_words(q.id)} at {count(len(values), 'value')}: {shown}")
         return ", with ".join(words)
 

@@ -10,9 +10,9 @@ __all__ = ["answer_words", "count", "joined", "question_words", "rule_where", "v
 
 
 def value_words(question: Question, value: Answer) -> str:
-    """Return one answer as words: "not given", "30 days", "slow or shallow"."""
+    """Return one answer as words: "not known", "30 days", "slow or shallow"."""
     if value is None:
-        return "not given"
+        return "not known"
     if question.number:
         return question.label_for(value)
     return str(value).replace("_", " ")
