@@ -154,3 +154,42 @@ def test_the_sheet_prints_without_links_shouting_and_each_rule_whole(client):
         css = response.get_data(as_text=True)
     printing = css[css.index("@media print") :]
     assert ".sheet-rule" in printing and "break-inside: avoid" in printing
+
+
+def _section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    return unescape(page[start : page.index("</section>", start)])
+
+
+def test_the_sheet_gives_every_level_question_answer_and_red_flag_in_every_language(client, ruleset):
+    """What a medical director signs: the words patients and nurses see, in each language."""
+    page = client.get("/rules").get_data(as_text=True)
+    levels = _section(page, "levels-title")
+    for words in ruleset.levels.values():
+        texts = [words.heading, words.action, *words.while_you_wait]
+        texts += [words.nurse_action] if words.nurse_action else []
+        for text in texts:
+            for language in ruleset.languages:
+                assert f'<span lang="{language}">{text.in_language(language)}</span>' in levels
+    questions = _section(page, "questions-title")
+    for question in ruleset.questions:
+        start = questions.index(f'id="question-{question.id}"')
+        shown = questions[start : questions.index("</article>", start)]
+        for language in ruleset.languages:
+            assert f'<span lang="{language}">{question.text.in_language(language)}</span>' in shown
+            for option in question.options:
+                assert f'<span lang="{language}">{option.label.in_language(language)}</span>' in shown
+        flagged = [o for o in question.options if o.red_flag]
+        assert shown.count("Red flag: ") == len(flagged), question.id
+        for option in flagged:
+            assert f'<code>{option.value}</code> <span class="tag tag--{option.red_flag.id}">' in shown
+
+
+def test_each_rule_gives_its_title_and_advice_in_every_language(client, ruleset):
+    page = client.get("/rules").get_data(as_text=True)
+    for rule in ruleset.rules:
+        shown = unescape(article(page, rule.id))
+        for language in ruleset.languages:
+            assert f'<span lang="{language}">{rule.advice.in_language(language)}</span>' in shown
+            if len(ruleset.languages) > 1:
+                assert f'<span lang="{language}">{rule.title.in_language(language)}</span>' in shown
