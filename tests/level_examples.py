@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from triage import engine
+from triage import engine, signs
 from triage.model import Level
 
 
@@ -37,3 +37,13 @@ def full_answers(ruleset, chosen: dict) -> dict:
     answers = {q.id: q.values[0] for q in ruleset.questions if not q.number}
     answers.update(chosen)
     return answers
+
+
+def one_answer_per_level(ruleset) -> dict[Level, dict]:
+    """For each level some single answer reaches, those answers (mildest everywhere else)."""
+    found = {Level.NONE: signs.mildest(ruleset)}
+    for question in ruleset.questions:
+        for value in question.values:
+            answers = {**signs.mildest(ruleset), question.id: value}
+            found.setdefault(engine.evaluate(ruleset, answers).level, answers)
+    return found

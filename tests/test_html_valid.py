@@ -15,8 +15,9 @@ from importlib import resources
 
 import pytest
 from helpers import TEST_CONFIG
+from level_examples import one_answer_per_level
 
-from triage import create_app, engine, signs
+from triage import create_app, engine
 from triage.model import Level
 
 LANGUAGES = ("en", "es")
@@ -51,22 +52,12 @@ def get_pages(app) -> list[str]:
     return [*paths, "/no-such-page"]
 
 
-def answers_for_each_level(ruleset) -> dict[Level, dict]:
-    """One set of answers per level reached by a single answer (mildest answers elsewhere)."""
-    found = {Level.NONE: signs.mildest(ruleset)}
-    for question in ruleset.questions:
-        for value in question.values:
-            answers = {**signs.mildest(ruleset), question.id: value}
-            found.setdefault(engine.evaluate(ruleset, answers).level, answers)
-    return found
-
-
 def rendered_results(app) -> dict[str, str]:
     """Render the result page for each level reached, and for every answer at its worst."""
     from flask import render_template
 
     ruleset = app.extensions["pump_check"].ruleset
-    states = {f"result-{level.id}": answers for level, answers in answers_for_each_level(ruleset).items()}
+    states = {f"result-{level.id}": answers for level, answers in one_answer_per_level(ruleset).items()}
     states["result-worst"] = {q.id: (q.maximum if q.number else q.values[-1]) for q in ruleset.questions}
     pages = {}
     for language in LANGUAGES:

@@ -14,6 +14,7 @@ from html import unescape
 
 import pytest
 from helpers import TEST_CONFIG
+from level_examples import one_answer_per_level
 from test_views import Page
 
 from triage import create_app, engine, signs
@@ -38,16 +39,6 @@ def text_of(html: str) -> str:
 def worst_answers(ruleset) -> dict:
     """Every answer at its most serious: the result with the most warnings."""
     return {q.id: ("" if q.number else q.values[-1]) for q in ruleset.questions}
-
-
-def level_answers(ruleset) -> dict[Level, dict]:
-    """For each level some single answer reaches, those answers (mildest everywhere else)."""
-    found = {Level.NONE: signs.mildest(ruleset)}
-    for question in ruleset.questions:
-        for value in question.values:
-            answers = {**signs.mildest(ruleset), question.id: value}
-            found.setdefault(engine.evaluate(ruleset, answers).level, answers)
-    return found
 
 
 def form(answers: dict, language: str = "en") -> dict:
@@ -81,7 +72,7 @@ def test_the_worst_answers_give_one_action_then_reasons_at_its_level_then_also_n
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_each_level_shows_its_action_button_and_while_you_wait(client, ruleset, language):
-    for level, answers in level_answers(ruleset).items():
+    for level, answers in one_answer_per_level(ruleset).items():
         response = client.post("/check", data=form(answers, language))
         main = main_of(response)
         text = text_of(main)
@@ -142,14 +133,14 @@ def test_every_red_flag_is_named_in_the_safety_net(ruleset):
 @pytest.mark.parametrize("after_hours", ["", "555-0100"])
 def test_the_after_hours_number_shows_only_when_it_differs(ruleset, after_hours):
     app = create_app({**TEST_CONFIG, "AFTER_HOURS_PHONE": after_hours, "WTF_CSRF_ENABLED": False})
-    urgent = level_answers(ruleset)[Level.URGENT]
+    urgent = one_answer_per_level(ruleset)[Level.URGENT]
     for response in (app.test_client().post("/check", data=form(urgent)), app.test_client().get("/")):
         text = text_of(response.get_data(as_text=True))
         assert "after hours" not in text.lower()
 
 
 def test_the_care_team_is_named_in_each_language_never_english_inside_spanish(ruleset):
-    answers = form(level_answers(ruleset)[Level.URGENT], "es")
+    answers = form(one_answer_per_level(ruleset)[Level.URGENT], "es")
     plain = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": False}).test_client()
     spanish = plain.post("/check", data=answers).get_data(as_text=True)
     assert "Pump Clinic" not in spanish and "su equipo médico" in spanish
@@ -160,7 +151,7 @@ def test_the_care_team_is_named_in_each_language_never_english_inside_spanish(ru
     action = ruleset.levels[Level.URGENT].action
     assert action_words(action["es"], "la Clínica de la Bomba") in spanish
     assert "Pump Clinic" not in spanish
-    english = named.post("/check", data=form(level_answers(ruleset)[Level.URGENT]))
+    english = named.post("/check", data=form(one_answer_per_level(ruleset)[Level.URGENT]))
     assert action_words(action["en"], "the Pump Clinic") in english.get_data(as_text=True)
 
 

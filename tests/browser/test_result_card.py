@@ -4,6 +4,7 @@ Chromium: what a patient sees first on a phone, both languages, zero axe violati
 from __future__ import annotations
 
 import pytest
+from level_examples import one_answer_per_level
 
 from triage import engine, signs
 from triage.model import Level
@@ -15,11 +16,7 @@ pytestmark = pytest.mark.browser
 
 def level_answers(ruleset) -> dict[str, dict]:
     """Answers for each level one answer reaches, plus every answer at its worst."""
-    found = {"none": signs.mildest(ruleset)}
-    for question in ruleset.questions:
-        for value in question.values:
-            answers = {**signs.mildest(ruleset), question.id: value}
-            found.setdefault(engine.evaluate(ruleset, answers).level.id, answers)
+    found = {level.id: answers for level, answers in one_answer_per_level(ruleset).items()}
     found["worst"] = {q.id: (None if q.number else q.values[-1]) for q in ruleset.questions}
     return found
 
