@@ -50,9 +50,14 @@ def kept(key: Hashable, render: Callable[..., Markup], *args, **kwargs) -> Marku
 
 
 def hidden_inputs(pairs: Iterable[tuple[str, str]]) -> Markup:
-    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one
-    (built here, not kept: they carry this request's answers and CSRF token)."""
-    return Markup("").join(HIDDEN.format(name, value) for name, value in pairs)
+    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one.
+
+    An answer's input is the one written for the rule set (flow.Plan.carried: every choice of
+    every question, so it tells nothing of who chose it); anything else (a typed number, the
+    CSRF token, the step) is written here.
+    """
+    carried = current_app.extensions["pump_check"].plan.carried
+    return Markup("".join([carried.get(pair) or HIDDEN.format(*pair) for pair in pairs]))
 
 
 def field_state(field) -> Hashable | None:
