@@ -151,3 +151,13 @@ def call_question(field, number: int, render: Callable[..., Markup], question, f
         return render(field, number, question, first)
     kind = ("call", field.name, number, first)
     return _every_state(field, kind, lambda twin: render(twin, number, question, first), state)
+
+
+def summary_row(field, render: Callable[..., Markup], given: bool) -> Markup:
+    """Return a question's row on the summary page ("Check your answers"): kept per answer."""
+    state = field_state(field)
+    if state is None:
+        return render(field, given)
+    return _every_state(
+        field, ("summary", field.name), lambda twin: render(twin, twin.data is not None), state
+    )
