@@ -24,7 +24,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .i18n import language
-from .model import FiredWarning, RuleSet
+from .model import FiredWarning, Question, RuleSet
 
 EXTENSION = "pump_check_fragments"
 HIDDEN = Markup('<input type="hidden" name="{}" value="{}">')  # format() escapes both
@@ -161,3 +161,20 @@ def summary_row(field, render: Callable[..., Markup], given: bool) -> Markup:
     return _every_state(
         field, ("summary", field.name), lambda twin: render(twin, twin.data is not None), state
     )
+
+
+def because_line(question: Question, answer, render: Callable[..., Markup]) -> Markup:
+    """Return one "Because you said" line of a warning, kept per (question, answer) for every
+    answer of the question at once; a number, or no answer, is rendered each time."""
+    if question.number or answer not in question.values:
+        return render(question, answer)
+    store = _store()
+    where = (language(), request.script_root, "because", question.id)
+    html = store.get((*where, answer))
+    if html is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        for value in question.values:
+            store[(*where, value)] = render(question, value)
+        html = store[(*where, answer)]
+    return html

@@ -191,6 +191,7 @@ def init_app(app) -> None:
     app.add_template_global(fragments.question, "question_html")
     app.add_template_global(fragments.call_question, "call_question_html")
     app.add_template_global(fragments.summary_row, "summary_row_html")
+    app.add_template_global(fragments.because_line, "because_line_html")
     app.jinja_env.globals["LEVEL_ICONS"] = LEVEL_ICONS
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
