@@ -52,7 +52,7 @@ class Shell:
 
 def keeping() -> bool:
     """Whether pages are kept (FLASK_KEEP_PAGES, default true; false renders every page whole)."""
-    return current_app.config.get("KEEP_PAGES", True)
+    return bool(current_app.config["KEEP_PAGES"])
 
 
 def page(key: Hashable, template: str, context: Callable[[], dict], form=None) -> str:
