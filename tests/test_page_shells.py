@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import CSRF_TOKEN, TEST_CONFIG
+from helpers import CSRF_TOKEN, TEST_CONFIG, token_in
 
 from triage import create_app, engine
 from triage.model import Level
@@ -80,3 +80,24 @@ def test_a_page_kept_whole_is_the_page_rendered_whole(apps, path):
     pages = [app.test_client().get(path).get_data(as_text=True) for app in apps]
     assert _without_tokens(pages[0]) == _without_tokens(pages[1])
     assert re.search("stand-in|\ue000", pages[0]) is None
+
+
+def test_the_token_on_every_kept_step_page_is_this_visitors_own():
+    """With CSRF on: each step page's token (filled into a kept page) carries the check on,
+    and is refused to another visitor. (Every token on a page is the same: see above.)"""
+    app = create_app(TEST_CONFIG)
+    visitor, other = app.test_client(), app.test_client()
+    other.get("/check")
+    plan = app.extensions["pump_check"].plan
+    mildest = {q.id: q.values[0] for q in plan.ruleset.questions if not q.number}
+    page = visitor.get("/check").get_data(as_text=True)
+    for number in range(1, plan.count + 1):
+        token = token_in(page)
+        answers = {
+            q: mildest[q] for k in range(1, number + 1) for q in plan.step(k).questions if q in mildest
+        }
+        data = {"csrf_token": token, "step": str(number), "go": "next", **answers}
+        assert other.post("/check", data=data).status_code == 400
+        response = visitor.post("/check", data=data)
+        assert response.status_code == 200, (number, response.get_data(as_text=True)[:300])
+        page = response.get_data(as_text=True)
