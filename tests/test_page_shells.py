@@ -101,3 +101,31 @@ def test_the_token_on_every_kept_step_page_is_this_visitors_own():
         response = visitor.post("/check", data=data)
         assert response.status_code == 200, (number, response.get_data(as_text=True)[:300])
         page = response.get_data(as_text=True)
+
+
+def _without_time(page: str) -> str:
+    """The two apps answer a second apart: the time a result was checked may differ."""
+    return re.sub(r"<time [^>]*>[^<]*</time>", "<time></time>", _without_tokens(page))
+
+
+def test_every_result_page_kept_in_parts_is_the_page_rendered_whole(apps):
+    keeping, whole = apps
+    ruleset = keeping.extensions["pump_check"].plan.ruleset
+    plan = keeping.extensions["pump_check"].plan
+    mildest = {q.id: q.values[0] for q in ruleset.questions if not q.number}
+    posts = [dict(mildest), {**mildest, **{q: "" for q in list(mildest)[::3]}}]  # some skipped
+    for question in ruleset.questions:  # each answer alone, with the rest mildest
+        for value in question.values[1:] if not question.number else ["12", "unknown", ""]:
+            posts.append({**mildest, question.id: str(value)})
+    first = plan.step(1).questions
+    posts += [{"step": "1", **{q: v for q, v in post.items() if q in first}} for post in posts[2:]]
+    posts.append({q: ruleset.question(q).values[-1] for q in mildest})  # every answer at its worst
+    clients = keeping.test_client(), whole.test_client()
+    for language in ruleset.languages:
+        for data in posts:
+            sent = {"lang": language, **data}
+            pages = [client.post("/check", data=sent).get_data(as_text=True) for client in clients]
+            assert _without_time(pages[0]) == _without_time(pages[1]), (language, data)
+    kept = keeping.extensions["pump_check_fragments"]
+    levels = {key[3][2] for key in kept if key[2] == "shell" and key[3][0] == "result"}
+    assert len(levels) >= 2, "results at fewer than two levels were kept: nothing much was compared"

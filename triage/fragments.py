@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context, request
 from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from .i18n import language
@@ -81,6 +82,16 @@ def kept(key: Hashable, render: Callable[..., Markup], *args, **kwargs) -> Marku
             del store[full_key]
             raise RuntimeError(f"a kept part holds a request's own part: {key!r}")
     return html
+
+
+@pass_context
+def request_part(context, render: Callable[..., Markup], *names: str) -> Markup:
+    """A part of a page that is each request's own, rendered by a macro imported without
+    context from what the page's context holds under `names`; a hole while a shell renders."""
+    marked = mark(("call", render, names))
+    if marked is not None:
+        return marked
+    return render(*[context[name] for name in names])
 
 
 def csrf_token() -> str:

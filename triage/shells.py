@@ -34,8 +34,11 @@ class Shell:
     parts: tuple[str, ...]
     holes: tuple[tuple, ...]  # what each hole needs: see fragments.mark
 
-    def fill(self, pairs: Mapping[str, Iterable[tuple[str, str]]] | None = None, form=None) -> str:
-        """Return the page with this request's token, carried answers and chosen answers."""
+    def fill(
+        self, pairs: Mapping[str, Iterable[tuple[str, str]]] | None = None, form=None, values=None
+    ) -> str:
+        """Return the page with this request's token, carried answers, chosen answers (of
+        `form`) and own parts (fragments.request_part, from `values`)."""
         out = [self.parts[0]]
         for hole, text in zip(self.holes, self.parts[1:], strict=True):
             kind = hole[0]
@@ -43,6 +46,9 @@ class Shell:
                 out.append(generate_csrf())
             elif kind == "pairs":
                 out.append(fragments.hidden_inputs((pairs or {})[hole[1]]))
+            elif kind == "call":
+                _, render, names = hole
+                out.append(render(*[values[name] for name in names]))
             else:  # "question"
                 _, name, number, render, args, kwargs = hole
                 out.append(fragments.question(form[name], number, render, *args, **kwargs))

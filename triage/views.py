@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, make_response, render_template, req
 from flask_wtf.csrf import CSRFError
 
 from . import flow, fragments, result_card, shells
-from .i18n import lazy_gettext, repost_fields, switch
+from .i18n import language, lazy_gettext, repost_fields, switch
 from .model import Level
 from .web import LEVEL_ICONS, action_html, capfirst, clinic_now, contacts, csrf, loaded, phone_link, tel_href
 
@@ -121,12 +121,8 @@ def step_page(steps, reading, number: int, errors: bool = False):
 
 def _shell_context(steps, number: int) -> dict:
     """A step's page with nothing answered, with stand-ins for the carried answers."""
-    return {
-        **_step_context(steps, None, number),
-        "hidden": fragments.Carried("hidden"),
-        "kept": fragments.Carried("kept"),
-        "language_switch": {**switch(), "fields": fragments.Carried("repost")},
-    }
+    blank = _step_context(steps, None, number)
+    return _with_carried({**blank, "hidden": fragments.Carried("hidden"), "kept": fragments.Carried("kept")})
 
 
 def _step_context(steps, reading, number: int, errors: bool = False) -> dict:
@@ -168,17 +164,31 @@ def summary_page(steps, reading):
 
 def result_page(steps, reading):
     skipped, not_asked = flow.counts(steps, reading)
-    page = render_template(
-        "result.html",
-        result=reading.result,
-        ruleset=steps.ruleset,
-        checked_at=clinic_now(),
-        Level=Level,
-        skipped=skipped,
-        not_asked=not_asked,
-        answer_labels=flow.band_words(steps, reading),
-    )
-    return make_response(page)
+    result, ruleset = reading.result, steps.ruleset
+    context = {
+        "result": result,
+        "card": result_card.build(result, ruleset, language()),
+        "emergency": result.level == Level.EMERGENCY,
+        "ruleset": ruleset,
+        "checked_at": clinic_now(),
+        "Level": Level,
+        "skipped": skipped,
+        "not_asked": not_asked,
+        "answer_labels": flow.band_words(steps, reading),
+    }
+    if shells.keeping():
+        # The page but its own parts is fixed per language and level: kept, and filled in.
+        shell = shells.kept(
+            ("result", id(steps), result.level), "result.html", lambda: _with_carried(context)
+        )
+        values = {**context, "language": language(), "contacts": contacts()}
+        return make_response(shell.fill({"repost": repost_fields()}, None, values))
+    return make_response(render_template("result.html", **context))
+
+
+def _with_carried(context: dict) -> dict:
+    """A page's context for its shell: the language switch's answers are a stand-in."""
+    return {**context, "language_switch": {**switch(), "fields": fragments.Carried("repost")}}
 
 
 def unreadable_page(reading):
@@ -201,7 +211,6 @@ def init_app(app) -> None:
     app.add_template_filter(phone_link, "phone_link")
     app.add_template_filter(action_html, "action_html")
     app.add_template_filter(capfirst, "capfirst")
-    app.add_template_global(result_card.build, "result_card")
     app.add_template_global(fragments.kept, "fragment")
     app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
     # After CSRFProtect set Flask-WTF's own: a page shell needs a hole, wherever it is called.
@@ -211,6 +220,7 @@ def init_app(app) -> None:
     app.add_template_global(fragments.call_question, "call_question_html")
     app.add_template_global(fragments.summary_row, "summary_row_html")
     app.add_template_global(fragments.because_line, "because_line_html")
+    app.add_template_global(fragments.request_part, "request_part")
     app.jinja_env.globals["LEVEL_ICONS"] = LEVEL_ICONS
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
