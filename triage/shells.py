@@ -1,5 +1,9 @@
 """Step pages kept whole per language and step, with holes for what is each request's own.
 
+Result pages (per language and level) and the summary page are kept the same way, their own
+parts (the reasons with the answers that set them off, the counts, the time; each answer's row)
+being holes too.
+
 A page is kept only where it may depend on nothing but the key, the language and the app's fixed
 state (rule set, settings, routes), like any kept part (triage/fragments.py). A step page that
 shows no error and no advice so far is the same for everyone in a language but
@@ -46,6 +50,9 @@ class Shell:
                 out.append(generate_csrf())
             elif kind == "pairs":
                 out.append(fragments.hidden_inputs((pairs or {})[hole[1]]))
+            elif kind == "row":
+                _, name, render = hole
+                out.append(fragments.summary_row(form[name], render, name in values["answered"]))
             elif kind == "call":
                 _, render, names = hole
                 out.append(render(*[values[name] for name in names]))

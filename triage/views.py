@@ -121,8 +121,7 @@ def step_page(steps, reading, number: int, errors: bool = False):
 
 def _shell_context(steps, number: int) -> dict:
     """A step's page with nothing answered, with stand-ins for the carried answers."""
-    blank = _step_context(steps, None, number)
-    return _with_carried({**blank, "hidden": fragments.Carried("hidden"), "kept": fragments.Carried("kept")})
+    return _with_carried(_step_context(steps, None, number), "hidden", "kept")
 
 
 def _step_context(steps, reading, number: int, errors: bool = False) -> dict:
@@ -149,17 +148,20 @@ def summary_page(steps, reading):
         (number, flow.step_title(step, number), [reading.form[q] for q in step.questions])
         for number, step in enumerate(steps.ruleset.steps, start=1)
     ]
-    page = render_template(
-        "summary.html",
-        groups=groups,
-        ruleset=steps.ruleset,
-        kept=reading.values,
-        count=steps.count,
-        so_far=_so_far(reading),
-        answered=reading.answers,
-        answer_words=flow.answer_words,
-    )
-    return make_response(page)
+    context = {
+        "groups": groups,
+        "ruleset": steps.ruleset,
+        "kept": reading.values,
+        "count": steps.count,
+        "so_far": _so_far(reading),
+        "answered": reading.answers,
+        "answer_words": flow.answer_words,
+    }
+    if context["so_far"] is None and shells.keeping():
+        shell = shells.kept(("summary", id(steps)), "summary.html", lambda: _with_carried(context, "kept"))
+        pairs = {"kept": reading.values, "repost": repost_fields()}
+        return make_response(shell.fill(pairs, reading.form, context))
+    return make_response(render_template("summary.html", **context))
 
 
 def result_page(steps, reading):
@@ -186,9 +188,11 @@ def result_page(steps, reading):
     return make_response(render_template("result.html", **context))
 
 
-def _with_carried(context: dict) -> dict:
-    """A page's context for its shell: the language switch's answers are a stand-in."""
-    return {**context, "language_switch": {**switch(), "fields": fragments.Carried("repost")}}
+def _with_carried(context: dict, *names: str) -> dict:
+    """A page's context for its shell: the answers the language switch and `names` carry are
+    stand-ins."""
+    carried = {name: fragments.Carried(name) for name in names}
+    return {**context, **carried, "language_switch": {**switch(), "fields": fragments.Carried("repost")}}
 
 
 def unreadable_page(reading):
