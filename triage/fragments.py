@@ -149,9 +149,12 @@ def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Ma
     return html
 
 
-def rule_part(kind: str, warning: FiredWarning, render: Callable[..., Markup], ruleset: RuleSet) -> Markup:
+def rule_part(
+    kind: str, warning: FiredWarning, render: Callable[..., Markup], ruleset: RuleSet, *args
+) -> Markup:
     """Return a warning's rule part (never its answers), keeping it for every rule at once so
-    what is kept never tells which rules anyone's answers set off."""
+    what is kept never tells which rules anyone's answers set off. `args` go to `render` after
+    the warning; they must be fixed per language."""
     store = parts_store()
     where = (language(), request.script_root, kind)
     html = store.get((*where, warning.rule.id))
@@ -159,7 +162,7 @@ def rule_part(kind: str, warning: FiredWarning, render: Callable[..., Markup], r
         if len(store) >= LIMIT:
             store.clear()
         for rule in ruleset.rules:
-            store[(*where, rule.id)] = render(FiredWarning(rule, ()))
+            store[(*where, rule.id)] = render(FiredWarning(rule, ()), *args)
         html = store[(*where, warning.rule.id)]
     return html
 
@@ -198,11 +201,12 @@ def summary_row(field, render: Callable[..., Markup], given: bool) -> Markup:
     )
 
 
-def because_line(question: Question, answer, render: Callable[..., Markup]) -> Markup:
+def because_line(question: Question, answer, render: Callable[..., Markup], *args) -> Markup:
     """Return one "Because you said" line of a warning, kept per (question, answer) for every
-    answer of the question at once; a number, or no answer, is rendered each time."""
+    answer of the question at once; a number, or no answer, is rendered each time. `args` go
+    to `render` after the answer; they must be fixed per language."""
     if question.number or answer not in question.values:
-        return render(question, answer)
+        return render(question, answer, *args)
     store = parts_store()
     where = (language(), request.script_root, "because", question.id)
     html = store.get((*where, answer))
@@ -210,6 +214,6 @@ def because_line(question: Question, answer, render: Callable[..., Markup]) -> M
         if len(store) >= LIMIT:
             store.clear()
         for value in question.values:
-            store[(*where, value)] = render(question, value)
+            store[(*where, value)] = render(question, value, *args)
         html = store[(*where, answer)]
     return html
