@@ -18,7 +18,6 @@ from helpers import TEST_CONFIG
 from level_examples import one_answer_per_level
 
 from triage import create_app, engine
-from triage.model import Level
 
 LANGUAGES = ("en", "es")
 # Not pages: machine answers, files, and the address that only redirects or serves a file.
@@ -56,6 +55,8 @@ def rendered_results(app) -> dict[str, str]:
     """Render the result page for each level reached, and for every answer at its worst."""
     from flask import render_template
 
+    from triage.views import result_context
+
     ruleset = app.extensions["pump_check"].ruleset
     states = {f"result-{level.id}": answers for level, answers in one_answer_per_level(ruleset).items()}
     states["result-worst"] = {q.id: (q.maximum if q.number else q.values[-1]) for q in ruleset.questions}
@@ -64,13 +65,9 @@ def rendered_results(app) -> dict[str, str]:
         for name, answers in states.items():
             with app.test_request_context(f"/check?lang={language}"):
                 app.preprocess_request()
-                pages[f"{name}-{language}.html"] = render_template(
-                    "result.html",
-                    result=engine.evaluate(ruleset, answers),
-                    ruleset=ruleset,
-                    checked_at=datetime.now(UTC),
-                    Level=Level,
-                )
+                result = engine.evaluate(ruleset, answers)
+                context = result_context(result, ruleset, checked_at=datetime.now(UTC))
+                pages[f"{name}-{language}.html"] = render_template("result.html", **context)
     return pages
 
 

@@ -166,18 +166,14 @@ def summary_page(steps, reading):
 
 def result_page(steps, reading):
     skipped, not_asked = flow.counts(steps, reading)
-    result, ruleset = reading.result, steps.ruleset
-    context = {
-        "result": result,
-        "card": result_card.build(result, ruleset, language()),
-        "emergency": result.level == Level.EMERGENCY,
-        "ruleset": ruleset,
-        "checked_at": clinic_now(),
-        "Level": Level,
-        "skipped": skipped,
-        "not_asked": not_asked,
-        "answer_labels": flow.band_words(steps, reading),
-    }
+    result = reading.result
+    context = result_context(
+        result,
+        steps.ruleset,
+        skipped=skipped,
+        not_asked=not_asked,
+        answer_labels=flow.band_words(steps, reading),
+    )
     if shells.keeping():
         # The page but its own parts is fixed per language and level: kept, and filled in.
         shell = shells.kept(
@@ -186,6 +182,21 @@ def result_page(steps, reading):
         values = {**context, "language": language(), "contacts": contacts()}
         return make_response(shell.fill({"repost": repost_fields()}, None, values))
     return make_response(render_template("result.html", **context))
+
+
+def result_context(result, ruleset, *, skipped=0, not_asked=0, answer_labels=None, checked_at=None) -> dict:
+    """Return what result.html is rendered with (for the request's language)."""
+    return {
+        "result": result,
+        "card": result_card.build(result, ruleset, language()),
+        "emergency": result.level == Level.EMERGENCY,
+        "ruleset": ruleset,
+        "checked_at": checked_at or clinic_now(),
+        "Level": Level,
+        "skipped": skipped,
+        "not_asked": not_asked,
+        "answer_labels": answer_labels or {},
+    }
 
 
 def _with_carried(context: dict, *names: str) -> dict:
