@@ -66,7 +66,7 @@ def mark(hole: tuple) -> Markup | None:
     if holes is None:
         return None
     holes.append(hole)
-    return Markup(f"{MARK}{len(holes) - 1}{MARK}")
+    return Markup("{0}{1}{0}").format(MARK, len(holes) - 1)
 
 
 def kept(key: Hashable, render: Callable[..., Markup], *args, **kwargs) -> Markup:
@@ -109,7 +109,7 @@ def hidden_inputs(pairs: Iterable[tuple[str, str]] | Carried) -> Markup:
     if isinstance(pairs, Carried):
         return mark(("pairs", pairs.name)) or Markup("")
     carried = current_app.extensions["pump_check"].plan.carried
-    return Markup("".join([carried.get(pair) or HIDDEN.format(*pair) for pair in pairs]))
+    return Markup("").join([carried.get(pair) or HIDDEN.format(*pair) for pair in pairs])
 
 
 def field_state(field) -> Hashable | None:
