@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from level_examples import answers_reaching, full_answers
 
-from triage import engine, note
+from triage import engine, note, plaintext
 from triage.call import evaluate_given
 from triage.model import Level
 
@@ -172,7 +172,7 @@ def test_the_note_is_plain_ascii_lines_that_fit(ruleset):
     # Only letters may be non-ASCII (the typed name); every symbol is folded.
     assert all(ch.isascii() or ch.isalpha() for ch in text)
     assert "\t" not in text and "\r" not in text and "\x1b" not in text
-    assert max(len(line) for line in text.splitlines()) <= note.WIDTH
+    assert max(len(line) for line in text.splitlines()) <= plaintext.WIDTH
     assert 'Patient reference: Zoë "JD" O\'Brien - 12\n' in text
 
 

@@ -15,40 +15,19 @@ reads the same in a fixed-width record and on paper.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .model import Level, Question, Result, RuleSet
+from .model import Answer, Level, Question, Result, Rule, RuleSet
+from .plaintext import plain
+from .plaintext import wrap as _wrap
 
-WIDTH = 72
 REFERENCE_MAX = 60
 INITIALS_MAX = 10
 COMMENTS_MAX = 2000
 NOTE_LANGUAGE = "en"  # the chart is written in English, whatever language the call was in
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-
-_ASCII = str.maketrans(
-    {
-        "\u00b0": " deg ",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2192": "->",
-        "\u2264": "<=",
-        "\u2265": ">=",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00d7": "x",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -65,11 +44,6 @@ class CallDetails:
     comments: str = ""
 
 
-def plain(text: str) -> str:
-    """Fold typographic symbols to ASCII and collapse all whitespace (incl. newlines) to one space."""
-    return re.sub(r"\s+", " ", str(text).translate(_ASCII)).strip()
-
-
 def _printable(text: str | None) -> str:
     return "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
 
@@ -83,17 +57,6 @@ def clean_comments(comments: str | None) -> list[str]:
     """Return the nurse's comments as paragraphs of plain text (line breaks kept as paragraphs)."""
     text = _printable(comments)[:COMMENTS_MAX]
     return [plain(part) for part in re.split(r"\r\n|\r|\n", text) if plain(part)]
-
-
-def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        plain(text),
-        width=WIDTH,
-        initial_indent=first,
-        subsequent_indent=rest if rest is not None else " " * len(first),
-        break_on_hyphens=False,
-        break_long_words=True,
-    ) or [first.rstrip()]
 
 
 def _clock_time(moment: datetime) -> str:
@@ -258,6 +221,53 @@ def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]
     return lines
 
 
+@dataclass(frozen=True)
+class NoteParts:
+    """The note's text that is fixed once the rule set is known, made for every question with
+    each of its answers and for every rule at once, so it never tells what anyone answered."""
+
+    questions: Mapping[tuple[str, Answer], str]  # (question id, choice or None): numbered, answered
+    rules: Mapping[str, str]  # rule id: its heading (numbered "    ") and category lines
+    advice: Mapping[str, str]  # rule id: its line under ADVICE GIVEN
+
+
+def _question_block(number: int, question: Question, answer) -> str:
+    return "\n".join(
+        [
+            *_wrap(asked(question), f"{number:>2}. "),
+            *_wrap(answer_text(question, answer), "    Answer: ", " " * 12),
+        ]
+    )
+
+
+def _rule_block(ruleset: RuleSet, rule: Rule, number: int | None) -> str:
+    category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
+    heading = f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}"
+    return "\n".join(
+        [
+            *_wrap(heading, "    " if number is None else f"{number:>2}. "),
+            *_wrap(category, "    Category: ", " " * 14),
+        ]
+    )
+
+
+def note_parts(ruleset: RuleSet) -> NoteParts:
+    """Write the note's fixed parts for a rule set (once, when the app loads it)."""
+    questions: dict[tuple[str, Answer], str] = {
+        (question.id, answer): _question_block(number, question, answer)
+        for number, question in enumerate(ruleset.questions, start=1)
+        for answer in (None, *question.values)  # a number question: only "not known"
+    }
+    return NoteParts(
+        questions=questions,
+        rules={rule.id: _rule_block(ruleset, rule, None) for rule in ruleset.rules},
+        advice={
+            rule.id: "\n".join(_wrap(f"{rule.advice.in_language(NOTE_LANGUAGE)} ({rule.id})", " - ", "   "))
+            for rule in ruleset.rules
+        },
+    )
+
+
 def chart_note(
     ruleset: RuleSet,
     result: Result,
@@ -265,9 +275,14 @@ def chart_note(
     *,
     written_at: datetime,
     details: CallDetails | None = None,
+    parts: NoteParts | None = None,
 ) -> str:
-    """Return the chart note: summary, call details, every answer, warnings, advice, rules."""
+    """Return the chart note: summary, call details, every answer, warnings, advice, rules.
+
+    `parts` are the rule set's fixed parts (`note_parts`): made here when not given.
+    """
     details = details or CallDetails()
+    parts = parts or note_parts(ruleset)
     lines = [
         "PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
         "",
@@ -278,30 +293,27 @@ def chart_note(
         f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)",
     ]
     for number, question in enumerate(ruleset.questions, start=1):
-        lines += _wrap(asked(question), f"{number:>2}. ")
-        lines += _wrap(answer_text(question, result.answers.get(question.id)), "    Answer: ", " " * 12)
+        answer = result.answers.get(question.id)
+        kept = parts.questions.get((question.id, answer))
+        lines.append(kept if kept is not None else _question_block(number, question, answer))
     lines += ["", f"WARNINGS ({len(result.warnings)}, most urgent first)"]
     if not result.warnings:
         lines.append("    None: no answer given matched a warning rule.")
     for number, warning in enumerate(result.warnings, start=1):
-        rule = warning.rule
-        category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
         because = "; ".join(
             f"{q.replace('_', ' ')}: {answer_text(ruleset.question(q), answer)}"
             for q, answer in warning.because
         )
-        lines += _wrap(
-            f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}",
-            f"{number:>2}. ",
+        kept = parts.rules[warning.rule.id]  # numbered "    ": wrapped as " 1. " to "99. " are
+        lines.append(
+            f"{number:>2}. {kept[4:]}" if number < 100 else _rule_block(ruleset, warning.rule, number)
         )
-        lines += _wrap(category, "    Category: ", " " * 14)
         lines += _wrap(because, "    Because:  ", " " * 14)
     lines += ["", "ADVICE GIVEN"]
     if result.level == Level.NONE:
         safety_net = ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE)
         lines += _wrap(f"Safety net: {safety_net.format(**contacts)}", " - ", "   ")
-    for warning in result.warnings:
-        lines += _wrap(f"{warning.rule.advice.in_language(NOTE_LANGUAGE)} ({warning.rule.id})", " - ", "   ")
+    lines += (parts.advice[warning.rule.id] for warning in result.warnings)
     lines += [
         "",
         f"Rule set: version {result.rules_version}, digest {result.rules_digest}",
