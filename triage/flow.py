@@ -16,13 +16,16 @@ A post without `step` is the whole check at once, as from the summary page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from flask_babel import gettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from . import engine
-from .forms import BandField, answer_of, build_step_forms
+from .forms import BandField, answer_of, build_step_forms, choice_values
+from .fragments import HIDDEN
 from .i18n import language
 from .model import Level, Result, RuleSet, Step
 
@@ -35,6 +38,9 @@ class Plan:
 
     ruleset: RuleSet
     forms: tuple[type[FlaskForm], ...]  # forms[k] requires the answers of steps 1 to k
+    # The hidden input carrying each answer a choice can have, written once: a page carries
+    # every answer given so far, three times (its form, Back, the language switch).
+    carried: Mapping[tuple[str, str], Markup] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -50,7 +56,12 @@ class Plan:
 
 
 def plan(ruleset: RuleSet) -> Plan:
-    return Plan(ruleset, build_step_forms(ruleset))
+    carried = {
+        (question.id, value): HIDDEN.format(question.id, value)
+        for question in ruleset.questions
+        for value in choice_values(ruleset, question)
+    }
+    return Plan(ruleset, build_step_forms(ruleset), carried)
 
 
 @dataclass

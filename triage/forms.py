@@ -14,9 +14,9 @@ counted in its band, so every answer decides every rule as the number itself wou
 from __future__ import annotations
 
 import re
-import weakref
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field
 from wtforms import RadioField as WTFormsRadioField
 from wtforms.fields.choices import SelectChoice
@@ -30,10 +30,13 @@ from .model import Answer, Band, Question, RuleSet
 WHOLE_NUMBER = re.compile(r"([+-]?)0*([0-9]+)")
 MAX_DIGITS = 12  # more digits than this is out of range anyway; never int() a huge string
 UNKNOWN = "unknown"  # "I do not know", for a number asked in bands
+NOTHING_SENT: MultiDict = MultiDict()
 
 
-# unbound field -> (name, prefix, the field as first bound): see NoCSRFForm.Meta.bind_field
-_BOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Where an unbound field keeps (name, prefix, the field as first bound): see NoCSRFForm.Meta.
+# (On the unbound field itself: a WeakKeyDictionary lookup makes a weak reference each time,
+# and cost a third of reading a post.)
+FIRST_BOUND = "_pump_check_first_bound"
 
 
 class NoCSRFForm(FlaskForm):
@@ -53,19 +56,63 @@ class NoCSRFForm(FlaskForm):
 
         def bind_field(self, form, unbound_field, options):
             name, prefix = options.get("name"), options.get("prefix", "")
-            first = _BOUND.get(unbound_field)
+            first = unbound_field.__dict__.get(FIRST_BOUND)
             if first is None or first[:2] != (name, prefix):
                 bound = unbound_field.bind(form=form, **options)
+                bound.process(NOTHING_SENT)  # as a post that does not send it: see process()
                 # Kept without its form or translations: nothing of the first request stays.
                 bound._form = bound.meta = None
                 bound.__dict__.pop("_translations", None)
-                first = _BOUND[unbound_field] = (name, prefix, bound)
+                first = (name, prefix, bound, _nothing_to_check_unsent(bound))
+                setattr(unbound_field, FIRST_BOUND, first)
             field = object.__new__(type(first[2]))
+            field._nothing_to_check_unsent = first[3]
             field.__dict__.update(first[2].__dict__)
             field._form, field.meta = form, form.meta
             if options.get("translations") is not None:
                 field._translations = options["translations"]
             return field
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Process a post's fields; a field the post does not send is left as bound.
+
+        What a field is after a post that does not send it is fixed by the rule file: every
+        field is bound from a copy already processed that way (Meta.bind_field). So a post's
+        form processes only the fields it sends, as WTForms would; any other use (no post,
+        data or an object given) is WTForms' own.
+        """
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata is None or obj is not None or data is not None or extra_filters or kwargs:
+            super().process(formdata, obj, data, extra_filters, **kwargs)
+            return
+        for name, field in self._fields.items():
+            if name in formdata:
+                field.process(formdata)
+        self.post_process(formdata)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate every field that was sent or must be answered (WTForms' own checks).
+
+        A field not sent whose checks all pass when nothing is sent (see _nothing_to_check_unsent)
+        is not checked again on every post. Forms here have no `validate_<name>` methods.
+        """
+        success = True
+        for name, field in self._fields.items():
+            if field.raw_data or field.process_errors or not field._nothing_to_check_unsent:
+                extra = (extra_validators or {}).get(name, ())
+                success = field.validate(self, extra) and success
+            else:
+                field.errors = []
+        return success
+
+
+def _nothing_to_check_unsent(field) -> bool:
+    """Whether WTForms' checks of `field` always pass when a post does not send it: it has an
+    Optional() validator (which then clears every error and stops), or it is a whole number
+    with no validators (nothing sent is "not known")."""
+    return any(isinstance(check, Optional) for check in field.validators) or (
+        isinstance(field, WholeNumberField) and not field.validators
+    )
 
 
 class RadioField(WTFormsRadioField):
@@ -201,6 +248,14 @@ def band_label(question: Question, band: Band) -> str:
     if high_open:
         return lazy_gettext("%(low)s %(unit)s or more", low=band.low, unit=unit)
     return lazy_gettext("%(low)s to %(high)s %(unit)s", low=band.low, high=band.high, unit=unit)
+
+
+def choice_values(ruleset: RuleSet, question: Question) -> tuple[str, ...]:
+    """Return every value the form takes as a choice for a question (none for a typed number)."""
+    bands = ruleset.bands.get(question.id)
+    if question.number:
+        return (*(band.value for band in bands), UNKNOWN) if bands else ()
+    return question.values
 
 
 def answer_of(field) -> Answer:

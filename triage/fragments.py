@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 
-from flask import current_app, request
+from flask import current_app, render_template, request
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .i18n import language
@@ -49,10 +50,37 @@ def kept(key: Hashable, render: Callable[..., Markup], *args, **kwargs) -> Marku
     return html
 
 
+TOKEN_STAND_IN = "pump-check-csrf-token-stand-in"  # safe in HTML as it is: never escaped
+
+
+def page(key: Hashable, template: str, context: Callable[[], dict]) -> str:
+    """Return a whole page that is the same for every request in one language but for its CSRF
+    token (the start page, the first step before any answer, the printable sheet): rendered the
+    first time with a stand-in token, kept in parts, and joined with this request's token.
+
+    The page may depend only on `key`, the language and the app's fixed state, like any kept
+    part; what it is rendered with (`context()`, called the first time only) must be fixed too.
+    """
+    store = _store()
+    full_key = (language(), request.script_root, "page", key)
+    parts = store.get(full_key)
+    if parts is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        html = render_template(template, **context(), csrf_token=lambda: TOKEN_STAND_IN)
+        parts = store[full_key] = tuple(html.split(TOKEN_STAND_IN))
+    return generate_csrf().join(parts) if len(parts) > 1 else parts[0]
+
+
 def hidden_inputs(pairs: Iterable[tuple[str, str]]) -> Markup:
-    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one
-    (built here, not kept: they carry this request's answers and CSRF token)."""
-    return Markup("").join(HIDDEN.format(name, value) for name, value in pairs)
+    """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one.
+
+    An answer's input is the one written for the rule set (flow.Plan.carried: every choice of
+    every question, so it tells nothing of who chose it); anything else (a typed number, the
+    CSRF token, the step) is written here.
+    """
+    carried = current_app.extensions["pump_check"].plan.carried
+    return Markup("".join([carried.get(pair) or HIDDEN.format(*pair) for pair in pairs]))
 
 
 def field_state(field) -> Hashable | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 
@@ -62,7 +64,7 @@ CSRF_REFUSED = (
 
 @bp.get("/")
 def start():
-    return render_template("start.html", question_count=len(loaded().ruleset.questions))
+    return fragments.page("start", "start.html", lambda: {"question_count": len(loaded().ruleset.questions)})
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -103,11 +105,18 @@ def blank_form(steps):
 
 
 def step_page(steps, reading, number: int, errors: bool = False):
+    if reading is None and number == 1:  # the first step before any answer: fixed per language
+        context = functools.partial(_step_context, steps, None, 1)
+        return fragments.page(("first-step", id(steps)), "questions.html", context)
+    page = render_template("questions.html", **_step_context(steps, reading, number, errors))
+    return make_response(page, 400 if errors else 200)
+
+
+def _step_context(steps, reading, number: int, errors: bool = False) -> dict:
     form = reading.form if reading else blank_form(steps)
     step = steps.step(number)
     values = reading.values if reading else []
-    page = render_template(
-        "questions.html",
+    return dict(
         form=form,
         ruleset=steps.ruleset,
         step=step,
@@ -120,7 +129,6 @@ def step_page(steps, reading, number: int, errors: bool = False):
         missing=[q for q in step.questions if reading and q in reading.missing],
         errors=errors,
     )
-    return make_response(page, 400 if errors else 200)
 
 
 def summary_page(steps, reading):

@@ -6,9 +6,9 @@ paper sheet and the app can never disagree; it names the rule set's version and 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app
 
-from . import signs
+from . import fragments, signs
 from .i18n import language
 from .model import Level
 
@@ -19,8 +19,11 @@ bp = Blueprint("when_to_call", __name__)
 def sheet():
     """Show the sheet in the patient's language (the switch, `?lang=`, or the browser's)."""
     ruleset = current_app.extensions["pump_check"].ruleset
-    return render_template(
-        "when_to_call.html", ruleset=ruleset, Level=Level, groups=signs.watch_for(ruleset, language())
+    # The same for everyone in a language (the rules in force, the clinic's numbers): kept.
+    return fragments.page(
+        ("when-to-call", ruleset.digest),
+        "when_to_call.html",
+        lambda: {"ruleset": ruleset, "Level": Level, "groups": signs.watch_for(ruleset, language())},
     )
 
 

@@ -7,7 +7,7 @@ YAML 1.1 traps are closed here, so a file means what it looks like (as in YAML 1
 - PyYAML keeps the last of two duplicate keys without a word; we refuse them.
 Dates are left as strings (`2026-11-25`); the schema checks their form.
 
-A rule file is small (the shipped one is under 50 KB), so a file that is not is refused at once
+A rule file is small (the shipped one is under 150 KB), so a file that is not is refused at once
 rather than read: over MAX_BYTES, more than MAX_ALIASES `*alias` uses, more than MAX_VALUES values
 once aliases and `<<` merges are expanded (a "billion laughs" file is a few hundred bytes that
 expand to billions of values), or nesting more than MAX_DEPTH deep.
@@ -272,7 +272,7 @@ def _refuse_huge(path: str | Path, raw: bytes) -> None:
                     0,
                     (
                         f"the file is larger than {MAX_BYTES:,} bytes ({MAX_BYTES // 1024} KB); a rule file "
-                        "is far smaller (the shipped one is under 50 KB): is this the right file?"
+                        "is far smaller (the shipped one is under 150 KB): is this the right file?"
                     ),
                 )
             ]
