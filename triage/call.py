@@ -16,57 +16,36 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable
 
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from . import engine, fhir, note
-from .callform import ACTIONS, build_call_form, details, given_answers, unanswered_only
-from .fragments import HIDDEN
-from .model import Answer, Level, Result, RuleSet
+from . import engine, fhir, fragments, note
+from .callform import ACTIONS, WHO_ANSWERED, build_call_form, details, given_answers, unanswered_only
+from .model import FiredWarning, Level, Result, RuleSet
 from .web import clinic_now, contacts, loaded
 
 bp = Blueprint("call", __name__, url_prefix="/call")
 EXTENSION = "pump_check_call_form"  # the form class (security.py reads its multi-value fields)
-PARTS = "pump_check_call_parts"
-
-
-@dataclasses.dataclass(frozen=True)
-class CallParts:
-    """What call mode makes once per rule set besides its form: the chart note's fixed text and
-    the hidden input that carries each answer of each question (every answer at once)."""
-
-    note: note.NoteParts
-    carried: Mapping[tuple[str, Answer], str]  # (question id, choice or None): its hidden input
-
-    @classmethod
-    def build(cls, ruleset: RuleSet) -> CallParts:
-        carried: dict[tuple[str, Answer], str] = {
-            (question.id, answer): str(HIDDEN.format(question.id, "" if answer is None else answer))
-            for question in ruleset.questions
-            for answer in (None, *question.values)
-        }
-        return cls(note.note_parts(ruleset), carried)
-
-
-def _parts() -> CallParts:
-    return current_app.extensions[PARTS]
+NOTE_PARTS = "pump_check_note_parts"  # the chart note's fixed text, written at start-up
 
 
 def _form() -> FlaskForm:
     return current_app.extensions[EXTENSION]()
 
 
-def carried_answers(parts: CallParts, ruleset: RuleSet, result: Result) -> Markup:
-    """Return the hidden inputs that carry every answer (blank where none), in question order."""
-    inputs = []
-    for question in ruleset.questions:
-        answer = result.answers[question.id]
-        kept = parts.carried.get((question.id, answer))
-        inputs.append(kept if kept is not None else HIDDEN.format(question.id, str(answer)))
-    return Markup("".join(inputs))
+def warning_part(ruleset: RuleSet) -> Callable[..., Markup]:
+    """Return the template's helper for a warning's rule part, kept per (rule, language read
+    aloud) for every rule at once (fragments.rule_part); `render` is the template's macro."""
+
+    def part(warning: FiredWarning, render: Callable[..., Markup], read_aloud: str | None) -> Markup:
+        return fragments.rule_part(
+            f"call-{read_aloud or ''}", warning, lambda each: render(each, read_aloud), ruleset
+        )
+
+    return part
 
 
 def evaluate_given(ruleset: RuleSet, given: dict) -> Result:
@@ -111,14 +90,16 @@ def call():
         return _call_page(form, ruleset, 400)
     result = evaluate_given(ruleset, given_answers(form, ruleset))
     numbers = contacts()
-    parts = _parts()
+    parts = current_app.extensions[NOTE_PARTS]
+    summary = note.summary(ruleset, result, numbers, parts)
     chart_note = note.chart_note(
         ruleset,
         result,
         numbers,
         written_at=clinic_now(),
         details=details(form, numbers),
-        parts=parts.note,
+        parts=parts,
+        block=summary,
     )
     page = render_template(
         "call_result.html",
@@ -128,10 +109,15 @@ def call():
         chart_note=chart_note,
         Level=Level,
         complete=complete,
-        summary=note.summary(ruleset, result, numbers),
+        summary=summary,
         actions=ACTIONS,
         answer_text=note.answer_text,
-        carried=carried_answers(parts, ruleset, result),
+        carried=fragments.hidden_inputs(
+            (q.id, "" if result.answers[q.id] is None else str(result.answers[q.id]))
+            for q in ruleset.questions
+        ),
+        warning_part=warning_part(ruleset),
+        who_answered=WHO_ANSWERED,
     )
     return make_response(page)
 
@@ -176,5 +162,5 @@ def download_fhir():
 def init_app(app) -> None:
     ruleset = app.extensions["pump_check"].ruleset
     app.extensions[EXTENSION] = build_call_form(ruleset)
-    app.extensions[PARTS] = CallParts.build(ruleset)
+    app.extensions[NOTE_PARTS] = note.note_parts(ruleset)
     app.register_blueprint(bp)

@@ -94,14 +94,17 @@ class Summary:
 
     level: Level
     nurse_action: str
-    positives: tuple[tuple[Question, object, tuple[str, ...]], ...]  # (question, answer, rule ids)
-    negatives: tuple[tuple[Question, object], ...]  # red-flag questions asked and denied
-    context: tuple[tuple[Question, object], ...]  # number answers (e.g. days since surgery)
+    positives: tuple[tuple[Question, Answer, tuple[str, ...]], ...]  # (question, answer, rule ids)
+    negatives: tuple[tuple[Question, Answer], ...]  # red-flag questions asked and denied
+    context: tuple[tuple[Question, Answer], ...]  # number answers (e.g. days since surgery)
     unanswered: tuple[Question, ...]
 
 
-def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Summary:
+def summary(
+    ruleset: RuleSet, result: Result, contacts: Mapping[str, str], parts: NoteParts | None = None
+) -> Summary:
     """Work out the summary block: level, nurse action, positives, negatives, unanswered."""
+    red_flags = parts.red_flags if parts else {q.id for q in ruleset.questions if is_red_flag_question(q)}
     rules_by_question: dict[str, list[str]] = {}
     for warning in result.warnings:
         for question_id, _ in warning.because:
@@ -115,7 +118,7 @@ def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Su
             unanswered.append(question)
         elif is_positive(question, answer):
             positives.append((question, answer, tuple(rules_by_question.get(question.id, ()))))
-        elif is_red_flag_question(question):
+        elif question.id in red_flags:
             negatives.append((question, answer))
     return Summary(
         result.level,
@@ -194,8 +197,7 @@ def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
     return lines
 
 
-def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> list[str]:
-    block = summary(ruleset, result, contacts)
+def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str]:
     lines = [
         "SUMMARY",
         *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
@@ -205,10 +207,7 @@ def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]
     for question, answer, rule_ids in block.positives:
         rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
         lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}{rules}", "  + ")
-    negatives = "; ".join(
-        f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
-        for question, answer in block.negatives
-    )
+    negatives = "; ".join(parts.said[question.id, answer] for question, answer in block.negatives)
     lines.append("Relevant negatives (red-flag questions asked and denied):")
     lines += _wrap(negatives or "none", "  - ", "    ")
     for question, answer in block.context:
@@ -227,6 +226,8 @@ class NoteParts:
     each of its answers and for every rule at once, so it never tells what anyone answered."""
 
     questions: Mapping[tuple[str, Answer], str]  # (question id, choice or None): numbered, answered
+    said: Mapping[tuple[str, Answer], str]  # (question id, choice): "question id: answer"
+    red_flags: frozenset[str]  # the questions that have a red-flag answer
     rules: Mapping[str, str]  # rule id: its heading (numbered "    ") and category lines
     advice: Mapping[str, str]  # rule id: its line under ADVICE GIVEN
 
@@ -238,6 +239,10 @@ def _question_block(number: int, question: Question, answer) -> str:
             *_wrap(answer_text(question, answer), "    Answer: ", " " * 12),
         ]
     )
+
+
+def _said(question: Question, answer: Answer) -> str:
+    return f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
 
 
 def _rule_block(ruleset: RuleSet, rule: Rule, number: int | None) -> str:
@@ -260,6 +265,8 @@ def note_parts(ruleset: RuleSet) -> NoteParts:
     }
     return NoteParts(
         questions=questions,
+        said={(q.id, value): _said(q, value) for q in ruleset.questions for value in q.values},
+        red_flags=frozenset(q.id for q in ruleset.questions if is_red_flag_question(q)),
         rules={rule.id: _rule_block(ruleset, rule, None) for rule in ruleset.rules},
         advice={
             rule.id: "\n".join(_wrap(f"{rule.advice.in_language(NOTE_LANGUAGE)} ({rule.id})", " - ", "   "))
@@ -276,17 +283,20 @@ def chart_note(
     written_at: datetime,
     details: CallDetails | None = None,
     parts: NoteParts | None = None,
+    block: Summary | None = None,
 ) -> str:
     """Return the chart note: summary, call details, every answer, warnings, advice, rules.
 
-    `parts` are the rule set's fixed parts (`note_parts`): made here when not given.
+    `parts` are the rule set's fixed parts (`note_parts`) and `block` this result's `summary`:
+    each worked out here when not given.
     """
     details = details or CallDetails()
     parts = parts or note_parts(ruleset)
+    block = block or summary(ruleset, result, contacts, parts)
     lines = [
         "PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
         "",
-        *_summary_lines(ruleset, result, contacts),
+        *_summary_lines(result, block, parts),
         "",
         *_call_lines(details, written_at),
         "",
@@ -301,8 +311,7 @@ def chart_note(
         lines.append("    None: no answer given matched a warning rule.")
     for number, warning in enumerate(result.warnings, start=1):
         because = "; ".join(
-            f"{q.replace('_', ' ')}: {answer_text(ruleset.question(q), answer)}"
-            for q, answer in warning.because
+            parts.said.get((q, answer)) or _said(ruleset.question(q), answer) for q, answer in warning.because
         )
         kept = parts.rules[warning.rule.id]  # numbered "    ": wrapped as " 1. " to "99. " are
         lines.append(
