@@ -21,3 +21,9 @@ def test_lines_are_wrapped_exactly_as_textwrap_wraps_them(text, first, rest):
         plaintext.plain(text), first, " " * len(first) if rest is None else rest
     )
     assert plaintext.wrap(text, first, rest) == (expected or [first.rstrip()])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text() | st.text(alphabet="a \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u2028\u202f\u00b0\u2013\u2026"))
+def test_plain_text_folds_and_collapses_as_the_regular_expression_does(text):
+    assert plaintext.plain(text) == plaintext.plain_reference(text)

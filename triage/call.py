@@ -20,16 +20,18 @@ from collections.abc import Callable
 
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import engine, fhir, fragments, note
 from .callform import ACTIONS, WHO_ANSWERED, build_call_form, details, given_answers, unanswered_only
-from .model import FiredWarning, Level, Result, RuleSet
+from .model import Answer, FiredWarning, Level, Question, Result, RuleSet
 from .web import clinic_now, contacts, loaded
 
 bp = Blueprint("call", __name__, url_prefix="/call")
 EXTENSION = "pump_check_call_form"  # the form class (security.py reads its multi-value fields)
 NOTE_PARTS = "pump_check_note_parts"  # the chart note's fixed text, written at start-up
+SAID = "pump_check_call_said"  # each answer as a warning's "because the patient said" item
+SAID_ITEM = Markup("<li>{} <strong>{}</strong></li>")
 
 
 def _form() -> FlaskForm:
@@ -46,6 +48,31 @@ def warning_part(ruleset: RuleSet) -> Callable[..., Markup]:
         )
 
     return part
+
+
+def said_items(ruleset: RuleSet) -> dict[tuple[str, Answer], Markup]:
+    """Write every answer of every question as a "because the patient said" item, in the
+    nurse's words (every answer at once, so what is kept tells nothing of who gave which)."""
+    return {(q.id, value): _said_item(q, value) for q in ruleset.questions for value in q.values}
+
+
+def _said_item(question: Question, answer: Answer) -> Markup:
+    return SAID_ITEM.format(note.asked(question), note.answer_text(question, answer))
+
+
+def because_items(ruleset: RuleSet, result: Result) -> Callable[[FiredWarning], Markup]:
+    """Return the template's helper: the items saying why a warning fired, with this result's answers."""
+    kept = current_app.extensions[SAID]
+
+    def because(warning: FiredWarning) -> Markup:
+        items = []
+        for question_id, _ in warning.because:
+            answer = result.answers[question_id]
+            item = kept.get((question_id, answer))
+            items.append(item if item is not None else _said_item(ruleset.question(question_id), answer))
+        return Markup("\n      ".join(items))
+
+    return because
 
 
 def evaluate_given(ruleset: RuleSet, given: dict) -> Result:
@@ -107,11 +134,12 @@ def call():
         ruleset=ruleset,
         form=form,
         chart_note=chart_note,
+        note_html=escape(chart_note),  # once, for the box and the printout
         Level=Level,
         complete=complete,
         summary=summary,
         actions=ACTIONS,
-        answer_text=note.answer_text,
+        because=because_items(ruleset, result),
         carried=fragments.hidden_inputs(
             (q.id, "" if result.answers[q.id] is None else str(result.answers[q.id]))
             for q in ruleset.questions
@@ -163,4 +191,5 @@ def init_app(app) -> None:
     ruleset = app.extensions["pump_check"].ruleset
     app.extensions[EXTENSION] = build_call_form(ruleset)
     app.extensions[NOTE_PARTS] = note.note_parts(ruleset)
+    app.extensions[SAID] = said_items(ruleset)
     app.register_blueprint(bp)
