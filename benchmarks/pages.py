@@ -183,6 +183,32 @@ def page_rows(app, *, steps_too: bool = True) -> list[Row]:
     return rows
 
 
+EMPTY = "/_benchmark/empty"  # a view of the same app that returns nothing: see empty_rows
+
+
+def empty_rows(app) -> list[Row]:
+    """Return what the app costs before any page: a GET, and a post of step 5's answers (or the
+    middle step's), to a view that returns nothing, through every check a page goes through
+    (the security checks, the CSRF token and its session cookie, the language)."""
+    client = app.test_client()
+    token = _token(client.get("/check").get_data(as_text=True))
+    plan = app.extensions["pump_check"].plan
+    middle = min(5, plan.count)
+    mild = mildest(plan.ruleset)
+    answers = {q: mild[q] for number in range(1, middle + 1) for q in plan.step(number).questions}
+    data = {"csrf_token": token, "step": str(middle), "go": "next", **answers}
+    rows = [
+        Row("GET, a view that returns nothing", lambda: client.get(EMPTY)),
+        Row(
+            f"POST step {middle}'s answers, a view that returns nothing",
+            lambda: client.post(EMPTY, data=data),
+        ),
+    ]
+    for row in rows:
+        row.check()
+    return rows
+
+
 def _token(page: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
@@ -215,8 +241,12 @@ def measure(rows: list[Row], rounds: int, requests: int) -> None:
             row.best = min(row.best, (time.process_time() - start) / requests * 1e6)
 
 
+def name_width(rows: list[Row]) -> int:
+    return max(len(row.name) for row in rows) + 2
+
+
 def table(rows: list[Row], floors: dict[str, Row]) -> list[tuple[str, float, float]]:
-    width = max(len(row.name) for row in rows) + 2
+    width = name_width(rows)
     print(f"{'request':<{width}} {'bytes':>7} {'µs':>8} {'floor µs':>9} {'share':>6}")
     shares = []
     for row in rows:
@@ -312,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app = create_app({**CONFIG, "RULES_FILE": str(SHIPPED_RULES)})
+    app.add_url_rule(EMPTY, "benchmark_empty", lambda: "", methods=["GET", "POST"])
     rows = page_rows(app)
     if args.only:
         # "=NAME": that row only; otherwise every row whose name contains the text
@@ -324,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         profile(rows, args.profile, args.requests)
         return 0
     floors = floor_rows(rows)
-    measure(rows + list(floors.values()), args.rounds, args.requests)
+    empty = [] if args.only else empty_rows(app)
+    measure(rows + list(floors.values()) + empty, args.rounds, args.requests)
     ruleset = app.extensions["pump_check"].ruleset
     print(
         f"Python {sys.version.split()[0]}; rules {ruleset.version}: {len(ruleset.questions)} questions, "
@@ -335,6 +367,16 @@ def main(argv: list[str] | None = None) -> int:
     shares = table(rows, floors)
     below = [name for name, _, share in shares if share < GOAL]
     print(f"\n{len(shares) - len(below)} of {len(shares)} rows at or above {GOAL:.2f} of their floor")
+    if empty:
+        step_floor = next((floors[row.name] for row in rows if row.name.startswith("POST step 5 ")), None)
+        print("\nwhat the app costs before any page (the same app, a view that returns nothing):")
+        for row in empty:
+            print(f"{row.name:<{name_width(rows + empty)}} {row.best:>8.0f} µs", end="")
+            if step_floor and row.name.startswith("POST"):
+                share = step_floor.best / row.best
+                print(f"  = {share:.2f} of the step page's floor ({step_floor.best:.0f} µs)")
+            else:
+                print()
     if not args.no_growth and not args.only:
         growth(args)
     print(json.dumps({"below_goal": below}))

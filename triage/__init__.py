@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None):
         MAX_FORM_PARTS=200,
         PROXY_FIX=0,
         TRUSTED_HOSTS=None,  # FLASK_TRUSTED_HOSTS: see security.trusted_hosts
+        KEEP_PAGES=True,  # FLASK_KEEP_PAGES=false: render every page whole (triage/shells.py)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # A tired patient may leave the questions open for hours; an expired token would

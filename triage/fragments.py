@@ -18,67 +18,85 @@ is a result's level. The store is bounded all the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 
-from flask import current_app, render_template, request
+from flask import current_app, g, has_request_context, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .i18n import language
-from .model import FiredWarning, RuleSet
+from .model import FiredWarning, Question, RuleSet
 
 EXTENSION = "pump_check_fragments"
 HIDDEN = Markup('<input type="hidden" name="{}" value="{}">')  # format() escapes both
 LIMIT = 20_000  # parts kept per app; a rule set of 37 questions in 2 languages needs ~1,000
 
 
-def _store() -> dict:
-    store = current_app.extensions.get(EXTENSION)
-    if store is None:
-        store = current_app.extensions[EXTENSION] = {}
-    return store
+def parts_store() -> dict:
+    kept_parts = current_app.extensions.get(EXTENSION)
+    if kept_parts is None:
+        kept_parts = current_app.extensions[EXTENSION] = {}
+    return kept_parts
+
+
+def keep(key: Hashable, part) -> None:
+    kept_parts = parts_store()
+    if len(kept_parts) >= LIMIT:
+        kept_parts.clear()
+    kept_parts[key] = part
+
+
+# While a page shell is rendered (triage/shells.py), what is each request's own is written as a
+# mark instead: a private-use character (never in a page's own text) around the hole's number.
+MARK = "\ue000"
+RECORDER = "pump_check_shell_holes"
+
+
+@dataclass(frozen=True)
+class Carried:
+    """In a shell's rendering, a stand-in for a list of (name, value) pairs of the request."""
+
+    name: str
+
+
+def mark(hole: tuple) -> Markup | None:
+    """While a shell is rendered, note what a hole needs and return its mark; otherwise None."""
+    holes = g.get(RECORDER) if has_request_context() else None
+    if holes is None:
+        return None
+    holes.append(hole)
+    return Markup(f"{MARK}{len(holes) - 1}{MARK}")
 
 
 def kept(key: Hashable, render: Callable[..., Markup], *args, **kwargs) -> Markup:
     """Return the part named `key` in this request's language; render it the first time only."""
-    store = _store()
+    store = parts_store()
     full_key = (language(), request.script_root, key)
     html = store.get(full_key)
     if html is None:
         if len(store) >= LIMIT:
             store.clear()
         html = store[full_key] = render(*args, **kwargs)  # a macro's Markup
+        if MARK in html:  # it called csrf_token() or carries answers: never keep those
+            del store[full_key]
+            raise RuntimeError(f"a kept part holds a request's own part: {key!r}")
     return html
 
 
-TOKEN_STAND_IN = "pump-check-csrf-token-stand-in"  # safe in HTML as it is: never escaped
+def csrf_token() -> str:
+    """The templates' `csrf_token()`: Flask-WTF's token, or a hole while a shell is rendered."""
+    return mark(("token",)) or generate_csrf()
 
 
-def page(key: Hashable, template: str, context: Callable[[], dict]) -> str:
-    """Return a whole page that is the same for every request in one language but for its CSRF
-    token (the start page, the first step before any answer, the printable sheet): rendered the
-    first time with a stand-in token, kept in parts, and joined with this request's token.
-
-    The page may depend only on `key`, the language and the app's fixed state, like any kept
-    part; what it is rendered with (`context()`, called the first time only) must be fixed too.
-    """
-    store = _store()
-    full_key = (language(), request.script_root, "page", key)
-    parts = store.get(full_key)
-    if parts is None:
-        if len(store) >= LIMIT:
-            store.clear()
-        html = render_template(template, **context(), csrf_token=lambda: TOKEN_STAND_IN)
-        parts = store[full_key] = tuple(html.split(TOKEN_STAND_IN))
-    return generate_csrf().join(parts) if len(parts) > 1 else parts[0]
-
-
-def hidden_inputs(pairs: Iterable[tuple[str, str]]) -> Markup:
+def hidden_inputs(pairs: Iterable[tuple[str, str]] | Carried) -> Markup:
     """Return hidden inputs for (name, value) pairs, as the templates wrote them one by one.
 
     An answer's input is the one written for the rule set (flow.Plan.carried: every choice of
     every question, so it tells nothing of who chose it); anything else (a typed number, the
     CSRF token, the step) is written here.
     """
+    if isinstance(pairs, Carried):
+        return mark(("pairs", pairs.name)) or Markup("")
     carried = current_app.extensions["pump_check"].plan.carried
     return Markup("".join([carried.get(pair) or HIDDEN.format(*pair) for pair in pairs]))
 
@@ -108,7 +126,7 @@ def _with_data(field, data):
 def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Markup:
     """Return the markup for `state`, keeping it for every answer of the question at once, so
     what is kept never tells which answers were given."""
-    store = _store()
+    store = parts_store()
     where = (language(), request.script_root)
     html = store.get((*where, kind, state))
     if html is None:
@@ -123,7 +141,7 @@ def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Ma
 def rule_part(kind: str, warning: FiredWarning, render: Callable[..., Markup], ruleset: RuleSet) -> Markup:
     """Return a warning's rule part (never its answers), keeping it for every rule at once so
     what is kept never tells which rules anyone's answers set off."""
-    store = _store()
+    store = parts_store()
     where = (language(), request.script_root, kind)
     html = store.get((*where, warning.rule.id))
     if html is None:
@@ -137,6 +155,9 @@ def rule_part(kind: str, warning: FiredWarning, render: Callable[..., Markup], r
 
 def question(field, number: int, render: Callable[..., Markup], *args, **kwargs) -> Markup:
     """Return a question's markup: kept per (question, number on the page, answer chosen)."""
+    marked = mark(("question", field.name, number, render, args, kwargs))
+    if marked is not None:
+        return marked
     state = field_state(field)
     if state is None:
         return render(field, number, *args, **kwargs)
@@ -151,3 +172,30 @@ def call_question(field, number: int, render: Callable[..., Markup], question, f
         return render(field, number, question, first)
     kind = ("call", field.name, number, first)
     return _every_state(field, kind, lambda twin: render(twin, number, question, first), state)
+
+
+def summary_row(field, render: Callable[..., Markup], given: bool) -> Markup:
+    """Return a question's row on the summary page ("Check your answers"): kept per answer."""
+    state = field_state(field)
+    if state is None:
+        return render(field, given)
+    return _every_state(
+        field, ("summary", field.name), lambda twin: render(twin, twin.data is not None), state
+    )
+
+
+def because_line(question: Question, answer, render: Callable[..., Markup]) -> Markup:
+    """Return one "Because you said" line of a warning, kept per (question, answer) for every
+    answer of the question at once; a number, or no answer, is rendered each time."""
+    if question.number or answer not in question.values:
+        return render(question, answer)
+    store = parts_store()
+    where = (language(), request.script_root, "because", question.id)
+    html = store.get((*where, answer))
+    if html is None:
+        if len(store) >= LIMIT:
+            store.clear()
+        for value in question.values:
+            store[(*where, value)] = render(question, value)
+        html = store[(*where, answer)]
+    return html

@@ -121,22 +121,31 @@ def switch() -> dict:
         for code in offered()
         if code != current and request.blueprint not in STAFF_ONLY_ENGLISH
     ]
-    fields = g.get("language_repost")
+    fields = repost_fields()
     if fields is not None:
-        from flask_wtf.csrf import generate_csrf
-
         return {
             "current": current,
             "others": others,
             "post": True,
             "action": url_for(str(request.endpoint), **(request.view_args or {})),
-            "fields": [("csrf_token", generate_csrf()), *fields],
+            "fields": fields,
         }
     # A query-only link ("?lang=es") stays on this page, whatever its path: repeating the path
     # would let `/%5Cevil.example` become `href="/\evil.example?..."`, which browsers follow to
     # another site (issue 12, finding 4). Nothing else from the address is repeated back.
     links = [(code, name, "?" + urlencode({"lang": code})) for code, name in others]
     return {"current": current, "others": links, "post": False}
+
+
+def repost_fields() -> list[tuple[str, str]] | None:
+    """Return the fields the language switch re-posts (the CSRF token first), or None when
+    this page was not made from a post of the check."""
+    fields = g.get("language_repost")
+    if fields is None:
+        return None
+    from flask_wtf.csrf import generate_csrf
+
+    return [("csrf_token", generate_csrf()), *fields]
 
 
 def remember_choice(response):

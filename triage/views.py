@@ -7,8 +7,8 @@ import functools
 from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from . import flow, fragments, result_card
-from .i18n import lazy_gettext
+from . import flow, fragments, result_card, shells
+from .i18n import lazy_gettext, repost_fields, switch
 from .model import Level
 from .web import LEVEL_ICONS, action_html, capfirst, clinic_now, contacts, csrf, loaded, phone_link, tel_href
 
@@ -64,7 +64,7 @@ CSRF_REFUSED = (
 
 @bp.get("/")
 def start():
-    return fragments.page("start", "start.html", lambda: {"question_count": len(loaded().ruleset.questions)})
+    return shells.page("start", "start.html", lambda: {"question_count": len(loaded().ruleset.questions)})
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -107,9 +107,26 @@ def blank_form(steps):
 def step_page(steps, reading, number: int, errors: bool = False):
     if reading is None and number == 1:  # the first step before any answer: fixed per language
         context = functools.partial(_step_context, steps, None, 1)
-        return fragments.page(("first-step", id(steps)), "questions.html", context)
+        return shells.page(("first-step", id(steps)), "questions.html", context, blank_form(steps))
+    if reading is not None and not errors and _so_far(reading) is None and shells.keeping():
+        # No error and no advice so far: the page with nothing answered, kept, and filled in.
+        context = functools.partial(_shell_context, steps, number)
+        shell = shells.kept(("step", id(steps), number), "questions.html", context)
+        carried = _step_context(steps, reading, number)
+        pairs = {"hidden": carried["hidden"], "kept": carried["kept"], "repost": repost_fields()}
+        return make_response(shell.fill(pairs, reading.form))
     page = render_template("questions.html", **_step_context(steps, reading, number, errors))
     return make_response(page, 400 if errors else 200)
+
+
+def _shell_context(steps, number: int) -> dict:
+    """A step's page with nothing answered, with stand-ins for the carried answers."""
+    return {
+        **_step_context(steps, None, number),
+        "hidden": fragments.Carried("hidden"),
+        "kept": fragments.Carried("kept"),
+        "language_switch": {**switch(), "fields": fragments.Carried("repost")},
+    }
 
 
 def _step_context(steps, reading, number: int, errors: bool = False) -> dict:
@@ -187,16 +204,21 @@ def init_app(app) -> None:
     app.add_template_global(result_card.build, "result_card")
     app.add_template_global(fragments.kept, "fragment")
     app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
+    # After CSRFProtect set Flask-WTF's own: a page shell needs a hole, wherever it is called.
+    app.add_template_global(fragments.csrf_token, "csrf_token")
     app.add_template_global(fragments.rule_part, "rule_part")
     app.add_template_global(fragments.question, "question_html")
     app.add_template_global(fragments.call_question, "call_question_html")
+    app.add_template_global(fragments.summary_row, "summary_row_html")
+    app.add_template_global(fragments.because_line, "because_line_html")
     app.jinja_env.globals["LEVEL_ICONS"] = LEVEL_ICONS
     # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 
     @app.context_processor
     def numbers():
-        return {"contacts": contacts()}
+        # csrf_token here too: Flask-WTF also gives pages its own in their context.
+        return {"contacts": contacts(), "csrf_token": fragments.csrf_token}
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from . import fragments, signs
+from . import shells, signs
 from .i18n import language
 from .model import Level
 
@@ -20,7 +20,7 @@ def sheet():
     """Show the sheet in the patient's language (the switch, `?lang=`, or the browser's)."""
     ruleset = current_app.extensions["pump_check"].ruleset
     # The same for everyone in a language (the rules in force, the clinic's numbers): kept.
-    return fragments.page(
+    return shells.page(
         ("when-to-call", ruleset.digest),
         "when_to_call.html",
         lambda: {"ruleset": ruleset, "Level": Level, "groups": signs.watch_for(ruleset, language())},
