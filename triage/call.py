@@ -70,7 +70,7 @@ def because_items(ruleset: RuleSet, result: Result) -> Callable[[FiredWarning], 
             answer = result.answers[question_id]
             item = kept.get((question_id, answer))
             items.append(item if item is not None else _said_item(ruleset.question(question_id), answer))
-        return Markup("\n      ".join(items))
+        return Markup("\n      ").join(items)  # each item is Markup: nothing is escaped twice
 
     return because
 
