@@ -10,6 +10,13 @@ call early (the emergency banner offers it, and so does the error summary): then
 not asked say "not asked", and a "none" result says "no warning signs in the answers given". A
 blank number ("days since surgery") means "not known", which the rules treat as the more
 careful case.
+
+What is fixed once the rule set is loaded is written at start-up, for every question and every
+answer at once (so nothing kept tells what anyone answered): the chart note's lines for each
+question with each answer and for each rule (note.note_parts), each answer as a "because the
+patient said" item, each rule's part of a warning (kept on first use, fragments.rule_part), and
+the question list of a call not yet posted. A request writes only its own part: the answers
+carried, the level, the summary, the call's details, the time and the CSRF token.
 """
 
 from __future__ import annotations
