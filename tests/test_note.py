@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from level_examples import answers_reaching, full_answers
 
-from triage import engine, note
+from triage import engine, note, plaintext
 from triage.call import evaluate_given
 from triage.model import Level
 
@@ -172,7 +172,7 @@ def test_the_note_is_plain_ascii_lines_that_fit(ruleset):
     # Only letters may be non-ASCII (the typed name); every symbol is folded.
     assert all(ch.isascii() or ch.isalpha() for ch in text)
     assert "\t" not in text and "\r" not in text and "\x1b" not in text
-    assert max(len(line) for line in text.splitlines()) <= note.WIDTH
+    assert max(len(line) for line in text.splitlines()) <= plaintext.WIDTH
     assert 'Patient reference: Zoë "JD" O\'Brien - 12\n' in text
 
 
@@ -210,3 +210,14 @@ def test_answers_are_in_the_nurses_words_where_the_rules_give_them(ruleset):
         _, text = make_note(ruleset, answers)
         assert note.plain(option.ask.in_language("en")) in flat(text)
         assert note.plain(option.label.in_language("en")) not in flat(text)
+
+
+def test_a_kept_rule_heading_numbered_in_the_note_is_the_heading_wrapped_with_its_number(ruleset):
+    """The note keeps each rule's heading wrapped behind four spaces and puts the warning's
+    number (" 1. " to "99. ") in their place: the same lines as wrapping it with the number."""
+    parts = note.note_parts(ruleset)
+    longest = max(ruleset.rules, key=lambda rule: len(rule.title.in_language("en")))
+    for rule in (ruleset.rules[0], longest):
+        for number in (1, 9, 10, 99):
+            kept = f"{number:>2}. {parts.rules[rule.id][4:]}"
+            assert kept == note._rule_block(ruleset, rule, number)

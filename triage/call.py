@@ -10,26 +10,76 @@ call early (the emergency banner offers it, and so does the error summary): then
 not asked say "not asked", and a "none" result says "no warning signs in the answers given". A
 blank number ("days since surgery") means "not known", which the rules treat as the more
 careful case.
+
+What is fixed once the rule set is loaded is written at start-up, for every question and every
+answer at once (so nothing kept tells what anyone answered): the chart note's lines for each
+question with each answer and for each rule (note.note_parts), each answer as a "because the
+patient said" item, each rule's part of a warning (kept on first use, fragments.rule_part), and
+the question list of a call not yet posted. A request writes only its own part: the answers
+carried, the level, the summary, the call's details, the time and the CSRF token.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, current_app, make_response, render_template, request
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 
-from . import engine, fhir, note
-from .callform import ACTIONS, build_call_form, details, given_answers, unanswered_only
-from .model import Level, Result, RuleSet
+from . import engine, fhir, fragments, note
+from .callform import ACTIONS, WHO_ANSWERED, build_call_form, details, given_answers, unanswered_only
+from .model import Answer, FiredWarning, Level, Question, Result, RuleSet
 from .web import clinic_now, contacts, loaded
 
 bp = Blueprint("call", __name__, url_prefix="/call")
-EXTENSION = "pump_check_call_form"
+EXTENSION = "pump_check_call_form"  # the form class (security.py reads its multi-value fields)
+NOTE_PARTS = "pump_check_note_parts"  # the chart note's fixed text, written at start-up
+SAID = "pump_check_call_said"  # each answer as a warning's "because the patient said" item
+SAID_ITEM = Markup("<li>{} <strong>{}</strong></li>")
 
 
-def _form():
+def _form() -> FlaskForm:
     return current_app.extensions[EXTENSION]()
+
+
+def warning_part(ruleset: RuleSet) -> Callable[..., Markup]:
+    """Return the template's helper for a warning's rule part, kept per (rule, language read
+    aloud) for every rule at once (fragments.rule_part); `render` is the template's macro."""
+
+    def part(warning: FiredWarning, render: Callable[..., Markup], read_aloud: str | None) -> Markup:
+        return fragments.rule_part(
+            f"call-{read_aloud or ''}", warning, lambda each: render(each, read_aloud), ruleset
+        )
+
+    return part
+
+
+def said_items(ruleset: RuleSet) -> dict[tuple[str, Answer], Markup]:
+    """Write every answer of every question as a "because the patient said" item, in the
+    nurse's words (every answer at once, so what is kept tells nothing of who gave which)."""
+    return {(q.id, value): _said_item(q, value) for q in ruleset.questions for value in q.values}
+
+
+def _said_item(question: Question, answer: Answer) -> Markup:
+    return SAID_ITEM.format(note.asked(question), note.answer_text(question, answer))
+
+
+def because_items(ruleset: RuleSet, result: Result) -> Callable[[FiredWarning], Markup]:
+    """Return the template's helper: the items saying why a warning fired, with this result's answers."""
+    kept = current_app.extensions[SAID]
+
+    def because(warning: FiredWarning) -> Markup:
+        items = []
+        for question_id, _ in warning.because:
+            answer = result.answers[question_id]
+            item = kept.get((question_id, answer))
+            items.append(item if item is not None else _said_item(ruleset.question(question_id), answer))
+        return Markup("\n      ").join(items)  # each item is Markup: nothing is escaped twice
+
+    return because
 
 
 def evaluate_given(ruleset: RuleSet, given: dict) -> Result:
@@ -74,8 +124,16 @@ def call():
         return _call_page(form, ruleset, 400)
     result = evaluate_given(ruleset, given_answers(form, ruleset))
     numbers = contacts()
+    parts = current_app.extensions[NOTE_PARTS]
+    summary = note.summary(ruleset, result, numbers, parts)
     chart_note = note.chart_note(
-        ruleset, result, numbers, written_at=clinic_now(), details=details(form, numbers)
+        ruleset,
+        result,
+        numbers,
+        written_at=clinic_now(),
+        details=details(form, numbers),
+        parts=parts,
+        block=summary,
     )
     page = render_template(
         "call_result.html",
@@ -83,15 +141,18 @@ def call():
         ruleset=ruleset,
         form=form,
         chart_note=chart_note,
+        note_html=escape(chart_note),  # once, for the box and the printout
         Level=Level,
         complete=complete,
-        summary=note.summary(ruleset, result, numbers),
+        summary=summary,
         actions=ACTIONS,
-        answer_text=note.answer_text,
-        answer_pairs=[
+        because=because_items(ruleset, result),
+        carried=fragments.hidden_inputs(
             (q.id, "" if result.answers[q.id] is None else str(result.answers[q.id]))
             for q in ruleset.questions
-        ],
+        ),
+        warning_part=warning_part(ruleset),
+        who_answered=WHO_ANSWERED,
     )
     return make_response(page)
 
@@ -134,5 +195,8 @@ def download_fhir():
 
 
 def init_app(app) -> None:
-    app.extensions[EXTENSION] = build_call_form(app.extensions["pump_check"].ruleset)
+    ruleset = app.extensions["pump_check"].ruleset
+    app.extensions[EXTENSION] = build_call_form(ruleset)
+    app.extensions[NOTE_PARTS] = note.note_parts(ruleset)
+    app.extensions[SAID] = said_items(ruleset)
     app.register_blueprint(bp)

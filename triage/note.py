@@ -15,40 +15,19 @@ reads the same in a fixed-width record and on paper.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .model import Level, Question, Result, RuleSet
+from .model import Answer, Level, Question, Result, Rule, RuleSet
+from .plaintext import plain
+from .plaintext import wrap as _wrap
 
-WIDTH = 72
 REFERENCE_MAX = 60
 INITIALS_MAX = 10
 COMMENTS_MAX = 2000
 NOTE_LANGUAGE = "en"  # the chart is written in English, whatever language the call was in
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-
-_ASCII = str.maketrans(
-    {
-        "\u00b0": " deg ",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2192": "->",
-        "\u2264": "<=",
-        "\u2265": ">=",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00d7": "x",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -65,11 +44,6 @@ class CallDetails:
     comments: str = ""
 
 
-def plain(text: str) -> str:
-    """Fold typographic symbols to ASCII and collapse all whitespace (incl. newlines) to one space."""
-    return re.sub(r"\s+", " ", str(text).translate(_ASCII)).strip()
-
-
 def _printable(text: str | None) -> str:
     return "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
 
@@ -83,17 +57,6 @@ def clean_comments(comments: str | None) -> list[str]:
     """Return the nurse's comments as paragraphs of plain text (line breaks kept as paragraphs)."""
     text = _printable(comments)[:COMMENTS_MAX]
     return [plain(part) for part in re.split(r"\r\n|\r|\n", text) if plain(part)]
-
-
-def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        plain(text),
-        width=WIDTH,
-        initial_indent=first,
-        subsequent_indent=rest if rest is not None else " " * len(first),
-        break_on_hyphens=False,
-        break_long_words=True,
-    ) or [first.rstrip()]
 
 
 def _clock_time(moment: datetime) -> str:
@@ -131,14 +94,17 @@ class Summary:
 
     level: Level
     nurse_action: str
-    positives: tuple[tuple[Question, object, tuple[str, ...]], ...]  # (question, answer, rule ids)
-    negatives: tuple[tuple[Question, object], ...]  # red-flag questions asked and denied
-    context: tuple[tuple[Question, object], ...]  # number answers (e.g. days since surgery)
+    positives: tuple[tuple[Question, Answer, tuple[str, ...]], ...]  # (question, answer, rule ids)
+    negatives: tuple[tuple[Question, Answer], ...]  # red-flag questions asked and denied
+    context: tuple[tuple[Question, Answer], ...]  # number answers (e.g. days since surgery)
     unanswered: tuple[Question, ...]
 
 
-def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Summary:
+def summary(
+    ruleset: RuleSet, result: Result, contacts: Mapping[str, str], parts: NoteParts | None = None
+) -> Summary:
     """Work out the summary block: level, nurse action, positives, negatives, unanswered."""
+    red_flags = parts.red_flags if parts else {q.id for q in ruleset.questions if is_red_flag_question(q)}
     rules_by_question: dict[str, list[str]] = {}
     for warning in result.warnings:
         for question_id, _ in warning.because:
@@ -152,7 +118,7 @@ def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Su
             unanswered.append(question)
         elif is_positive(question, answer):
             positives.append((question, answer, tuple(rules_by_question.get(question.id, ()))))
-        elif is_red_flag_question(question):
+        elif question.id in red_flags:
             negatives.append((question, answer))
     return Summary(
         result.level,
@@ -231,8 +197,7 @@ def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
     return lines
 
 
-def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> list[str]:
-    block = summary(ruleset, result, contacts)
+def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str]:
     lines = [
         "SUMMARY",
         *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
@@ -242,10 +207,7 @@ def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]
     for question, answer, rule_ids in block.positives:
         rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
         lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}{rules}", "  + ")
-    negatives = "; ".join(
-        f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
-        for question, answer in block.negatives
-    )
+    negatives = "; ".join(parts.said[question.id, answer] for question, answer in block.negatives)
     lines.append("Relevant negatives (red-flag questions asked and denied):")
     lines += _wrap(negatives or "none", "  - ", "    ")
     for question, answer in block.context:
@@ -258,6 +220,61 @@ def _summary_lines(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]
     return lines
 
 
+@dataclass(frozen=True)
+class NoteParts:
+    """The note's text that is fixed once the rule set is known, made for every question with
+    each of its answers and for every rule at once, so it never tells what anyone answered."""
+
+    questions: Mapping[tuple[str, Answer], str]  # (question id, choice or None): numbered, answered
+    said: Mapping[tuple[str, Answer], str]  # (question id, choice): "question id: answer"
+    red_flags: frozenset[str]  # the questions that have a red-flag answer
+    rules: Mapping[str, str]  # rule id: its heading (numbered "    ") and category lines
+    advice: Mapping[str, str]  # rule id: its line under ADVICE GIVEN
+
+
+def _question_block(number: int, question: Question, answer) -> str:
+    return "\n".join(
+        [
+            *_wrap(asked(question), f"{number:>2}. "),
+            *_wrap(answer_text(question, answer), "    Answer: ", " " * 12),
+        ]
+    )
+
+
+def _said(question: Question, answer: Answer) -> str:
+    return f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
+
+
+def _rule_block(ruleset: RuleSet, rule: Rule, number: int | None) -> str:
+    category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
+    heading = f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}"
+    return "\n".join(
+        [
+            *_wrap(heading, "    " if number is None else f"{number:>2}. "),
+            *_wrap(category, "    Category: ", " " * 14),
+        ]
+    )
+
+
+def note_parts(ruleset: RuleSet) -> NoteParts:
+    """Write the note's fixed parts for a rule set (once, when the app loads it)."""
+    questions: dict[tuple[str, Answer], str] = {
+        (question.id, answer): _question_block(number, question, answer)
+        for number, question in enumerate(ruleset.questions, start=1)
+        for answer in (None, *question.values)  # a number question: only "not known"
+    }
+    return NoteParts(
+        questions=questions,
+        said={(q.id, value): _said(q, value) for q in ruleset.questions for value in q.values},
+        red_flags=frozenset(q.id for q in ruleset.questions if is_red_flag_question(q)),
+        rules={rule.id: _rule_block(ruleset, rule, None) for rule in ruleset.rules},
+        advice={
+            rule.id: "\n".join(_wrap(f"{rule.advice.in_language(NOTE_LANGUAGE)} ({rule.id})", " - ", "   "))
+            for rule in ruleset.rules
+        },
+    )
+
+
 def chart_note(
     ruleset: RuleSet,
     result: Result,
@@ -265,43 +282,47 @@ def chart_note(
     *,
     written_at: datetime,
     details: CallDetails | None = None,
+    parts: NoteParts | None = None,
+    block: Summary | None = None,
 ) -> str:
-    """Return the chart note: summary, call details, every answer, warnings, advice, rules."""
+    """Return the chart note: summary, call details, every answer, warnings, advice, rules.
+
+    `parts` are the rule set's fixed parts (`note_parts`) and `block` this result's `summary`:
+    each worked out here when not given.
+    """
     details = details or CallDetails()
+    parts = parts or note_parts(ruleset)
+    block = block or summary(ruleset, result, contacts, parts)
     lines = [
         "PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
         "",
-        *_summary_lines(ruleset, result, contacts),
+        *_summary_lines(result, block, parts),
         "",
         *_call_lines(details, written_at),
         "",
         f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)",
     ]
     for number, question in enumerate(ruleset.questions, start=1):
-        lines += _wrap(asked(question), f"{number:>2}. ")
-        lines += _wrap(answer_text(question, result.answers.get(question.id)), "    Answer: ", " " * 12)
+        answer = result.answers.get(question.id)
+        kept = parts.questions.get((question.id, answer))
+        lines.append(kept if kept is not None else _question_block(number, question, answer))
     lines += ["", f"WARNINGS ({len(result.warnings)}, most urgent first)"]
     if not result.warnings:
         lines.append("    None: no answer given matched a warning rule.")
     for number, warning in enumerate(result.warnings, start=1):
-        rule = warning.rule
-        category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
         because = "; ".join(
-            f"{q.replace('_', ' ')}: {answer_text(ruleset.question(q), answer)}"
-            for q, answer in warning.because
+            parts.said.get((q, answer)) or _said(ruleset.question(q), answer) for q, answer in warning.because
         )
-        lines += _wrap(
-            f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}",
-            f"{number:>2}. ",
+        kept = parts.rules[warning.rule.id]  # numbered "    ": wrapped as " 1. " to "99. " are
+        lines.append(
+            f"{number:>2}. {kept[4:]}" if number < 100 else _rule_block(ruleset, warning.rule, number)
         )
-        lines += _wrap(category, "    Category: ", " " * 14)
         lines += _wrap(because, "    Because:  ", " " * 14)
     lines += ["", "ADVICE GIVEN"]
     if result.level == Level.NONE:
         safety_net = ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE)
         lines += _wrap(f"Safety net: {safety_net.format(**contacts)}", " - ", "   ")
-    for warning in result.warnings:
-        lines += _wrap(f"{warning.rule.advice.in_language(NOTE_LANGUAGE)} ({warning.rule.id})", " - ", "   ")
+    lines += (parts.advice[warning.rule.id] for warning in result.warnings)
     lines += [
         "",
         f"Rule set: version {result.rules_version}, digest {result.rules_digest}",
