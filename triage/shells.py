@@ -1,19 +1,22 @@
-"""Step pages kept whole per language and step, with holes for what is each request's own.
+"""Pages kept whole per language, with holes for what is each request's own.
 
-Result pages (per language and level) and the summary page are kept the same way, their own
-parts (the reasons with the answers that set them off, the counts, the time; each answer's row)
-being holes too.
+A page is kept only where it may depend on nothing but its key, the language and the app's fixed
+state (rule set, settings, routes), like any kept part (triage/fragments.py). It is rendered once
+with nothing answered and a mark (a "hole") wherever a request's own part goes, and kept in parts;
+each request fills the holes:
 
-A page is kept only where it may depend on nothing but the key, the language and the app's fixed
-state (rule set, settings, routes), like any kept part (triage/fragments.py). A step page that
-shows no error and no advice so far is the same for everyone in a language but
-for the CSRF token, the answers carried (in the step's form, in Back and in the language switch)
-and the answer chosen in each of the step's questions. It is rendered once, with nothing
-answered and a mark in each of those places (a "hole"), and kept in parts; each request fills the
-holes: its token, its carried answers (flow.Plan.carried) and each question's markup (kept per
-answer by fragments.question). What is kept is the page with nothing answered, so it tells
-nothing of anyone's answers. `tests/test_page_shells.py` compares filled pages with pages
-rendered whole (FLASK_KEEP_PAGES=false renders every page whole).
+- the start page, the first step and the printable sheet: the CSRF token (and the first step's
+  questions, from their kept parts);
+- a step with no error and no advice so far: the token, the answers carried (in the step's form,
+  in Back and in the language switch; flow.Plan.carried) and each question's chosen answer (kept
+  per answer by fragments.question);
+- the summary: the same, and each answer's row (fragments.summary_row);
+- a result, per level: the reasons with the answers that set them off, "also noted", the counts
+  and the time (templates/_result_parts.html, through fragments.request_part).
+
+What is kept is the page with nothing answered, so it tells nothing of anyone's answers.
+`tests/test_page_shells.py` compares filled pages with pages rendered whole
+(FLASK_KEEP_PAGES=false renders every page whole).
 """
 
 from __future__ import annotations
