@@ -30,7 +30,7 @@ from .model import FiredWarning, Question, RuleSet
 
 EXTENSION = "pump_check_fragments"
 HIDDEN = Markup('<input type="hidden" name="{}" value="{}">')  # format() escapes both
-LIMIT = 20_000  # parts kept per app; a rule set of 37 questions in 2 languages needs ~1,000
+LIMIT = 20_000  # parts kept per app; the shipped rules in both languages need about 1,200
 
 
 def parts_store() -> dict:
@@ -134,19 +134,26 @@ def _with_data(field, data):
     return twin
 
 
-def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Markup:
-    """Return the markup for `state`, keeping it for every answer of the question at once, so
-    what is kept never tells which answers were given."""
+def _for_every(where: tuple, key: Hashable, every: Iterable, render: Callable, key_of=None) -> Markup:
+    """Return the part kept under (*where, key); the first time, render and keep it for each
+    of `every` at once (every answer, every rule; kept under key_of(each), or each itself), so
+    what is kept tells nothing of which one a request asked for."""
     store = parts_store()
-    where = (language(), request.script_root)
-    html = store.get((*where, kind, state))
+    html = store.get((*where, key))
     if html is None:
         if len(store) >= LIMIT:
             store.clear()
-        for each in ("", *sorted(getattr(field, "allowed", ()))):
-            store[(*where, kind, each)] = render(_with_data(field, each or None))
-        html = store[(*where, kind, state)]
+        for each in every:
+            store[(*where, key_of(each) if key_of else each)] = render(each)
+        html = store[(*where, key)]
     return html
+
+
+def _every_state(field, kind: tuple, render: Callable[..., Markup], state) -> Markup:
+    """Return the markup for `state`, keeping it for every answer of the question at once."""
+    states = ("", *sorted(getattr(field, "allowed", ())))
+    where = (language(), request.script_root, kind)
+    return _for_every(where, state, states, lambda each: render(_with_data(field, each or None)))
 
 
 def rule_part(
@@ -155,16 +162,13 @@ def rule_part(
     """Return a warning's rule part (never its answers), keeping it for every rule at once so
     what is kept never tells which rules anyone's answers set off. `args` go to `render` after
     the warning; they must be fixed per language."""
-    store = parts_store()
     where = (language(), request.script_root, kind)
-    html = store.get((*where, warning.rule.id))
-    if html is None:
-        if len(store) >= LIMIT:
-            store.clear()
-        for rule in ruleset.rules:
-            store[(*where, rule.id)] = render(FiredWarning(rule, ()), *args)
-        html = store[(*where, warning.rule.id)]
-    return html
+    every = (FiredWarning(rule, ()) for rule in ruleset.rules)  # read only the first time
+    return _for_every(where, warning.rule.id, every, lambda each: render(each, *args), key_of=_rule_id)
+
+
+def _rule_id(warning: FiredWarning) -> str:
+    return warning.rule.id
 
 
 def question(field, number: int, render: Callable[..., Markup], *args, **kwargs) -> Markup:
@@ -207,13 +211,5 @@ def because_line(question: Question, answer, render: Callable[..., Markup], *arg
     to `render` after the answer; they must be fixed per language."""
     if question.number or answer not in question.values:
         return render(question, answer, *args)
-    store = parts_store()
     where = (language(), request.script_root, "because", question.id)
-    html = store.get((*where, answer))
-    if html is None:
-        if len(store) >= LIMIT:
-            store.clear()
-        for value in question.values:
-            store[(*where, value)] = render(question, value, *args)
-        html = store[(*where, answer)]
-    return html
+    return _for_every(where, answer, question.values, lambda each: render(question, each, *args))
