@@ -24,7 +24,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from triage import SHIPPED_RULES, engine, rules, yamlfile  # noqa: E402
+from triage import SHIPPED_RULES, engine, rules
+from triage.rules import yamlfile
 
 TARGET_US = 50
 SEED = 20261125

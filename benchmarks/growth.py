@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from triage import yamlfile
+from triage.rules import yamlfile
 
 
 def _renamed(node, suffix: str):
@@ -62,7 +62,8 @@ def app_with_copies(source: Path, times: int, folder: Path, config: dict):
     other ids), so the original's report stands in for them: proving 10 copies at start-up would
     take many minutes and measures nothing about the pages.
     """
-    from triage import create_app, proofs, rules
+    from triage import create_app, rules
+    from triage.safety import proofs
 
     path = copied_rules(source, times, folder)
     # The loader refuses a file over 1 MB (issue 12, finding 8): a guard against a wrong or

@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import floor  # noqa: E402
 from growth import app_with_copies  # noqa: E402
 
-from triage import SHIPPED_RULES, create_app, engine  # noqa: E402
-from triage.model import Level, RuleSet  # noqa: E402
+from triage import SHIPPED_RULES, create_app, engine
+from triage.engine.model import Level, RuleSet  # noqa: E402
 
 GOAL = 0.50
 GOAL_PER_QUESTION_US = 60

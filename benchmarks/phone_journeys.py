@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from triage import create_app, engine
-from triage.model import Level
+from triage.engine.model import Level
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from triage import engine
-from triage.model import Level, Question, RuleSet
+from triage.engine.model import Level, Question, RuleSet
 
 
 def choice_questions(ruleset: RuleSet) -> list[Question]:

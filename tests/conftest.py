@@ -11,7 +11,7 @@ import pytest
 from helpers import RULES_FILE, TEST_CONFIG, csrf_token
 
 from triage import create_app, engine, rules
-from triage.model import Level
+from triage.engine.model import Level
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from triage import engine, signs
-from triage.model import Level
+from triage import engine
+from triage.engine import signs
+from triage.engine.model import Level
 
 
 def single_answers(ruleset):

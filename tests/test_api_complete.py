@@ -8,7 +8,7 @@ from fhir.resources.R4B.bundle import Bundle
 from helpers import TEST_CONFIG
 
 from triage import create_app, engine
-from triage.model import Level
+from triage.engine.model import Level
 
 TRIAGE = "/api/v1/triage"
 INCOMPLETE = {

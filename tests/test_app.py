@@ -124,7 +124,7 @@ def test_results_and_chart_notes_use_the_clinics_time_zone(clean_env, monkeypatc
         def now(cls, tz=None):
             return real.datetime(2026, 11, 25, 18, 30, tzinfo=real.UTC).astimezone(tz)
 
-    monkeypatch.setattr("triage.web.datetime", Frozen)
+    monkeypatch.setattr("triage.web.shared.datetime", Frozen)
     app = env_app(clean_env, SECRET_KEY=SECRET, TIME_ZONE=zone)
     app.config["WTF_CSRF_ENABLED"] = False
     ruleset = app.extensions["pump_check"].ruleset

@@ -10,9 +10,9 @@ import helpers
 import pytest
 from level_examples import answers_reaching, full_answers
 
-from triage import note
-from triage.callform import ACTIONS, WHO_ANSWERED
-from triage.model import Level
+from triage.engine.model import Level
+from triage.nurse import note
+from triage.nurse.callform import ACTIONS, WHO_ANSWERED
 
 CANARY = "CANARY-PATIENT-4471"
 

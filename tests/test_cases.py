@@ -12,9 +12,10 @@ from answer_examples import answers_with_warnings, choice_questions
 from click.testing import CliRunner
 from helpers import RULES_FILE
 
-from triage import PROJECT_ROOT, cases, engine, floor, rules, verify
+from triage import PROJECT_ROOT, engine, rules
 from triage.cli import rules_group
-from triage.model import LEVEL_IDS, Level
+from triage.engine.model import LEVEL_IDS, Level
+from triage.rules import cases, floor, verify
 
 # The cases beside the rules under test (see conftest.py), as `rules verify` finds them.
 CASES_DIR = verify.default_cases(RULES_FILE)
@@ -48,15 +49,15 @@ def test_every_case_uses_known_levels_and_categories(ruleset):
 
 
 def test_every_rule_fires_in_a_case_and_is_silent_in_a_near_miss(ruleset, outcomes):
-    """The same check as `flask rules verify` (triage/verify.py): a case where each rule fires,
+    """The same check as `flask rules verify` (triage/rules/verify.py): a case where each rule fires,
     and a near miss that answers one of the rule's own questions and leaves it silent."""
-    from triage import verify
+    from triage.rules import verify
 
     assert [str(problem) for problem in verify.coverage(ruleset, outcomes)] == []
 
 
 def test_a_rule_without_a_near_miss_is_named_with_its_line(ruleset, outcomes):
-    from triage import verify
+    from triage.rules import verify
 
     rule = ruleset.rules[0]
     asked = rule.when.questions()
@@ -281,7 +282,7 @@ def test_the_floor_file_is_not_read_as_example_cases():
 
 
 def test_no_combination_of_answers_is_below_the_reference_table(ruleset):
-    """The same check as `flask rules verify` (triage/floor.py)."""
+    """The same check as `flask rules verify` (triage/rules/floor.py)."""
     problems, tried = floor.check(ruleset, FLOOR_FILE)
     assert [str(problem) for problem in problems] == []
     assert tried > 0

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import PROJECT, RULES_FILE
 
-from triage import review
 from triage.cli import rules_group
-from triage.model import Level
+from triage.engine.model import Level
+from triage.rules import review
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 
@@ -197,7 +197,7 @@ def test_show_by_level_lists_every_rule_most_urgent_first(cli, ruleset):
 
 def test_show_by_level_says_answers_in_the_patients_words(cli, ruleset):
     out = " ".join(cli("show", "--by-level").output.split())
-    from triage import conditions
+    from triage.engine import conditions
 
     rule = next(
         r for r in ruleset.rules if isinstance(r.when, conditions.AnswerIs) and len(r.when.values) == 1

@@ -2,8 +2,10 @@
 
 import pytest
 
-from triage import review, review_sheet, safety
-from triage.conditions import COMPARISONS, AllOf, AnswerIs, AnyOf, Compare, Not, question_words
+from triage import safety
+from triage.engine.conditions import COMPARISONS, AllOf, AnswerIs, AnyOf, Compare, Not, question_words
+from triage.nurse import review_sheet
+from triage.rules import review
 from triage.safety.reachability import Reachability
 from triage.safety.space import Space
 

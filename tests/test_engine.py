@@ -15,7 +15,7 @@ import pytest
 
 from triage import rules
 from triage.engine import AnswerProblems, check_answers, evaluate
-from triage.model import Level
+from triage.engine.model import Level
 
 ENGINE_RULES = Path(__file__).parent / "rules_own" / "engine.yaml"
 
@@ -139,7 +139,7 @@ def test_an_unknown_date_counts_as_early_for_fever(ruleset):
 
 
 def test_an_unanswered_number_never_matches_a_comparison(ruleset):
-    from triage.conditions import COMPARISONS, Compare
+    from triage.engine.conditions import COMPARISONS, Compare
 
     for comparison in COMPARISONS:
         for limit in (-1, 0, 90, 10**9):
@@ -151,7 +151,7 @@ def test_an_unanswered_number_never_matches_a_comparison(ruleset):
 
 
 def test_comparisons_at_their_limits():
-    from triage.conditions import Compare
+    from triage.engine.conditions import Compare
 
     at = {"d": 90}
     assert Compare("d", "at_least", 90).holds(at) and not Compare("d", "at_least", 91).holds(at)
@@ -249,8 +249,9 @@ def test_a_very_long_bad_answer_is_cut_short_in_the_message(ruleset):
 def test_the_engine_imports_no_web_framework():
     code = textwrap.dedent("""
         import sys
-        import triage.engine, triage.rules, triage.cases, triage.conditions, triage.model, triage.steps
-        import triage.yamlfile
+        import triage.engine, triage.engine.conditions, triage.engine.model
+        import triage.rules, triage.rules.cases, triage.rules.steps
+        import triage.rules.yamlfile
         from triage import SHIPPED_RULES
         triage.engine.evaluate(triage.rules.load(SHIPPED_RULES), {})
         web = sorted(name for name in sys.modules

@@ -11,8 +11,9 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
 from pydantic import ValidationError
 
-from triage import engine, fhir
-from triage.model import Level
+from triage import engine
+from triage.engine.model import Level
+from triage.web import fhir
 
 CONTACTS = {
     "emergency_number": "911",

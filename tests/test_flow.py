@@ -1,4 +1,4 @@
-"""The check step by step (triage/flow.py): emergency signs first, stop early, never withhold.
+"""The check step by step (triage/patient/flow.py): emergency signs first, stop early, never withhold.
 
 Every example is derived from the loaded rules (an answer marked red_flag: emergency, an answer
 that alone gives urgent...), so these tests hold for any valid rule file.
@@ -15,7 +15,7 @@ from helpers import TEST_CONFIG
 from test_views import assert_numbers_shown, page
 
 from triage import create_app, engine
-from triage.model import Level
+from triage.engine.model import Level
 
 
 def steps_of(ruleset):

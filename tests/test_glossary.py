@@ -20,7 +20,9 @@ import yaml
 from babel.messages.pofile import read_po
 from helpers import TEST_CONFIG
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, create_app, web, yamlfile
+from triage import PROJECT_ROOT, SHIPPED_RULES, create_app
+from triage.rules import yamlfile
+from triage.web import shared as web
 
 CHECKS_FILE = PROJECT_ROOT / "docs" / "wording-checks.yaml"
 SPANISH_PO = PROJECT_ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"

@@ -55,7 +55,7 @@ def rendered_results(app) -> dict[str, str]:
     """Render the result page for each level reached, and for every answer at its worst."""
     from flask import render_template
 
-    from triage.views import result_context
+    from triage.patient.views import result_context
 
     ruleset = app.extensions["pump_check"].ruleset
     states = {f"result-{level.id}": answers for level, answers in one_answer_per_level(ruleset).items()}

@@ -13,8 +13,8 @@ from babel.messages.pofile import read_po
 from conftest import RULES_FILE
 
 from triage import PROJECT_ROOT, engine, rules
-from triage.model import Level
-from triage.yamlfile import FileProblems
+from triage.engine.model import Level
+from triage.rules.yamlfile import FileProblems
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 SPANISH_PO = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"

@@ -1,4 +1,5 @@
-"""The package's shape: no import cycle between its modules, and none over ~350 lines.
+"""The package's shape: folders by who the code serves, arrows between them one way, no import
+cycle between its modules, and none over ~350 lines.
 
 The graph is read from the source with `ast`: every `import` of a triage module, including
 those inside functions (a cycle hidden in a function is still a cycle), but not those under
@@ -104,14 +105,73 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 def test_the_graph_is_read_from_the_source():
-    assert "triage.model" in GRAPH["triage.engine"]
-    assert "triage.conditions" in GRAPH["triage.model"]
-    assert "triage.model" not in GRAPH["triage.conditions"]  # under `if TYPE_CHECKING:` only
-    assert "triage.views" in GRAPH["triage"]  # imported inside create_app: still counted
+    assert "triage.engine.evaluation" in GRAPH["triage.engine"]  # `from .evaluation import ...`
+    assert "triage.engine.conditions" in GRAPH["triage.engine.model"]
+    assert "triage.engine.model" in GRAPH["triage.engine.evaluation"]
+    assert "triage.patient.views" in GRAPH["triage"]  # imported inside create_app: still counted
+
+
+def test_an_import_for_type_checking_only_is_not_an_arrow(tmp_path):
+    source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .web import shared\n"
+    imports = [node for node in _imports(ast.parse(source))]
+    assert imports == [imports[0]] and imports[0].module == "typing"
 
 
 def test_no_import_cycle():
     assert cycles(GRAPH) == []
+
+
+# Folders by who the code serves, lowest first (docs/architecture.md). A module may import its
+# own folder's modules and those of lower folders, never a higher one or a sibling on the top row.
+LAYERS = {
+    "startup": 0,  # where the project lives, StartupError: a leaf anyone may read
+    "engine": 1,  # the vocabulary, conditions, evaluation: no web framework
+    "safety": 2,  # the proofs, over the engine
+    "rules": 3,  # the clinic's file: load, check, verify (runs the proofs), review, diff
+    "web": 4,  # what every door shares
+    "patient": 5,
+    "nurse": 5,
+    "api": 5,
+    "cli": 6,
+    "": 6,  # triage/__init__.py: create_app wires every door
+}
+
+
+def folder(name: str) -> str:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def upward_arrows(graph: dict[str, set[str]]) -> list[str]:
+    """Return each import that points to a higher folder or to a sibling on the same row."""
+    wrong = []
+    for name, targets in sorted(graph.items()):
+        here = folder(name)
+        for target in sorted(targets):
+            there = folder(target)
+            if there != here and LAYERS[there] >= LAYERS[here]:
+                wrong.append(f"{name} -> {target}")
+    return wrong
+
+
+def test_every_module_is_in_a_known_folder():
+    assert sorted({folder(name) for name in MODULES} - set(LAYERS)) == []
+
+
+def test_the_arrow_checker_finds_an_arrow_the_wrong_way():
+    graph = {
+        "triage.engine.model": {"triage.web.shared"},
+        "triage.patient.views": {"triage.nurse.note", "triage.engine.model"},
+        "triage.web.shared": {"triage.engine.model"},
+    }
+    assert upward_arrows(graph) == [
+        "triage.engine.model -> triage.web.shared",
+        "triage.patient.views -> triage.nurse.note",
+    ]
+
+
+def test_arrows_between_folders_run_one_way():
+    assert upward_arrows(GRAPH) == []
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

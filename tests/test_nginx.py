@@ -15,7 +15,7 @@ from gunicorn_server import running
 from helpers import token_in
 from nginx_server import SERVER_NAME, head_and_body, proxy, raw
 
-from triage import security
+from triage.web import security
 
 CANARY = "Zq7nginxCanary42"
 APP_ENV = {"FLASK_PROXY_FIX": "1", "FLASK_TRUSTED_HOSTS": SERVER_NAME}

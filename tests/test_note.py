@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from level_examples import answers_reaching, full_answers
 
-from triage import engine, note, plaintext
-from triage.call import evaluate_given
-from triage.model import Level
+from triage import engine
+from triage.engine.model import Level
+from triage.nurse import note, plaintext
+from triage.nurse.call import evaluate_given
 
 CONTACTS = {
     "emergency_number": "911",

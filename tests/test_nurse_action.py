@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from triage import rules
-from triage.model import Level
-from triage.yamlfile import FileProblems
+from triage.engine.model import Level
+from triage.rules.yamlfile import FileProblems
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
 

@@ -12,8 +12,9 @@ from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from triage import create_app, openapi
-from triage.model import LEVEL_IDS
+from triage import create_app
+from triage.api import openapi
+from triage.engine.model import LEVEL_IDS
 
 DOCUMENT = "/api/v1/openapi.json"
 
@@ -158,5 +159,5 @@ def test_the_document_is_built_once_at_start_up(app, monkeypatch):
 
 
 def test_the_module_imports_no_flask():
-    code = "import sys, triage.openapi; assert not [m for m in sys.modules if m.startswith('flask')]"
+    code = "import sys, triage.api.openapi; assert not [m for m in sys.modules if m.startswith('flask')]"
     subprocess.run([sys.executable, "-c", code], check=True)

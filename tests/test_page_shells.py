@@ -14,7 +14,7 @@ import pytest
 from helpers import CSRF_TOKEN, TEST_CONFIG, token_in
 
 from triage import create_app, engine
-from triage.model import Level
+from triage.engine.model import Level
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from conftest import answers_reaching
 from helpers import TEST_CONFIG
 
 from triage import PROJECT_ROOT, create_app
-from triage.model import Level
+from triage.engine.model import Level
 
 BUDGET = 30 * 1024  # bytes of HTML plus every stylesheet it links
 FIGURES = PROJECT_ROOT / "artifacts" / "page-weight.txt"

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage import plaintext
+from triage.nurse import plaintext
 
 WORDS = ["a", "bb", "c" * 60, "d" * 71, "e" * 72, "f" * 150, " ", "  ", "-", "\u00a0"]
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from triage import create_app, engine, rules
-from triage.model import Level
+from triage.engine.model import Level
 
 RULESET = rules.load(RULES_FILE)  # the rules the app under test serves
 QUESTIONS = {question.id: question for question in RULESET.questions}

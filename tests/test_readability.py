@@ -73,8 +73,8 @@ SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
     },
 }
 # Medical words that must stay, the words that explain each, and how a grade is read: one
-# definition, shared with `flask rules verify` (triage/readability.py).
-from triage.readability import GLOSSARY, grade  # noqa: E402
+# definition, shared with `flask rules verify` (triage/rules/readability.py).
+from triage.rules.readability import GLOSSARY, grade  # noqa: E402
 
 MEASURED: dict[str, list[tuple[float, str]]] = {"en": [], "es": []}
 
@@ -166,7 +166,7 @@ class Visible(HTMLParser):
 def _urgent(ruleset):
     """An answer that reaches URGENT on its own, from the loaded rules (not a shipped example)."""
     from triage.engine import evaluate
-    from triage.model import Level
+    from triage.engine.model import Level
 
     return next(
         {q.id: v}
@@ -216,8 +216,8 @@ def language(request):
 
 
 def test_the_rule_file_reads_at_grade_8_or_below(ruleset, language):
-    """The same check as `flask rules verify` (triage/readability.py, triage/verify.py)."""
-    from triage import readability, verify, yamlfile
+    """The same check as `flask rules verify` (triage/rules/readability.py, triage/rules/verify.py)."""
+    from triage.rules import readability, verify, yamlfile
 
     assert language in ruleset.languages
     _, lines = yamlfile.load(ruleset.file)

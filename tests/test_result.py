@@ -17,8 +17,9 @@ from helpers import TEST_CONFIG
 from level_examples import one_answer_per_level
 from test_views import Page
 
-from triage import create_app, engine, signs
-from triage.model import Level
+from triage import create_app, engine
+from triage.engine import signs
+from triage.engine.model import Level
 
 
 @pytest.fixture
@@ -171,11 +172,11 @@ def test_the_care_team_name_in_another_language_comes_from_the_environment(monke
 def test_the_result_logic_imports_no_web_framework():
     code = textwrap.dedent("""
         import sys
-        import triage.result_card, triage.signs, triage.rules, triage.engine
+        import triage.patient.result_card, triage.engine.signs, triage.rules, triage.engine
         from triage import SHIPPED_RULES
         ruleset = triage.rules.load(SHIPPED_RULES)
         result = triage.engine.evaluate(ruleset, {})
-        triage.result_card.build(result, ruleset, "en"), triage.signs.watch_for(ruleset, "es")
+        triage.patient.result_card.build(result, ruleset, "en"), triage.engine.signs.watch_for(ruleset, "es")
         print(",".join(sorted(n for n in sys.modules if n.split(".")[0] in ("flask", "jinja2", "werkzeug"))))
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

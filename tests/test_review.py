@@ -5,8 +5,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from triage import cases, review, rules
+from triage import rules
 from triage.cli import rules_group
+from triage.rules import cases, review
 
 MINI = """\
 version: "mini-1"

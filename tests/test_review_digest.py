@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import TEST_CONFIG
 
-from triage import create_app, review, review_digest, rules
+from triage import create_app, rules
 from triage.cli import rules_group
+from triage.rules import review, review_digest
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
 REVIEW = 'review: {by: Dr Test, on: "2026-01-15", next_due: "2027-01-15"}'

@@ -6,8 +6,11 @@ from html import unescape
 import pytest
 from helpers import TEST_CONFIG
 
-from triage import SHIPPED_RULES, conditions, create_app, engine, review, review_sheet
-from triage.sheet import render_markdown, slug
+from triage import SHIPPED_RULES, create_app, engine
+from triage.engine import conditions
+from triage.nurse import review_sheet
+from triage.nurse.sheet import render_markdown, slug
+from triage.rules import review
 
 
 def article(page: str, rule_id: str) -> str:

@@ -14,9 +14,10 @@ import pytest
 import yaml
 from helpers import RULES_FILE, TEST_CONFIG
 
-from triage import SHIPPED_RULES, rules, yamlfile
-from triage.conditions import AllOf, AnswerIs, AnyOf, Not
-from triage.yamlfile import FileProblems
+from triage import SHIPPED_RULES, rules
+from triage.engine.conditions import AllOf, AnswerIs, AnyOf, Not
+from triage.rules import yamlfile
+from triage.rules.yamlfile import FileProblems
 
 INVALID = Path(__file__).parent / "rules_invalid"
 MINIMAL = INVALID / "_valid_minimal.yaml"
@@ -176,7 +177,7 @@ def test_the_shipped_rule_file_validates_against_the_schema(shipped_data):
 
 
 def test_the_rule_file_points_editors_at_the_schema():
-    assert "$schema=triage/rules.schema.json" in SHIPPED_RULES.read_text("utf-8")
+    assert "$schema=triage/rules/rules.schema.json" in SHIPPED_RULES.read_text("utf-8")
 
 
 def test_every_category_has_a_rule(ruleset):

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from triage import cases, rules, rules_diff
+from triage import rules
 from triage.cli import rules_group
+from triage.rules import cases
+from triage.rules import diff as rules_diff
 
 OLD = """\
 version: "diff-1"

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from triage import SHIPPED_RULES, conditions, engine, rules, safety
+from triage import SHIPPED_RULES, engine, rules, safety
 from triage.cli import rules_group
-from triage.model import Level
-from triage.yamlfile import FileProblems
+from triage.engine import conditions
+from triage.engine.model import Level
+from triage.rules.review_dates import review_warnings
+from triage.rules.yamlfile import FileProblems
 
 UNSAFE = Path(__file__).parent / "rules_unsafe"
 ON_TIME = "2026-12-01"  # before every next_due in these files
@@ -83,7 +85,7 @@ def test_shipped_rules_command_says_proved_and_warns_about_nothing():
 def test_shipped_rules_every_rule_has_a_review():
     ruleset = rules.load(SHIPPED_RULES)
     assert all(rule.review is not None for rule in ruleset.rules)
-    assert safety.review_warnings(ruleset, datetime.date.fromisoformat(ON_TIME)) == []
+    assert review_warnings(ruleset, datetime.date.fromisoformat(ON_TIME)) == []
 
 
 # ------------------------------------------------------------------ files that break a property
@@ -319,10 +321,10 @@ def test_review_warnings_name_missing_and_overdue_reviews():
         ruleset, rules=(dataclasses.replace(ruleset.rules[0], review=None), *ruleset.rules[1:])
     )
     file = UNSAFE / "hidden.yaml"
-    assert safety.review_warnings(no_review, datetime.date(2027, 5, 25)) == [
+    assert review_warnings(no_review, datetime.date(2027, 5, 25)) == [
         f"rule 'fever' ({file}:45) has no review: add review: {{by, on, next_due}}"
     ]
-    assert safety.review_warnings(no_review, datetime.date(2027, 5, 26))[1:] == [
+    assert review_warnings(no_review, datetime.date(2027, 5, 26))[1:] == [
         f"rule 'fever-late' ({file}:53) was due for review on 2027-05-25 (last reviewed 2026-11-25 by test)",
         f"rule 'slow-breathing' ({file}:64) was due for review on 2027-05-25 (last reviewed "
         "2026-11-25 by test)",
@@ -446,7 +448,7 @@ def test_a_step_from_a_middle_answer_is_shown_from_that_answer(tmp_path):
 def test_the_safety_check_imports_no_web_framework_and_z3_only_when_it_runs():
     code = textwrap.dedent("""
         import sys
-        import triage.safety, triage.review_dates
+        import triage.safety, triage.rules.review_dates
         from triage import SHIPPED_RULES, rules
         assert "z3" not in sys.modules, "z3 is imported when a check runs, not with the app"
         report = triage.safety.check(rules.load(SHIPPED_RULES))

@@ -1,4 +1,4 @@
-"""The schema's x-message tags and the words they name (triage/schema_messages.py)."""
+"""The schema's x-message tags and the words they name (triage/rules/schema_messages.py)."""
 
 from pathlib import Path
 
@@ -6,8 +6,9 @@ import jsonschema
 import pytest
 import yaml
 
-from triage import rules, schema_messages, yamlfile
-from triage.yamlfile import FileProblems
+from triage import rules
+from triage.rules import schema_messages, yamlfile
+from triage.rules.yamlfile import FileProblems
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
 FORMS = ("all", "any", "not", "is", "compare")

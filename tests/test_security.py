@@ -24,7 +24,8 @@ import pytest
 from gunicorn_server import running
 from helpers import TEST_CONFIG, csrf_token, token_in
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, StartupError, create_app, security
+from triage import PROJECT_ROOT, SHIPPED_RULES, StartupError, create_app
+from triage.web import security
 
 CONFIG = {**TEST_CONFIG, "RULES_FILE": str(SHIPPED_RULES), "AFTER_HOURS_PHONE": ""}
 CANARY = "Zq7canaryXv93"

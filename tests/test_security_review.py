@@ -16,7 +16,8 @@ import pytest
 from helpers import csrf_token
 from werkzeug.datastructures import MultiDict
 
-from triage import StartupError, create_app, proofs, rules, safety
+from triage import StartupError, create_app, rules, safety
+from triage.safety import proofs
 
 TESTS = Path(__file__).parent
 UNSAFE = sorted((TESTS / "rules_unsafe").glob("*.yaml"))
@@ -165,7 +166,8 @@ def test_the_check_for_repeated_fields_allows_a_multi_answer_field(app):
     from flask_wtf import FlaskForm
     from wtforms import SelectMultipleField
 
-    from triage import Loaded, security
+    from triage import Loaded
+    from triage.web import security
 
     class WithList(FlaskForm):
         signs = SelectMultipleField(choices={"a": "A", "b": "B"})

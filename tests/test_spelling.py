@@ -1,6 +1,6 @@
 """One "did you mean": the closest choice, else a word a clinician may reach for, else nothing."""
 
-from triage.spelling import did_you_mean
+from triage.rules.spelling import did_you_mean
 
 
 def test_the_closest_choice_is_suggested():

@@ -94,7 +94,8 @@ def test_options_in_the_wrong_order_say_list_the_mildest_answer_first(tmp_path):
 
 
 def test_an_answer_reaching_emergency_without_a_red_flag_is_a_warning_at_its_line(tmp_path):
-    from triage import rules, verify
+    from triage import rules
+    from triage.rules import verify
 
     rules_file = tmp_path / "rules.yaml"
     before = "level: urgent\n    when: {question: redness"
@@ -112,7 +113,8 @@ def test_an_answer_reaching_emergency_without_a_red_flag_is_a_warning_at_its_lin
 def test_with_the_mildest_answer_listed_last_no_answer_is_blamed_for_missing_a_red_flag(tmp_path):
     """Options in the wrong order make every answer reach EMERGENCY with the mildest ones: the
     monotonicity proof names the line; the red-flag warning does not repeat it for every answer."""
-    from triage import rules, verify
+    from triage import rules
+    from triage.rules import verify
 
     rules_file = tmp_path / "rules.yaml"
     text = MINIMAL.read_text("utf-8").replace(

@@ -11,7 +11,7 @@ from conftest import answers_reaching, none_answers, step_form_fields
 from helpers import CSRF_TOKEN, TEST_CONFIG
 
 from triage import create_app, engine
-from triage.model import Level
+from triage.engine.model import Level
 
 
 class Page(HTMLParser):

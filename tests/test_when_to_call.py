@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from test_views import Page
 
-from triage import PROJECT_ROOT, rules, signs
-from triage.model import Level
-from triage.security import CONTENT_SECURITY_POLICY
+from triage import PROJECT_ROOT, rules
+from triage.engine import signs
+from triage.engine.model import Level
+from triage.web.security import CONTENT_SECURITY_POLICY
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
 # Link texts Lighthouse 12 calls vague (its list, for the languages we serve).

@@ -3,8 +3,8 @@ and the usual mistakes are refused in plain words with the line to go to."""
 
 import pytest
 
-from triage import yamlfile
-from triage.yamlfile import FileProblems, Problem
+from triage.rules import yamlfile
+from triage.rules.yamlfile import FileProblems, Problem
 
 
 def _load(tmp_path, text: str | bytes):

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from .startup import PROJECT_ROOT, SHIPPED_RULES, StartupError
 
 if TYPE_CHECKING:  # only for the annotations of Loaded: importing them here would load Flask
-    from .flow import Plan
-    from .model import RuleSet
+    from .engine.model import RuleSet
+    from .patient.flow import Plan
     from .safety import SafetyReport
 
 __all__ = ["PROJECT_ROOT", "SHIPPED_RULES", "Loaded", "StartupError", "create_app"]
@@ -83,21 +83,13 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import (
-        api,
-        call,
-        flow,
-        health,
-        http_errors,
-        i18n,
-        proofs,
-        rules,
-        security,
-        sheet,
-        views,
-        when_to_call,
-    )
-    from .yamlfile import FileProblems
+    from . import rules
+    from .api import endpoints as api
+    from .nurse import call, sheet
+    from .patient import flow, views, when_to_call
+    from .rules.yamlfile import FileProblems
+    from .safety import proofs
+    from .web import errors, health, i18n, security
 
     try:
         ruleset = rules.load(app.config["RULES_FILE"])
@@ -110,7 +102,7 @@ def create_app(test_config: dict | None = None):
 
     security.init_app(app)
     views.init_app(app)
-    http_errors.init_app(app)
+    errors.init_app(app)
     i18n.init_app(app)
     api.init_app(app)
     call.init_app(app)

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import click
 
-from . import cases, review, rules, rules_diff, safety
-from .model import Level
+from . import rules, safety
+from .engine.model import Level
+from .rules import cases, review
+from .rules import diff as rules_diff
+from .rules.review_dates import review_warnings
+from .rules.yamlfile import FileProblems
 from .startup import PROJECT_ROOT, SHIPPED_RULES
-from .yamlfile import FileProblems
 
 DEFAULT_CASES = PROJECT_ROOT / "tests" / "cases"
 
@@ -78,7 +81,7 @@ def check(file, today):
             click.echo(_wrapped("warning: " + finding.text, 7))
     click.echo(f"Safety checks took {report.seconds:.1f} s.")
     day = today.date() if today else datetime.date.today()
-    for warning in safety.review_warnings(ruleset, day):
+    for warning in review_warnings(ruleset, day):
         click.echo("warning: " + warning)
     failed = [result.name for result in report.properties if not result.ok]
     if failed:
@@ -137,7 +140,7 @@ def test(paths, rules_file):
 def verify_command(file, cases_dir):
     """The one gate for a rules change: validate FILE, prove it safe, run every example case,
     check a case and a near miss for each rule, the reference floor and the reading level."""
-    from . import verify
+    from .rules import verify
 
     started = time.perf_counter()
     file = _rules_file(file)
@@ -157,7 +160,7 @@ def verify_command(file, cases_dir):
             click.echo(_wrapped("warning: " + warning, 2))
 
     steps = verify.run(ruleset, cases_dir, say)
-    for warning in safety.review_warnings(ruleset, datetime.date.today()):
+    for warning in review_warnings(ruleset, datetime.date.today()):
         click.echo("warning: " + warning)
     count = sum(len(step.problems) for step in steps)
     seconds = time.perf_counter() - started

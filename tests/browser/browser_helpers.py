@@ -23,7 +23,7 @@ def answers_for(ruleset, level: str, days: int | None = 20) -> dict:
     the first step); for the others, the first single answer that gives that level.
     """
     from triage import engine
-    from triage.model import Level
+    from triage.engine.model import Level
 
     answers = {q.id: (days if q.number else q.values[0]) for q in ruleset.questions}
     wanted = Level.from_id(level)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from level_examples import answers_reaching
 
-from triage.model import Level
+from triage.engine.model import Level
 
 from .browser_helpers import axe_report, run_axe, wait_for_focus
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 
 def heading_of(ruleset, level: str, language: str = "en") -> str:
-    from triage.model import Level
+    from triage.engine.model import Level
 
     return ruleset.levels[Level.from_id(level)].heading[language]
 
@@ -159,7 +159,7 @@ def test_journey_without_javascript(no_js, server, ruleset, level):
 def _some_symptoms(ruleset) -> dict:
     """Answers other than the mildest wherever that gives no emergency."""
     from triage import engine
-    from triage.model import Level
+    from triage.engine.model import Level
 
     answers = answers_for(ruleset, "none", days=None)
     for question in ruleset.questions:

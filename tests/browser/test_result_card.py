@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from level_examples import one_answer_per_level
 
-from triage import engine, signs
-from triage.model import Level
+from triage import engine
+from triage.engine import signs
+from triage.engine.model import Level
 
 from .browser_helpers import axe_report, horizontal_overflow, run_axe, shoot
 

@@ -36,8 +36,7 @@ import time
 from types import ModuleType
 from typing import Protocol
 
-from ..model import Question, RuleSet
-from ..review_dates import review_warnings
+from ..engine.model import Question, RuleSet
 from .encoding import Encoding, Undecided, UndeclaredRead
 from .encoding import ask as _ask
 from .monotonicity import Monotonicity
@@ -76,7 +75,6 @@ __all__ = [
     "more_serious_pairs",
     "next_up",
     "number_values",
-    "review_warnings",
 ]
 
 # The check's settings, read each time check() runs (so a test can change them here, and

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 from .. import engine
-from ..model import Level, Rule, RuleSet
+from ..engine.model import Level, Rule, RuleSet
 from .space import Space, State
 from .words import answer_words, joined
 

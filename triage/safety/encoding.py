@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
-from .. import conditions
-from ..model import Answer, Level, Rule
+from ..engine import conditions
+from ..engine.model import Answer, Level, Rule
 from .space import Space, State
 
 # z3 ships no type hints: a formula is a z3 BoolRef, a model a z3 ModelRef.

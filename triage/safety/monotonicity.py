@@ -11,7 +11,7 @@ date would. So "not known" counts as the most serious value of a number question
 
 from __future__ import annotations
 
-from ..model import Answer, Level, Question
+from ..engine.model import Answer, Level, Question
 from .counterexample import Shown, fired, level
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult

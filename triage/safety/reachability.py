@@ -9,13 +9,13 @@ not unsafe, so it is a warning, not a failure.
 
 from __future__ import annotations
 
-from ..model import Rule
+from ..engine.model import Rule
 from .counterexample import fired
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult
 from .sample import Sample
 from .space import Space
-from .words import count, joined, rule_where
+from .words import count, joined
 
 
 class Reachability:
@@ -93,7 +93,7 @@ class Reachability:
 
     def dead(self, rule: Rule) -> Finding:
         return Finding(
-            f"rule '{rule.id}' ({rule_where(rule, self.ruleset)}) can never fire: no "
+            f"rule '{rule.id}' ({self.ruleset.where(rule)}) can never fire: no "
             f"answers make '{rule.when.text()}' true",
             {},
             (rule.id,),
@@ -102,7 +102,7 @@ class Reachability:
     def hidden(self, rule: Rule, by: list[Rule]) -> Finding:
         names = joined([f"'{o.id}' ({o.level.id.upper()})" for o in by])
         return Finding(
-            f"rule '{rule.id}' ({rule_where(rule, self.ruleset)}, {rule.level.id.upper()}) is "
+            f"rule '{rule.id}' ({self.ruleset.where(rule)}, {rule.level.id.upper()}) is "
             f"hidden: whenever it fires, {names} of the same category '{rule.category}' "
             f"fire{'s' * (len(by) == 1)} too, so it never changes the level or the categories "
             "shown (its advice is still listed); check that this is meant",

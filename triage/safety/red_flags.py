@@ -3,7 +3,7 @@ whatever else is answered."""
 
 from __future__ import annotations
 
-from ..model import Level, Question
+from ..engine.model import Level, Question
 from .counterexample import Shown, fired, level
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Answer, Level, Rule
+from ..engine.model import Answer, Level, Rule
 from .counterexample import fired
 from .report import FAILED, PROPERTY_NAMES, PROVED, SAMPLED, Finding, PropertyResult
 from .space import Space, State

@@ -13,8 +13,8 @@ import math
 import random
 from collections.abc import Iterator, Mapping
 
-from .. import conditions
-from ..model import Answer, Question, RuleSet
+from ..engine import conditions
+from ..engine.model import Answer, Question, RuleSet
 from .words import count, question_words
 
 State = dict[str, Answer]

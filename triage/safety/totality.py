@@ -11,7 +11,7 @@ from .counterexample import Shown, level
 from .encoding import Encoding
 from .report import FAILED, PROPERTY_NAMES, PROVED, Finding, PropertyResult
 from .space import Space, State
-from .words import count, rule_where
+from .words import count
 
 ENGINE_RUNS = 2 + 200  # whole sets of answers run through the engine: the corners, then a sample
 
@@ -62,7 +62,7 @@ class Totality:
             failures.append(
                 Finding(
                     f"{self.shown.with_(state, irrelevant=unread)}, rule '{rule.id}' "
-                    f"({rule_where(rule, self.ruleset)}) cannot be evaluated: {message}",
+                    f"({self.ruleset.where(rule)}) cannot be evaluated: {message}",
                     state,
                     (rule.id,),
                 )

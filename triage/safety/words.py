@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..conditions import question_words
-from ..model import Answer, Question
-from ..review_dates import rule_where
+from ..engine.conditions import question_words
+from ..engine.model import Answer, Question
 
-__all__ = ["answer_words", "count", "joined", "question_words", "rule_where", "value_words"]
+__all__ = ["answer_words", "count", "joined", "question_words", "value_words"]
 
 
 def value_words(question: Question, value: Answer) -> str:

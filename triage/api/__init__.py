@@ -1,0 +1,1 @@
+"""The JSON API for clinic systems, its OpenAPI document, and FHIR."""

@@ -1,0 +1,176 @@
+"""The call-mode form: every question in the nurse's words, plus optional details of the call.
+
+Built once at start-up from the rule file. The days field is the patient form's own
+`WholeNumberField` (plain ASCII digits only), with the messages in call mode's English.
+Nothing here is stored: the details go into the chart note on the result page and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..engine.model import Question, RuleSet
+from ..web.forms import NoCSRFForm, RadioField, WholeNumberField
+from . import note
+
+WHO_ANSWERED = {"patient": "Patient", "caregiver": "Caregiver", "other": "Someone else"}
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language, as the switch shows
+# Actions taken, in the note's words; {emergency_number} is the clinic's.
+ACTIONS = {
+    "advised_emergency": "Advised to call {emergency_number} now",
+    "escalated": "Escalated to the on-call clinician",
+    "review_booked": "Review booked",
+    "safety_net": "Safety-net advice given",
+    "teach_back": "Patient or caregiver repeated the advice back",
+}
+DETAIL_FIELDS = ("reference", "call_date", "who_answered", "initials", "comments", "actions")
+
+
+class OptionalRadioField(RadioField):
+    """A radio group that may be left unanswered, but only with one of its own values."""
+
+    def pre_validate(self, form) -> None:
+        if self.data:
+            super().pre_validate(form)
+
+
+def question_number_messages(number: int, question: Question) -> dict[str, str]:
+    """Messages for the days field, naming the question's number as the error summary does."""
+    low, high = question.minimum, question.maximum
+    text = f"Question {number}: enter a whole number from {low} to {high}, or leave it blank if not known"
+    return {"whole": text, "low": text, "high": text}
+
+
+def parse_started(text: str | None) -> datetime | None:
+    """Read the hidden start time (ISO 8601 with offset); anything else is ignored."""
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
+    """Return the call form: the nurse's wording of every question, then the call's details."""
+
+    class CallForm(NoCSRFForm):
+        call_language = RadioField(
+            "Language of the call",
+            default="en",
+            validate_choice=True,
+            choices=[SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in ruleset.languages],
+        )
+        started = HiddenField()
+        reference = StringField(
+            "Patient reference",
+            validators=[
+                Optional(),
+                Length(
+                    max=note.REFERENCE_MAX,
+                    message=(f"Keep the patient reference to {note.REFERENCE_MAX} characters or fewer"),
+                ),
+            ],
+        )
+        call_date = DateField("Call date", validators=[Optional()], format="%Y-%m-%d")
+        who_answered = OptionalRadioField(
+            "Who answered",
+            validate_choice=True,
+            choices=[SelectChoice(k, v) for k, v in WHO_ANSWERED.items()],
+        )
+        initials = StringField(
+            "Nurse's initials",
+            validators=[
+                Optional(),
+                Length(
+                    max=note.INITIALS_MAX,
+                    message=(f"Keep the initials to {note.INITIALS_MAX} characters or fewer"),
+                ),
+            ],
+        )
+        comments = TextAreaField(
+            "Comments",
+            validators=[
+                Optional(),
+                Length(
+                    max=note.COMMENTS_MAX,
+                    message=(f"Keep the comments to {note.COMMENTS_MAX} characters or fewer"),
+                ),
+            ],
+        )
+        actions = SelectMultipleField(
+            "Actions taken", validate_choice=True, choices=[SelectChoice(k, v) for k, v in ACTIONS.items()]
+        )
+
+    for number, question in enumerate(ruleset.questions, start=1):
+        label = note.asked(question)
+        if question.number:
+            field = WholeNumberField(
+                label, question.minimum, question.maximum, question_number_messages(number, question)
+            )
+        else:
+            field = RadioField(
+                label,
+                validate_choice=True,
+                choices=[
+                    SelectChoice(option.value, (option.ask or option.label).in_language("en"))
+                    for option in question.options
+                ],
+                validators=[InputRequired(message=f"Question {number}: choose an answer ({label})")],
+            )
+        setattr(CallForm, question.id, field)
+    return CallForm
+
+
+def given_answers(form, ruleset: RuleSet) -> dict:
+    """Return the valid answers on the form, leaving out every unanswered or invalid one."""
+    given = {}
+    for question in ruleset.questions:
+        field = form[question.id]
+        value = field.data
+        if question.number:
+            low, high = question.minimum, question.maximum
+            if (
+                isinstance(value, int)
+                and not field.process_errors
+                and (low is None or value >= low)
+                and (high is None or value <= high)
+            ):
+                given[question.id] = value
+        elif value in question.values:
+            given[question.id] = value
+    return given
+
+
+def unanswered_only(form, ruleset: RuleSet) -> bool:
+    """Return True when every problem on the form is a choice question left unanswered."""
+    for name, _ in form.errors.items():
+        field = form[name]
+        question = ruleset.questions_by_id.get(name)
+        if question is None or question.number or any(field.raw_data or ()):
+            return False
+    return True
+
+
+def details(form, contacts) -> note.CallDetails:
+    """Return the call's details as the note says them (empty where not given)."""
+    return note.CallDetails(
+        reference=form.reference.data or "",
+        call_date=form.call_date.data,
+        who_answered=WHO_ANSWERED.get(form.who_answered.data or "", ""),
+        initials=form.initials.data or "",
+        started=parse_started(form.started.data),
+        language=form.call_language.data or "en",
+        actions=tuple(ACTIONS[key].format(**contacts) for key in ACTIONS if key in (form.actions.data or ())),
+        comments=form.comments.data or "",
+    )

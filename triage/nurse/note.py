@@ -1,0 +1,335 @@
+"""The chart note of a nurse's follow-up call: plain text that pastes cleanly into any record.
+
+Pure Python (no Flask). The note starts with a summary (level, the nurse's action, the
+positive findings and the relevant negatives), then the call details, every question asked
+with its answer, the warnings with their rule ids, the advice given and the rule set. The
+wording is the nurse's (each question's `ask` text); the note is always in English, whatever
+language the call was held in.
+
+The layout is ASCII only (no tabs, box lines or bullets that a record system could mangle);
+the clinic's own words are kept, with typographic symbols (degree sign, dashes, curly quotes,
+arrows, non-breaking spaces) folded to ASCII. Lines are at most WIDTH characters, so the note
+reads the same in a fixed-width record and on paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..engine.model import Answer, Level, Question, Result, Rule, RuleSet
+from .plaintext import plain
+from .plaintext import wrap as _wrap
+
+REFERENCE_MAX = 60
+INITIALS_MAX = 10
+COMMENTS_MAX = 2000
+NOTE_LANGUAGE = "en"  # the chart is written in English, whatever language the call was in
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+@dataclass(frozen=True)
+class CallDetails:
+    """What the nurse may add about the call; all optional, never stored or logged."""
+
+    reference: str = ""
+    call_date: date | None = None
+    who_answered: str = ""  # "Patient", "Caregiver", "Other", as the nurse chose it
+    initials: str = ""
+    started: datetime | None = None  # when the call page was opened
+    language: str = NOTE_LANGUAGE  # the language the questions were read in
+    actions: tuple[str, ...] = ()  # actions taken, in the nurse's words
+    comments: str = ""
+
+
+def _printable(text: str | None) -> str:
+    return "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
+
+
+def clean_reference(reference: str | None) -> str:
+    """Return the patient reference as one short line with no control characters."""
+    return plain(_printable(reference))[:REFERENCE_MAX]
+
+
+def clean_comments(comments: str | None) -> list[str]:
+    """Return the nurse's comments as paragraphs of plain text (line breaks kept as paragraphs)."""
+    text = _printable(comments)[:COMMENTS_MAX]
+    return [plain(part) for part in re.split(r"\r\n|\r|\n", text) if plain(part)]
+
+
+def _clock_time(moment: datetime) -> str:
+    """Return a US 12-hour time: "2:05 PM"."""
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def asked(question: Question) -> str:
+    """Return the nurse's wording of a question (its `ask` text, else the patient's)."""
+    return (question.ask or question.text).in_language(NOTE_LANGUAGE)
+
+
+def answer_text(question: Question, answer) -> str:
+    """Return an answer as the note says it: the option's words, "not known" or "not asked"."""
+    if answer is None:
+        return "not known" if question.number else "not asked"
+    ask = None if question.number else question.option(answer).ask
+    if ask is not None:
+        return ask.in_language(NOTE_LANGUAGE)
+    return question.label_for(answer, NOTE_LANGUAGE)
+
+
+def is_positive(question: Question, answer) -> bool:
+    """A choice answered with anything but its first (mildest: "No", "None") option."""
+    return not question.number and answer is not None and answer != question.values[0]
+
+
+def is_red_flag_question(question: Question) -> bool:
+    return any(option.red_flag is not None for option in question.options)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The note's first block: what a clinician reading the chart needs first."""
+
+    level: Level
+    nurse_action: str
+    positives: tuple[tuple[Question, Answer, tuple[str, ...]], ...]  # (question, answer, rule ids)
+    negatives: tuple[tuple[Question, Answer], ...]  # red-flag questions asked and denied
+    context: tuple[tuple[Question, Answer], ...]  # number answers (e.g. days since surgery)
+    unanswered: tuple[Question, ...]
+
+
+def summary(
+    ruleset: RuleSet, result: Result, contacts: Mapping[str, str], parts: NoteParts | None = None
+) -> Summary:
+    """Work out the summary block: level, nurse action, positives, negatives, unanswered."""
+    red_flags = parts.red_flags if parts else {q.id for q in ruleset.questions if is_red_flag_question(q)}
+    rules_by_question: dict[str, list[str]] = {}
+    for warning in result.warnings:
+        for question_id, _ in warning.because:
+            rules_by_question.setdefault(question_id, []).append(warning.rule.id)
+    positives, negatives, context, unanswered = [], [], [], []
+    for question in ruleset.questions:
+        answer = result.answers.get(question.id)
+        if question.number:
+            context.append((question, answer))
+        elif answer is None:
+            unanswered.append(question)
+        elif is_positive(question, answer):
+            positives.append((question, answer, tuple(rules_by_question.get(question.id, ()))))
+        elif question.id in red_flags:
+            negatives.append((question, answer))
+    return Summary(
+        result.level,
+        nurse_action(ruleset, result.level, contacts),
+        tuple(positives),
+        tuple(negatives),
+        tuple(context),
+        tuple(unanswered),
+    )
+
+
+def nurse_action(ruleset: RuleSet, level: Level, contacts: Mapping[str, str]) -> str:
+    """Return what the nurse does at this level, from the rule file, with the clinic's numbers."""
+    text = ruleset.levels[level].nurse_action
+    if text is None:
+        return (
+            f"The rule file sets no nurse action for {level.id.upper()}: follow the "
+            "clinic's protocol for this level."
+        )
+    return text.in_language(NOTE_LANGUAGE).format(**contacts)
+
+
+def level_line(result: Result, unanswered: int) -> str:
+    """Say the level once, and that a "none" covers only the answers given."""
+    if result.level == Level.NONE and unanswered:
+        return (
+            f"NONE - no warning signs in the answers given ({unanswered} "
+            f"question{'s' if unanswered != 1 else ''} not asked)"
+        )
+    if result.level == Level.NONE:
+        return "NONE - no warning signs in the answers"
+    return result.level.id.upper()
+
+
+def _clock(moment: datetime, zone_of: datetime) -> datetime:
+    return moment.astimezone(zone_of.tzinfo) if zone_of.tzinfo else moment
+
+
+def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
+    lines = [
+        "CALL",
+        f"Patient reference: {clean_reference(details.reference) or '(none given)'}",
+        f"Call date:         {(details.call_date or written_at.date()).isoformat()}",
+    ]
+    if details.started is not None:
+        start = _clock(details.started, written_at)
+        minutes = max(0, round((written_at - start).total_seconds() / 60))
+        zone = written_at.strftime("%Z").strip()
+        lines.append(
+            f"Call time:         {_clock_time(start)} to {_clock_time(written_at)}"
+            f"{' ' + zone if zone else ''} ({minutes} min)"
+        )
+    lines.append(
+        f"Note written:      {written_at:%Y-%m-%d} {_clock_time(written_at)} "
+        f"{written_at.tzname() or ''}".rstrip()
+    )
+    if details.who_answered:
+        lines.append(f"Who answered:      {plain(details.who_answered)}")
+    if details.initials:
+        lines.append(f"Nurse:             {plain(_printable(details.initials))[:INITIALS_MAX]}")
+    if details.language != NOTE_LANGUAGE:
+        name = LANGUAGE_NAMES.get(details.language, details.language)
+        lines += _wrap(
+            f"Call held in {name}: the questions were read from the rule set's "
+            f"{name} wording; this note is in English.",
+            "Language:          ",
+            " " * 19,
+        )
+    if details.actions:
+        lines += _wrap("; ".join(details.actions), "Actions taken:     ", " " * 19)
+    comments = clean_comments(details.comments)
+    if comments:
+        lines += _wrap(comments[0], "Comments:          ", " " * 19)
+        for paragraph in comments[1:]:
+            lines += _wrap(paragraph, " " * 19)
+    return lines
+
+
+def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str]:
+    lines = [
+        "SUMMARY",
+        *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
+        *_wrap(block.nurse_action, "Nurse action: "),
+    ]
+    lines.append("Positive findings:" + ("" if block.positives else " none"))
+    for question, answer, rule_ids in block.positives:
+        rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
+        lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}{rules}", "  + ")
+    negatives = "; ".join(parts.said[question.id, answer] for question, answer in block.negatives)
+    lines.append("Relevant negatives (red-flag questions asked and denied):")
+    lines += _wrap(negatives or "none", "  - ", "    ")
+    for question, answer in block.context:
+        lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}", "Also:         ")
+    if block.unanswered:
+        lines += _wrap(
+            f"{len(block.unanswered)} not asked: " + "; ".join(asked(q) for q in block.unanswered),
+            "Unanswered:   ",
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class NoteParts:
+    """The note's text that is fixed once the rule set is known, made for every question with
+    each of its answers and for every rule at once, so it never tells what anyone answered."""
+
+    questions: Mapping[tuple[str, Answer], str]  # (question id, choice or None): numbered, answered
+    said: Mapping[tuple[str, Answer], str]  # (question id, choice): "question id: answer"
+    red_flags: frozenset[str]  # the questions that have a red-flag answer
+    rules: Mapping[str, str]  # rule id: its heading (numbered "    ") and category lines
+    advice: Mapping[str, str]  # rule id: its line under ADVICE GIVEN
+
+
+def _question_block(number: int, question: Question, answer) -> str:
+    return "\n".join(
+        [
+            *_wrap(asked(question), f"{number:>2}. "),
+            *_wrap(answer_text(question, answer), "    Answer: ", " " * 12),
+        ]
+    )
+
+
+def _said(question: Question, answer: Answer) -> str:
+    return f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
+
+
+def _rule_block(ruleset: RuleSet, rule: Rule, number: int | None) -> str:
+    category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
+    heading = f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}"
+    return "\n".join(
+        [
+            *_wrap(heading, "    " if number is None else f"{number:>2}. "),
+            *_wrap(category, "    Category: ", " " * 14),
+        ]
+    )
+
+
+def note_parts(ruleset: RuleSet) -> NoteParts:
+    """Write the note's fixed parts for a rule set (once, when the app loads it)."""
+    questions: dict[tuple[str, Answer], str] = {
+        (question.id, answer): _question_block(number, question, answer)
+        for number, question in enumerate(ruleset.questions, start=1)
+        for answer in (None, *question.values)  # a number question: only "not known"
+    }
+    return NoteParts(
+        questions=questions,
+        said={(q.id, value): _said(q, value) for q in ruleset.questions for value in q.values},
+        red_flags=frozenset(q.id for q in ruleset.questions if is_red_flag_question(q)),
+        rules={rule.id: _rule_block(ruleset, rule, None) for rule in ruleset.rules},
+        advice={
+            rule.id: "\n".join(_wrap(f"{rule.advice.in_language(NOTE_LANGUAGE)} ({rule.id})", " - ", "   "))
+            for rule in ruleset.rules
+        },
+    )
+
+
+def chart_note(
+    ruleset: RuleSet,
+    result: Result,
+    contacts: Mapping[str, str],
+    *,
+    written_at: datetime,
+    details: CallDetails | None = None,
+    parts: NoteParts | None = None,
+    block: Summary | None = None,
+) -> str:
+    """Return the chart note: summary, call details, every answer, warnings, advice, rules.
+
+    `parts` are the rule set's fixed parts (`note_parts`) and `block` this result's `summary`:
+    each worked out here when not given.
+    """
+    details = details or CallDetails()
+    parts = parts or note_parts(ruleset)
+    block = block or summary(ruleset, result, contacts, parts)
+    lines = [
+        "PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
+        "",
+        *_summary_lines(result, block, parts),
+        "",
+        *_call_lines(details, written_at),
+        "",
+        f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)",
+    ]
+    for number, question in enumerate(ruleset.questions, start=1):
+        answer = result.answers.get(question.id)
+        kept = parts.questions.get((question.id, answer))
+        lines.append(kept if kept is not None else _question_block(number, question, answer))
+    lines += ["", f"WARNINGS ({len(result.warnings)}, most urgent first)"]
+    if not result.warnings:
+        lines.append("    None: no answer given matched a warning rule.")
+    for number, warning in enumerate(result.warnings, start=1):
+        because = "; ".join(
+            parts.said.get((q, answer)) or _said(ruleset.question(q), answer) for q, answer in warning.because
+        )
+        kept = parts.rules[warning.rule.id]  # numbered "    ": wrapped as " 1. " to "99. " are
+        lines.append(
+            f"{number:>2}. {kept[4:]}" if number < 100 else _rule_block(ruleset, warning.rule, number)
+        )
+        lines += _wrap(because, "    Because:  ", " " * 14)
+    lines += ["", "ADVICE GIVEN"]
+    if result.level == Level.NONE:
+        safety_net = ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE)
+        lines += _wrap(f"Safety net: {safety_net.format(**contacts)}", " - ", "   ")
+    lines += (parts.advice[warning.rule.id] for warning in result.warnings)
+    lines += [
+        "",
+        f"Rule set: version {result.rules_version}, digest {result.rules_digest}",
+        *_wrap(
+            "Pump Check gives advice on whom to call and how soon. It is not a "
+            "diagnosis and does not replace clinical judgement.",
+            "",
+        ),
+    ]
+    return "\n".join(lines) + "\n"

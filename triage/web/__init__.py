@@ -1,0 +1,1 @@
+"""What every door shares: security, errors, health, languages, the clinic's numbers, forms."""
