@@ -19,6 +19,7 @@ TEST_CONFIG = {
     "CARE_TEAM_PHONE": "555-0100",
     "AFTER_HOURS_PHONE": "555-0199",
     "EMERGENCY_NUMBER": "911",
+    "EMERGENCY_ROOM": "the emergency room at St. Mary's",
 }
 
 # The hidden CSRF field of a form, whatever order its attributes are written in.

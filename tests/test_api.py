@@ -8,6 +8,7 @@ from answer_examples import answers_with_warnings, choice_questions, number_ques
 from helpers import TEST_CONFIG
 
 from triage import create_app, engine
+from triage.engine.model import Level
 
 TRIAGE = "/api/v1/triage"
 
@@ -90,13 +91,15 @@ def test_triage_gives_level_warnings_and_why(client, ruleset):
     answers = answers_with_warnings(ruleset)
     body = post_json(client, {"answers": answers}).get_json()
     expected = engine.evaluate(ruleset, answers)
-    assert body["level"] == expected.level.id != "none"
+    assert body["disposition"] == expected.level.id != "none"
+    assert body["level"] == ("emergency" if expected.level >= Level.EMERGENCY_ROOM else expected.level.id)
     assert [w["rule"] for w in body["warnings"]] == [w.rule.id for w in expected.warnings]
     for sent, warning in zip(body["warnings"], expected.warnings, strict=True):
         assert sent == {
             "rule": warning.rule.id,
             "category": warning.rule.category,
-            "level": warning.level.id,
+            "level": "emergency" if warning.level >= Level.EMERGENCY_ROOM else warning.level.id,
+            "disposition": warning.level.id,
             "title": warning.rule.title["en"],
             "advice": warning.rule.advice["en"],
             "because": [{"question": q, "answer": a} for q, a in warning.because],

@@ -39,6 +39,8 @@ def test_every_question_answered_is_complete_in_the_rule_files_words(client, rul
         care_team="the Pump Clinic",
         care_team_phone="555-0100",
         after_hours_phone="555-0199",
+        emergency_room="the emergency room at St. Mary's",
+        call_back_minutes="30",
     )
 
 

@@ -20,6 +20,8 @@ CONTACTS = {
     "care_team": "the Pump Clinic",
     "care_team_phone": "555-0100",
     "after_hours_phone": "555-0199",
+    "emergency_room": "the emergency room at St. Mary's",
+    "call_back_minutes": "30",
 }
 
 

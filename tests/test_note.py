@@ -15,6 +15,8 @@ CONTACTS = {
     "care_team": "the Pump Clinic",
     "care_team_phone": "555-0100",
     "after_hours_phone": "555-0199",
+    "emergency_room": "the emergency room at St. Mary's",
+    "call_back_minutes": "30",
 }
 WRITTEN = datetime(2026, 11, 26, 14, 5, tzinfo=UTC)
 

@@ -97,7 +97,8 @@ def test_the_answer_vocabulary_is_the_rule_sets(served, ruleset):
     assert result["rules_version"]["const"] == ruleset.version
     assert result["rules_digest"]["const"] == ruleset.digest
     assert result["unanswered"]["items"]["enum"] == [q.id for q in ruleset.questions]
-    assert served["components"]["schemas"]["Level"]["enum"] == list(LEVEL_IDS)
+    assert served["components"]["schemas"]["Level"]["enum"] == ["emergency", "urgent", "soon", "none"]
+    assert served["components"]["schemas"]["Disposition"]["enum"] == list(LEVEL_IDS)
     warning = served["components"]["schemas"]["Warning"]["properties"]
     assert warning["rule"]["enum"] == [rule.id for rule in ruleset.rules]
     assert warning["category"]["enum"] == list(ruleset.categories)

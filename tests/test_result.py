@@ -95,6 +95,8 @@ def test_each_level_shows_its_action_button_and_while_you_wait(client, ruleset, 
                 emergency_number="911",
                 care_team_phone="555-0100",
                 after_hours_phone="555-0199",
+                emergency_room="the emergency room at St. Mary's",
+                call_back_minutes="30",
                 care_team={"es": "su equipo médico"}.get(language, "the Pump Clinic"),
             )
             assert " ".join(words.split()[:4]) in text, (level, words)

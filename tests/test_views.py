@@ -286,6 +286,8 @@ def test_urgent_result_gives_the_care_team_now_and_after_hours(submit, ruleset):
         care_team="the Pump Clinic",
         care_team_phone="555-0100",
         after_hours_phone="555-0199",
+        emergency_room="the emergency room at St. Mary's",
+        call_back_minutes="30",
         emergency_number="911",
     )
     assert " ".join(action.split()) in unescape(shown.text)

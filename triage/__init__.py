@@ -26,11 +26,13 @@ TEXT_SETTINGS = (
     "CARE_TEAM_PHONE",
     "AFTER_HOURS_PHONE",
     "EMERGENCY_NUMBER",
+    "EMERGENCY_ROOM",
+    "CALL_BACK_MINUTES",
     "TIME_ZONE",
 )
 MIN_SECRET_KEY_LENGTH = 16
-# FLASK_CARE_TEAM_NAME_ES etc.: the care team's name in one language of the rule file.
-CARE_TEAM_NAME_IN = re.compile(r"FLASK_CARE_TEAM_NAME_[A-Z]{2}")
+# FLASK_CARE_TEAM_NAME_ES, FLASK_EMERGENCY_ROOM_ES etc.: a name in one language of the rule file.
+NAME_IN_A_LANGUAGE = re.compile(r"FLASK_(CARE_TEAM_NAME|EMERGENCY_ROOM)_[A-Z]{2}")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def create_app(test_config: dict | None = None):
         CARE_TEAM_PHONE="",
         AFTER_HOURS_PHONE="",
         EMERGENCY_NUMBER="911",
+        EMERGENCY_ROOM="",  # where to go at "go to the emergency room now"; per language: _ES
+        CALL_BACK_MINUTES="30",  # at "call now": go to the emergency room if no call back by then
         TIME_ZONE="UTC",  # the clinic's, for the times on results and chart notes
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,
@@ -77,7 +81,7 @@ def create_app(test_config: dict | None = None):
             if f"FLASK_{key}" in os.environ:
                 app.config[key] = os.environ[f"FLASK_{key}"]
         for name, value in os.environ.items():  # the care team's name in other languages
-            if CARE_TEAM_NAME_IN.fullmatch(name):
+            if NAME_IN_A_LANGUAGE.fullmatch(name):
                 app.config[name.removeprefix("FLASK_")] = value.strip()
     else:
         app.config.update(test_config)
@@ -129,6 +133,13 @@ def _check_config(config) -> None:
             "FLASK_EMERGENCY_NUMBER is empty; set it to the local emergency "
             "number (or leave it unset for 911)"
         )
+    minutes = config["CALL_BACK_MINUTES"] or "30"
+    if not (minutes.isascii() and minutes.isdigit() and 5 <= int(minutes) <= 240):
+        raise StartupError(
+            f"FLASK_CALL_BACK_MINUTES {minutes!r} is not a number of minutes from 5 to 240; it is how "
+            "long a patient told to call now waits for a call back before going to the emergency room"
+        )
+    config["CALL_BACK_MINUTES"] = str(int(minutes))
     try:
         zoneinfo.ZoneInfo(config["TIME_ZONE"] or "UTC")
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):

@@ -15,7 +15,8 @@ from ..engine.model import Level, Question, Result, RuleSet
 from ..web import fhir, i18n
 from ..web.errors import clip, error
 from ..web.shared import contacts, csrf, loaded
-from . import openapi
+from . import openapi, retired
+from .openapi_schemas import v1_level
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 fhir_bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -115,7 +116,8 @@ def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: lis
     """Return a result as the API sends it; `unanswered` lists the questions not sent."""
     heading, action = level_words(ruleset, result, unanswered, language)
     return {
-        "level": result.level.id,
+        "level": v1_level(result.level),
+        "disposition": result.level.id,
         "complete": not unanswered,
         "unanswered": unanswered,
         "heading": heading,
@@ -124,7 +126,8 @@ def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: lis
             {
                 "rule": w.rule.id,
                 "category": w.rule.category,
-                "level": w.level.id,
+                "level": v1_level(w.level),
+                "disposition": w.level.id,
                 "title": w.rule.title.in_language(language),
                 "advice": w.rule.advice.in_language(language),
                 "because": [{"question": q, "answer": a} for q, a in w.because],
@@ -222,7 +225,10 @@ def triage():
     answers = body["answers"]
     if not isinstance(answers, dict):
         return error(422, [{"field": "answers", "message": "must be an object of question id to answer"}])
+    answers, found = retired.translate(ruleset, answers)
     try:
+        if found:
+            raise engine.AnswerProblems(found)
         result = engine.evaluate(ruleset, whole_numbers(ruleset, answers))
     except engine.AnswerProblems as problems:
         return error(

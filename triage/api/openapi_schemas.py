@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..engine.model import LEVEL_IDS, Question, RuleSet
+from ..engine.model import LEVEL_IDS, Level, Question, RuleSet
 from ..web import fhir
 
 OPENAPI_VERSION = "3.1.0"
@@ -56,6 +56,16 @@ def _object(properties: dict, required: Sequence[str] | None = None, **more) -> 
     }
     schema.update(more)
     return schema
+
+
+# /api/v1's `level` keeps its four values (README "API compatibility"): "go to the emergency room
+# now" is reported there as emergency, and `disposition` gives all five.
+V1_LEVEL_IDS = ("emergency", "urgent", "soon", "none")
+
+
+def v1_level(level: Level) -> str:
+    """Return a level as /api/v1's four-value `level` says it."""
+    return "emergency" if level >= Level.EMERGENCY_ROOM else level.id
 
 
 def enum(values: Sequence[str], description: str = "") -> dict:
@@ -114,17 +124,44 @@ def schemas(ruleset: RuleSet) -> dict:
     text = {"type": "string", "minLength": 1}
     return {
         "Answers": _object(
-            {q.id: answer_schema(q) for q in ruleset.questions},
+            {
+                **{q.id: answer_schema(q) for q in ruleset.questions},
+                **{
+                    old: {
+                        "type": "string",
+                        "enum": list(meanings),
+                        "deprecated": True,
+                        "description": "A retired question, still understood: "
+                        + "; ".join(
+                            f"`{value}` means " + ", ".join(f"{q}: {a}" for q, a in answers.items())
+                            for value, answers in meanings.items()
+                        )
+                        + ".",
+                    }
+                    for old, meanings in ruleset.retired.items()
+                },
+            },
             required=[],
             description="Question id to answer. Send every answer you have.",
         ),
         "TriageRequest": _object({"answers": ref("Answers")}),
-        "Level": enum(LEVEL_IDS, "How soon to get help, most urgent first."),
+        "Level": enum(
+            V1_LEVEL_IDS,
+            "How soon to get help, most urgent first. Four values since /api/v1 began: "
+            "`emergency` also covers 'go to the emergency room now' (see `disposition`).",
+        ),
+        "Disposition": enum(
+            LEVEL_IDS,
+            "Where to get help and how soon, most urgent first: `emergency` (call 911 now), "
+            "`emergency_room` (go to the emergency room now), `urgent` (call the care team now), "
+            "`soon` (call within 24 hours), `none`.",
+        ),
         "Warning": _object(
             {
                 "rule": enum([rule.id for rule in ruleset.rules]),
                 "category": enum(list(ruleset.categories)),
-                "level": enum([level for level in LEVEL_IDS if level != "none"]),
+                "level": enum([level for level in V1_LEVEL_IDS if level != "none"]),
+                "disposition": enum([level for level in LEVEL_IDS if level != "none"]),
                 "title": text,
                 "advice": text,
                 "because": {
@@ -139,6 +176,7 @@ def schemas(ruleset: RuleSet) -> dict:
         "TriageResult": _object(
             {
                 "level": ref("Level"),
+                "disposition": ref("Disposition"),
                 "complete": {"type": "boolean", "description": "True when every question was sent."},
                 "unanswered": {
                     "type": "array",

@@ -9,7 +9,14 @@ import string
 from ..engine.model import Question
 from .spelling import did_you_mean
 
-PLACEHOLDERS = ("after_hours_phone", "care_team", "care_team_phone", "emergency_number")
+PLACEHOLDERS = (
+    "after_hours_phone",
+    "call_back_minutes",
+    "care_team",
+    "care_team_phone",
+    "emergency_number",
+    "emergency_room",
+)
 # Question ids the web form needs for itself (a question may not take their place).
 RESERVED_IDS = frozenset(
     {

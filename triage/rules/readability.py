@@ -26,12 +26,16 @@ SAMPLE = {  # what the placeholders read as
         "care_team": "your care team",
         "care_team_phone": "555-0100",
         "after_hours_phone": "555-0199",
+        "emergency_room": "the emergency room of the hospital that put in the pump",
+        "call_back_minutes": "30",
     },
     "es": {
         "emergency_number": "911",
         "care_team": "su equipo médico",
         "care_team_phone": "555-0100",
         "after_hours_phone": "555-0199",
+        "emergency_room": "la sala de emergencias del hospital donde le pusieron la bomba",
+        "call_back_minutes": "30",
     },
 }
 GLOSSARY = {

@@ -28,12 +28,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ..engine.model import Question, Result, RuleSet
+from ..engine.model import Level, Question, Result, RuleSet
 
 BASE = "https://pumpcheck.invalid/fhir"  # `.invalid` (RFC 2606): a name that never resolves
 QUESTIONNAIRE_ID = "pump-check"
 QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
 LEVEL_SYSTEM = f"{BASE}/CodeSystem/level"
+DISPOSITION_SYSTEM = f"{BASE}/CodeSystem/disposition"
 RULE_SYSTEM = f"{BASE}/CodeSystem/rule"
 CATEGORY_SYSTEM = f"{BASE}/CodeSystem/category"
 DIGEST_SYSTEM = f"{BASE}/rules-digest"
@@ -100,12 +101,18 @@ def questionnaire(ruleset: RuleSet, language: str = "en") -> dict:
     }
 
 
-def _level_coding(ruleset: RuleSet, level, language: str) -> dict:
-    return {
-        "system": LEVEL_SYSTEM,
-        "code": level.id,
-        "display": ruleset.levels[level].heading.in_language(language),
-    }
+def _level_codings(ruleset: RuleSet, level: Level, language: str) -> list[dict]:
+    """The level in the four codes the level system has always had, then the five dispositions.
+
+    "Go to the emergency room now" is `emergency` in the level system (a client that knows four
+    levels reads it as the emergency it is) and `emergency_room` in the disposition system.
+    """
+    display = ruleset.levels[level].heading.in_language(language)
+    four = "emergency" if level >= Level.EMERGENCY_ROOM else level.id
+    return [
+        {"system": LEVEL_SYSTEM, "code": four, "display": display},
+        {"system": DISPOSITION_SYSTEM, "code": level.id, "display": display},
+    ]
 
 
 def questionnaire_response(
@@ -162,7 +169,7 @@ def risk_assessment(
         {
             "outcome": {"text": "Triage level: whom to call and how soon"},
             "qualitativeRisk": {
-                "coding": [_level_coding(ruleset, result.level, language)],
+                "coding": _level_codings(ruleset, result.level, language),
                 "text": result.level.id.upper(),
             },
             "rationale": action,
@@ -181,7 +188,7 @@ def risk_assessment(
                     "text": rule.title.in_language(language),
                 },
                 "qualitativeRisk": {
-                    "coding": [_level_coding(ruleset, rule.level, language)],
+                    "coding": _level_codings(ruleset, rule.level, language),
                     "text": rule.level.id.upper(),
                 },
                 "rationale": rule.advice.in_language(language),

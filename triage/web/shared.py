@@ -20,7 +20,7 @@ from .i18n import language
 
 csrf = CSRFProtect()
 # The mark beside each level's words on a card (aria-hidden: the words say it).
-LEVEL_ICONS = {"emergency": "!!", "urgent": "!", "soon": "i", "none": "✓"}
+LEVEL_ICONS = {"emergency": "!!", "emergency_room": "!!", "urgent": "!", "soon": "i", "none": "✓"}
 
 
 def loaded():
@@ -52,6 +52,10 @@ def _contacts() -> dict[str, str]:
         "care_team": care_team,
         "care_team_phone": care_team_phone,
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
+        "emergency_room": config.get(f"EMERGENCY_ROOM_{language().upper()}")
+        or (config["EMERGENCY_ROOM"] if language() == "en" else "")
+        or _("the emergency room of the hospital that put in the pump"),
+        "call_back_minutes": config["CALL_BACK_MINUTES"],
     }
 
 
@@ -82,6 +86,8 @@ def action_html(action: str) -> Markup:
     numbers = contacts()
     return Markup.escape(action).format(
         care_team=numbers["care_team"],
+        emergency_room=numbers["emergency_room"],
+        call_back_minutes=numbers["call_back_minutes"],
         **{
             key: phone_link(numbers[key])
             for key in ("emergency_number", "care_team_phone", "after_hours_phone")
