@@ -37,7 +37,19 @@ def copied_rules(source: Path, times: int, folder: Path) -> Path:
         questions += [{**copy.deepcopy(question), "id": question["id"] + suffix} for suffix in suffixes]
     data["questions"] = questions
     for step in data.get("steps") or ():
-        step["questions"] = [q + suffix for q in step["questions"] for suffix in ["", *suffixes]]
+        if "questions" in step:
+            step["questions"] = [q + suffix for q in step["questions"] for suffix in ["", *suffixes]]
+    for area in data.get("areas") or ():  # each sign copied with the questions it sets or opens
+        area["signs"] = [
+            {
+                **copy.deepcopy(sign),
+                "id": sign["id"] + suffix,
+                **({"sets": {q + suffix: v for q, v in sign["sets"].items()}} if "sets" in sign else {}),
+                **({"opens": [q + suffix for q in sign["opens"]]} if "opens" in sign else {}),
+            }
+            for sign in area["signs"]
+            for suffix in ["", *suffixes]
+        ]
     rules = []
     for rule in data["rules"]:
         rules.append(rule)

@@ -12,12 +12,17 @@ from .conditions import Answer, Answers, Condition
 
 
 class Level(enum.IntEnum):
-    """How soon to get help; a higher value is more urgent."""
+    """Where to get help and how soon (a disposition); a higher value is more urgent.
+
+    EMERGENCY: call 911 now. EMERGENCY_ROOM: go to the emergency room now, by car. URGENT: call
+    the care team now. SOON: call the care team within 24 hours. NONE: keep watching.
+    """
 
     NONE = 0
     SOON = 1
     URGENT = 2
-    EMERGENCY = 3
+    EMERGENCY_ROOM = 3
+    EMERGENCY = 4
 
     @property
     def id(self) -> str:
@@ -62,6 +67,11 @@ class Option:
     red_flag: Level | None = None
     ask: Text | None = None  # the nurse's wording of this answer, where the patient's says "you"
     line: int = 0  # where the option is written in the rule file
+    caregiver_label: Text | None = None  # for someone answering for the patient ("They fainted")
+
+    def label_for(self, caregiver: bool) -> Text:
+        """Return the wording for the patient, or for someone answering for them."""
+        return self.caregiver_label if caregiver and self.caregiver_label else self.label
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,15 @@ class Question:
     maximum: int | None = None
     unit: Text | None = None
     not_comparable: tuple[frozenset[str], ...] = ()
+    caregiver_text: Text | None = None  # for someone answering for the patient ("Is the person ...")
+    caregiver_hint: Text | None = None
+
+    def text_for(self, caregiver: bool) -> Text:
+        """Return the question for the patient, or for someone answering for them."""
+        return self.caregiver_text if caregiver and self.caregiver_text else self.text
+
+    def hint_for(self, caregiver: bool) -> Text | None:
+        return self.caregiver_hint if caregiver and self.caregiver_hint else self.hint
 
     @functools.cached_property
     def values(self) -> tuple[str, ...]:
@@ -140,12 +159,60 @@ class LevelText:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """One line of an area's checklist. Ticked, it `sets` answers or `opens` questions (asked on
+    the next page); left unticked, each of its questions has its first, mildest answer."""
+
+    id: str
+    label: Text
+    sets: tuple[tuple[str, str], ...] = ()  # (question id, answer) pairs
+    opens: tuple[str, ...] = ()  # question ids
+    hint: Text | None = None
+    caregiver_label: Text | None = None
+
+    def label_for(self, caregiver: bool) -> Text:
+        return self.caregiver_label if caregiver and self.caregiver_label else self.label
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The questions whose answers the sign gives, or asks for."""
+        return tuple(question for question, _ in self.sets) + self.opens
+
+
+@dataclass(frozen=True)
+class Area:
+    """A checklist of signs with an explicit "None of these": one tap for an area that is fine."""
+
+    id: str
+    title: Text
+    signs: tuple[Sign, ...]
+    hint: Text | None = None
+    caregiver_title: Text | None = None
+
+    def title_for(self, caregiver: bool) -> Text:
+        return self.caregiver_title if caregiver and self.caregiver_title else self.title
+
+
+@dataclass(frozen=True)
 class Step:
-    """One page of the patient's check: a title and its questions, in the order asked."""
+    """One page of the patient's check: its questions, then its areas' checklists, in order."""
 
     id: str
     title: Text | None  # None where the loader made the steps (the file declares none)
     questions: tuple[str, ...]
+    areas: tuple[Area, ...] = ()
+
+    @property
+    def signs(self) -> tuple[Sign, ...]:
+        return tuple(sign for area in self.areas for sign in area.signs)
+
+    @property
+    def all_questions(self) -> tuple[str, ...]:
+        """Every question this page gives an answer to: asked, set or opened by its signs."""
+        found = dict.fromkeys(self.questions)
+        for sign in self.signs:
+            found.update(dict.fromkeys(sign.questions))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -208,6 +275,9 @@ class RuleSet:
     steps: tuple[Step, ...] = ()  # the patient's pages, in order; every question in one
     # Each number question that rules compare with limits: its bands, lowest first.
     bands: Mapping[str, tuple[Band, ...]] = field(default_factory=dict)
+    # Questions no longer asked, for API clients that still send them: each old answer as
+    # answers to today's questions (retired question id -> old answer -> {question: answer}).
+    retired: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question:
         return self.questions_by_id[question_id]
@@ -226,12 +296,16 @@ class RuleSet:
 
     @functools.cached_property
     def step_of(self) -> Mapping[str, int]:
-        """Return each question's step number (1 for the first step)."""
-        return {
-            question_id: number
-            for number, step in enumerate(self.steps, start=1)
-            for question_id in step.questions
-        }
+        """Return each question's step number (1 for the first step), asked or set by a sign."""
+        found: dict[str, int] = {}
+        for number, step in enumerate(self.steps, start=1):
+            for question_id in step.all_questions:
+                found.setdefault(question_id, number)
+        return found
+
+    @functools.cached_property
+    def signs_by_id(self) -> Mapping[str, Sign]:
+        return {sign.id: sign for step in self.steps for sign in step.signs}
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import datetime
 
 from ..engine import conditions
 from ..engine.model import Category, Level, LevelText, Option, Question, Review, Rule, RuleSet, Text
+from . import bands, steps, yamlfile
 from . import checks as rule_checks
-from . import steps, yamlfile
 from .schema_messages import where
 from .spelling import did_you_mean
 from .yamlfile import Problem
@@ -117,6 +117,7 @@ class Builder:
                 Level.from_id(o["red_flag"]) if "red_flag" in o else None,
                 ask=self.optional_text(o, "ask", path + ("options", i)),
                 line=yamlfile.line_of(self.lines, path + ("options", i)),
+                caregiver_label=self.optional_text(o, "caregiver_label", path + ("options", i)),
             )
             for i, o in enumerate(item.get("options", []))
             if not is_number
@@ -147,6 +148,8 @@ class Builder:
             maximum=item.get("max"),
             unit=self.optional_text(item, "unit", path),
             not_comparable=tuple(frozenset(p) for p in item.get("not_comparable", [])),
+            caregiver_text=self.optional_text(item, "caregiver_text", path),
+            caregiver_hint=self.optional_text(item, "caregiver_hint", path),
         )
         for i, message in rule_checks.order_problems(question, item.get("not_comparable", [])):
             self.problem(path + ("not_comparable", i), message)
@@ -219,6 +222,30 @@ class Builder:
             )
         return Review(review["by"], review["on"], review["next_due"], review.get("digest", ""))
 
+    def _levels_declared(self, levels) -> None:
+        """A level a rule or a red flag uses needs its words (only emergency_room may be left out)."""
+        data = self.data
+        used: list[tuple[object, tuple]] = [
+            (rule.get("level"), ("rules", i, "level"))
+            for i, rule in enumerate(data["rules"])
+            if isinstance(rule, dict)
+        ]
+        used += [
+            (option.get("red_flag"), ("questions", i, "options", j, "red_flag"))
+            for i, question in enumerate(data["questions"])
+            for j, option in enumerate(question.get("options", []) if isinstance(question, dict) else [])
+            if isinstance(option, dict)
+        ]
+        declared = {level.id for level in levels}
+        for level_id, path in used:
+            if isinstance(level_id, str) and self.clean(path) and level_id not in declared:
+                self.problem(
+                    path,
+                    f"{self.where(path)}: level {level_id} has no words under levels: add "
+                    f"levels: {level_id}: with its heading and action",
+                )
+                return
+
     def build(self) -> RuleSet | None:
         data = self.data
         questions, unchecked = [], set()
@@ -238,7 +265,8 @@ class Builder:
         by_id: dict[str, Question] = {}
         for question in questions:
             by_id.setdefault(question.id, question)
-        pages = steps.build(self, data.get("steps"), questions, unchecked)
+        pages = steps.build(self, data.get("steps"), data.get("areas"), questions, unchecked)
+        retired = steps.retired(self, data.get("retired", []), by_id, unchecked)
         categories = {
             key: Category(key, self.text(value, ("categories", key)))
             for key, value in data["categories"].items()
@@ -310,6 +338,7 @@ class Builder:
             ],
             "rule id",
         )
+        self._levels_declared(levels)
         if self.problems or self.broken:
             return None
         return RuleSet(
@@ -321,5 +350,6 @@ class Builder:
             rules=tuple(rules),
             file=self.file,
             steps=pages,
-            bands=steps.all_bands(questions, rules),
+            bands=bands.all_bands(questions, rules),
+            retired=retired,
         )

@@ -35,6 +35,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "questions": {"noun": "question"},
     "steps": {"noun": "step"},
+    "areas": {"noun": "area"},
+    "signs": {"noun": "sign"},
+    "answers": {
+        "minProperties": "{where}: this is empty; give at least one answer, like {{breathing: fast_or_hard}}"
+    },
+    "step": {},  # worded in messages(): questions, areas or both
+    "sign": {},  # worded in messages(): sets or opens
+    "sets": {},
+    "opens": {},
     "rules": {"minItems": "there must be at least one rule; 'rules' is empty"},
     "options": {"noun": "option"},
     "conditions": {"noun": "condition"},
@@ -82,11 +91,16 @@ def where(data, path) -> str:
     if not path:
         return "the file"
     head, rest = path[0], list(path[1:])
-    if head in ("questions", "rules", "steps") and rest and isinstance(rest[0], int):
-        kind = head[:-1]
-        item_id = _get(data, path[:2]) and _get(data, path[:2] + ("id",))
+    if head in ("questions", "rules", "steps", "areas", "retired") and rest and isinstance(rest[0], int):
+        kind = {"retired": "retired question"}.get(head, head[:-1])
+        key = "question" if head == "retired" else "id"
+        item_id = _get(data, path[:2]) and _get(data, path[:2] + (key,))
         name = f"{kind} '{item_id}'" if isinstance(item_id, str) else f"{kind} {rest[0] + 1}"
         rest = rest[1:]
+        if kind == "area" and len(rest) >= 2 and rest[0] == "signs" and isinstance(rest[1], int):
+            sign = _get(data, path[:4] + ("id",))
+            name += f", sign '{sign}'" if isinstance(sign, str) else f", sign {rest[1] + 1}"
+            rest = rest[2:]
         if kind == "question" and len(rest) >= 2 and rest[0] == "options" and isinstance(rest[1], int):
             value = _get(data, path[:4] + ("value",))
             name += f", option '{value}'" if isinstance(value, str) else f", option {rest[1] + 1}"
@@ -148,6 +162,18 @@ def messages(error: jsonschema.ValidationError, data) -> Found:
     node, kind, value, instance = error.schema, error.validator, error.validator_value, error.instance
     if node.get("x-message") == "condition" and kind in ("oneOf", "type", "minProperties"):
         return _condition(error, data)
+    if node.get("x-message") == "step" and kind == "anyOf":
+        return [(path, f"{here}: give the page's 'questions', its 'areas' (checklists), or both")]
+    if node.get("x-message") == "sign" and kind == "oneOf" and isinstance(instance, dict):
+        if "sets" in instance and "opens" in instance:
+            return [(path + ("opens",), f"{here}: give either 'sets' or 'opens', not both")]
+        return [
+            (
+                path,
+                f"{here}: say what ticking it means: 'sets' (answers, like {{warmth: 'yes'}}) "
+                "or 'opens' (questions asked next, like [drainage])",
+            )
+        ]
     if kind == "oneOf":
         return _one_of(error, data)
     if kind == "additionalProperties":
