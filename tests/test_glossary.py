@@ -1,10 +1,11 @@
 """Wording: every patient and nurse text against the checks in docs/wording-checks.yaml.
 
 The checks are the known slips (docs/glossary-es.md says what to write instead): "al el",
-"prueba" for the checklist, "ronchas" for a rash, gendered adjectives, vague deadlines, British
-English. They run over every `en`/`es` value anywhere in rules.yaml (walked as plain YAML, so a
-key added later is covered too), every English message and Spanish translation in the catalogue,
-and the same texts with the fill-ins a clinic leaves unset, as the pages show them.
+"prueba" for the checklist, "ronchas" for a rash, gendered words, vague deadlines, "llame a
+emergencias", English inside Spanish, British English. They run over every `en`/`es` value
+anywhere in rules.yaml (walked as plain YAML, so a key added later is covered too: the same
+code as `flask rules verify`, triage/rules/wording.py), every English message and Spanish
+translation in the catalogue, the same texts with the fill-ins a clinic leaves unset, and the pages.
 """
 
 from __future__ import annotations
@@ -12,19 +13,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.pofile import read_po
 from helpers import TEST_CONFIG
 
-from triage import PROJECT_ROOT, SHIPPED_RULES, create_app
-from triage.rules import yamlfile
+from triage import PROJECT_ROOT, SHIPPED_RULES, create_app, rules
+from triage.rules import verify, wording
 from triage.web import shared as web
 
-CHECKS_FILE = PROJECT_ROOT / "docs" / "wording-checks.yaml"
 SPANISH_PO = PROJECT_ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 UNSET = {
     **TEST_CONFIG,
@@ -36,54 +34,18 @@ UNSET = {
 }
 
 
-@dataclass(frozen=True)
-class Check:
-    find: re.Pattern
-    use: str
-    example: str
-
-
-def load_checks() -> dict[str, list[Check]]:
-    """Return the checks of docs/wording-checks.yaml, by language."""
-    data = yaml.safe_load(CHECKS_FILE.read_text("utf-8"))
-    return {
-        language: [
-            Check(re.compile(entry["find"], re.IGNORECASE), entry["use"], entry["example"])
-            for entry in entries
-        ]
-        for language, entries in data.items()
-    }
-
-
-CHECKS = load_checks()
+CHECKS = wording.load_checks()
 
 
 def problems(texts: Iterator[tuple[str, str, str]]) -> list[str]:
     """Return one line per slip found in (language, where, text) triples."""
-    found = []
-    for language, where, text in texts:
-        for check in CHECKS.get(language, ()):
-            for match in check.find.finditer(" ".join(text.split())):
-                found.append(f"{where} ({language}): {match.group(0)!r} -> {check.use}")
-    return found
+    return [str(slip) for slip in wording.slips(texts, CHECKS)]
 
 
 def rule_file_texts(path=SHIPPED_RULES) -> Iterator[tuple[str, str, str]]:
     """Yield (language, where, text) for every `en`/`es`... value anywhere in the rule file."""
-    data, lines = yamlfile.load(path)
-
-    def walk(node, trail):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in CHECKS and isinstance(value, str):
-                    yield key, f"{path.name}:{yamlfile.line_of(lines, trail + (key,))}", value
-                else:
-                    yield from walk(value, trail + (key,))
-        elif isinstance(node, list):
-            for index, item in enumerate(node):
-                yield from walk(item, trail + (index,))
-
-    yield from walk(data, ())
+    for language, line, text in wording.rule_file_texts(path, CHECKS):
+        yield language, f"{Path(path).name}:{line}", text
 
 
 def catalogue():
@@ -158,9 +120,41 @@ def page_text(response) -> str:
     [(language, check) for language, checks in CHECKS.items() for check in checks],
     ids=lambda value: getattr(value, "example", value),
 )
-def test_every_check_catches_its_own_example(language, check):
+def test_every_check_catches_its_own_example_and_leaves_its_right_text_alone(language, check):
     assert check.use.strip()
-    assert check.find.search(check.example), f"{check.find.pattern} misses {check.example!r}"
+    assert wording.found_in(check, check.example), f"{check.find.pattern} misses {check.example!r}"
+    caught = wording.found_in(check, check.ok) if check.ok else []
+    assert caught == [], f"{check.find.pattern} catches {check.ok!r}"
+
+
+def test_a_pending_check_still_finds_a_slip_in_the_shipped_rule_file():
+    """`pending` lets verify warn about slips still shipped; once they are fixed, remove it, or
+    a new slip of that kind would pass the gate with a warning only."""
+    found = {slip.check for slip in wording.rule_file_slips(SHIPPED_RULES, CHECKS)}
+    stale = [check.example for checks in CHECKS.values() for check in checks if check.pending]
+    stale = [example for example in stale if example not in {check.example for check in found}]
+    assert stale == [], "these checks find nothing in rules.yaml now: delete their `pending:` line"
+
+
+def test_verify_refuses_a_slip_at_its_line_and_warns_about_a_pending_one(tmp_path):
+    """The gate and the tests read the same checks: `flask rules verify` names file:line."""
+    text = SHIPPED_RULES.read_text("utf-8")
+    lines = text.splitlines()
+    target = next(i for i, line in enumerate(lines) if line.strip().startswith("es: Emergencia"))
+    lines[target] = lines[target].replace("Emergencia", "Emergencia, no contestada")
+    edited = tmp_path / "rules.yaml"
+    edited.write_text("\n".join(lines) + "\n", "utf-8")
+    found, warnings, read = verify.wording_slips(rules.load(edited))
+    assert read > 500
+    assert [(p.line, p.message.split(":")[0]) for p in found] == [(target + 1, "(es) 'no contestada'")]
+    assert str(found[0]).startswith(f"{edited}:{target + 1}: ")
+    pending = [check for checks in CHECKS.values() for check in checks if check.pending]
+    assert (warnings != []) == any(wording.rule_file_slips(SHIPPED_RULES, {"es": pending, "en": pending}))
+
+
+def test_the_shipped_rule_file_passes_the_gates_wording_step(ruleset):
+    found, _, _ = verify.wording_slips(ruleset)
+    assert [str(problem) for problem in found] == []
 
 
 def test_the_checks_cover_both_languages_and_find_nothing_in_plain_good_text():
@@ -197,6 +191,7 @@ def test_the_rule_file_has_none_of_the_known_slips():
 def test_the_rule_file_walk_finds_every_text_the_loaded_rules_hold(ruleset):
     walked = {" ".join(text.split()) for language, _, text in rule_file_texts(Path(ruleset.file))}
     loaded = [t for level in ruleset.levels.values() for t in (level.heading, level.action)]
+    loaded += [level.say for level in ruleset.levels.values() if level.say]
     loaded += [c.title for c in ruleset.categories.values()]
     for q in ruleset.questions:
         loaded += [t for t in (q.text, q.hint, q.ask, q.unit) if t]
