@@ -4,8 +4,11 @@
 //  - After each answer, ask the server (POST /call/level, the same rules engine) what the
 //    answers so far call for, and show it at once: an emergency is a banner that cannot be missed.
 //  - Digits 1-9 on a question choose that answer and go on to the next question.
-//  - Enter never sends a half-filled call: it goes to the next question not yet answered, and
-//    sends the call once every question is answered.
+//  - 0 on a question of a group (one step of the check) answers it and every question of the
+//    group after it not yet answered with its first answer ("No": the nurse asked the group at
+//    once), leaves a number blank (not known), and goes on to the next group.
+//  - Enter never sends a half-filled call: it goes to the next question not yet answered (from
+//    the patient reference: the first), and sends the call once every question is answered.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("call-form");
@@ -25,8 +28,8 @@ document.addEventListener("DOMContentLoaded", function () {
   function questionOf(element) {
     return questions.filter(function (q) { return q === element || q.contains(element); })[0];
   }
-  function goOn(from) {  // to the next question not yet answered after `from`, else the first
-    var start = questions.indexOf(from);
+  function goOn(from) {  // to the next question not yet answered after `from` (none: the top)
+    var start = from ? questions.indexOf(from) : -1;
     var order = questions.slice(start + 1).concat(questions.slice(0, start + 1));
     var next = order.filter(function (q) { return !answered(q); })[0];
     if (next) { target(next).focus(); return true; }
@@ -56,8 +59,24 @@ document.addEventListener("DOMContentLoaded", function () {
       if (questions.every(answered)) {
         form.requestSubmit(document.getElementById("show-result"));
       } else {
-        goOn(question || questions[0]);
+        goOn(question);
       }
+      return;
+    }
+    var group = question && question.closest("[data-none-key]");
+    if (event.key === "0" && group && element.type === "radio" &&
+        !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      var rest = questions.slice(questions.indexOf(question)).filter(function (q) {
+        return group.contains(q);
+      });
+      rest.forEach(function (q) {
+        if (q.tagName === "INPUT" || (q !== question && answered(q))) { return; }  // kept as given
+        q.querySelector("input[type=radio]").checked = true;
+      });
+      element.dispatchEvent(new Event("change", {bubbles: true}));
+      var after = questions[questions.indexOf(rest[rest.length - 1]) + 1];
+      (after ? target(after) : document.getElementById("show-result")).focus();
       return;
     }
     if (!question || element.type !== "radio" || !/^[1-9]$/.test(event.key) ||

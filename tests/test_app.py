@@ -131,7 +131,7 @@ def test_results_and_chart_notes_use_the_clinics_time_zone(clean_env, monkeypatc
     answers = {q.id: q.values[0] for q in ruleset.questions if not q.number}
     page = app.test_client().post("/check", data=answers).get_data(as_text=True)
     assert re.search(rf"November 25, 2026 at {hour}</time> {label}\.", page.replace("\u202f", " "))
-    call = app.test_client().post("/call", data=answers).get_data(as_text=True)
+    call = app.test_client().post("/call", data={**answers, "reference": "AB 1"}).get_data(as_text=True)
     assert f"2026-11-25 {hour} {label}" in call
 
 

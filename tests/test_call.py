@@ -11,10 +11,12 @@ import pytest
 from level_examples import answers_reaching, full_answers
 
 from triage.engine.model import Level
-from triage.nurse import note
-from triage.nurse.callform import ACTIONS, WHO_ANSWERED
+from triage.nurse import note, order
+from triage.nurse.callform import ACTIONS
+from triage.nurse.plaintext import plain
 
 CANARY = "CANARY-PATIENT-4471"
+REFERENCE = "AB 1234"  # a patient reference: the note is shown only once the patient is identified
 
 
 def csrf_token(client, path="/call") -> str:
@@ -35,7 +37,9 @@ def all_answered(ruleset, **chosen) -> dict:
     return form_data(ruleset, chosen)
 
 
-def post_call(client, data):
+def post_call(client, data, *, identified: bool = True):
+    """Post a call; `identified` adds a patient reference unless the data names one."""
+    data = ({"reference": REFERENCE} if identified else {}) | dict(data)
     return client.post("/call", data=dict(data, csrf_token=csrf_token(client)))
 
 
@@ -88,9 +92,10 @@ def test_the_call_page_asks_every_question_in_order_in_the_nurses_words(client, 
     page = response.get_data(as_text=True)
     positions = [
         page.index(f"{n}.</span> {note.asked(q)}".replace("'", "&#39;"))
-        for n, q in enumerate(ruleset.questions, start=1)
+        for n, q in enumerate(order.call_order(ruleset), start=1)
     ]
     assert positions == sorted(positions)
+    assert sorted(q.id for q in order.call_order(ruleset)) == sorted(q.id for q in ruleset.questions)
     for question in ruleset.questions:  # nothing is answered for the nurse
         assert not re.search(rf'name="{question.id}" value="[^"]*" checked', page)
     assert " required" not in page  # the server checks, with a clear summary
@@ -98,18 +103,36 @@ def test_the_call_page_asks_every_question_in_order_in_the_nurses_words(client, 
     assert 'name="started" value="20' in page  # the call starts when the page opens
 
 
-def test_focus_starts_in_the_first_question_and_the_button_follows_the_last(client, ruleset):
+def test_focus_starts_in_the_patient_reference_and_the_button_follows_the_last_question(client, ruleset):
     parsed = parse(client.get("/call").get_data(as_text=True))
-    first = ruleset.questions[0]
-    assert parsed.autofocus == [first.id if first.number else f"{first.id}-0"]
+    assert parsed.autofocus == ["reference"]
     stops = parsed.stops
-    last = ruleset.questions[-1].id
+    last = order.call_order(ruleset)[-1].id
     radios = [i for i, (tag, attrs) in enumerate(stops) if attrs.get("name") == last]
     tag, attrs = stops[radios[-1] + 1]
     assert (tag, attrs.get("type"), attrs.get("id")) == ("button", "submit", "show-result")
     names = list(dict.fromkeys(attrs.get("name") for tag, attrs in stops if attrs.get("name")))
     languages = ["call_language"] if len(ruleset.languages) > 1 else []
-    assert names == languages + [q.id for q in ruleset.questions]
+    questions = [q.id for q in order.call_order(ruleset)]
+    assert names == ["reference", "no_reference", *languages, *questions]
+
+
+def test_the_patient_and_who_is_answering_come_first_and_who_answered_is_asked_once(client, ruleset):
+    """Issue 24: "Who am I speaking with?" was question 13, and a second "Who answered" was
+    asked on the result page; the rule file's own question now serves the note and FHIR."""
+    who = order.answerer(ruleset)
+    if who is None:
+        pytest.skip("this rule set does not ask who is answering")
+    page = client.get("/call").get_data(as_text=True)
+    assert page.index('id="reference"') < page.index('id="no_reference"') < page.index(f'name="{who.id}"')
+    assert f"1.</span> {note.asked(who)}".replace("'", "&#39;") in page
+    assert order.call_order(ruleset)[0] == who
+    chosen = {who.id: who.values[-1]}
+    result = post_call(client, form_data(ruleset, chosen)).get_data(as_text=True)
+    assert "who_answered" not in page and "who_answered" not in result
+    text = chart_note(result)
+    assert f"Who answered:      {note.answer_text(who, who.values[-1])}" in text.replace("\n" + " " * 19, " ")
+    assert " 1. " + note.asked(who)[:40] in text
 
 
 def test_enter_in_a_field_cannot_send_the_form(client):
@@ -169,18 +192,18 @@ def test_the_result_page_has_one_print_copy_and_a_copy_button_only_javascript_re
 
 def test_missing_answers_are_refused_with_a_summary_the_answers_kept_and_a_way_to_end(client, ruleset):
     choice = [q for q in ruleset.questions if not q.number]
-    data = form_data(ruleset, reference="AB 1234")
+    data = form_data(ruleset, reference=REFERENCE)
     del data[choice[0].id], data[choice[-1].id]
     response = post_call(client, data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "<title>Error: " in page and "There is a problem" in page
-    numbers = {q.id: n for n, q in enumerate(ruleset.questions, start=1)}
+    numbers = order.numbers(ruleset)
     for question in (choice[0], choice[-1]):
         assert f'href="#{question.id}-0">Question {numbers[question.id]}: choose an answer' in page
     assert page.count('<p class="field-error"') == 2
     assert f'id="{choice[1].id}-0" name="{choice[1].id}" value="{choice[1].values[0]}" checked' in page
-    assert 'name="reference" value="AB 1234"' in page
+    assert f'name="reference" value="{REFERENCE}"' in page
     assert "chart-note" not in page
     assert "End the call with 2 questions not asked" in page
     # Ending the call early is a choice: the note says what was not asked.
@@ -241,7 +264,6 @@ def test_the_days_field_takes_plain_whole_numbers_only(client, ruleset, value):
         ("call_date", "26/11/2026", "Not a valid date value"),
         ("reference", "R" * 61, "60 characters or fewer"),
         ("initials", "ABCDEFGHIJK", "10 characters or fewer"),
-        ("who_answered", "neighbour", "Not a valid choice"),
         ("actions", "prescribed", "not a valid choice"),
         ("call_language", "fr", "Not a valid choice"),
     ],
@@ -265,7 +287,6 @@ def test_the_call_details_go_into_the_note_and_nowhere_else(app, client, ruleset
         answers_reaching(ruleset, Level.URGENT),
         reference=CANARY,
         initials="JS",
-        who_answered="caregiver",
         comments=f"Said {CANARY} twice",
         actions=["escalated", "teach_back"],
         started="2026-11-26T13:58:00+00:00",
@@ -275,13 +296,16 @@ def test_the_call_details_go_into_the_note_and_nowhere_else(app, client, ruleset
     page = response.get_data(as_text=True)
     text = chart_note(page)
     assert f"Patient reference: {CANARY}" in text and "Nurse:             JS" in text
-    assert f"Who answered:      {WHO_ANSWERED['caregiver']}" in text
     assert f"{ACTIONS['escalated']}; {ACTIONS['teach_back']}" in " ".join(text.split())
     assert "Call time:         1:58 PM to " in text
     assert CANARY not in str(response.headers) and CANARY not in caplog.text
     assert all(CANARY not in cookie.value for cookie in client._cookies.values())
     download = re.search(r'<form method="post" action="/call/fhir">(.*?)</form>', page, re.S).group(1)
-    assert CANARY not in download and 'name="reference"' not in download
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', download))
+    assert fields["reference"] == CANARY  # carried, so the server can see the patient is identified
+    bundle = client.post("/call/fhir", data=fields)
+    assert bundle.status_code == 200 and bundle.mimetype == "application/fhir+json"
+    assert CANARY not in bundle.get_data(as_text=True)  # but never written into the file
 
 
 def test_a_spanish_call_shows_the_spanish_wording_and_the_note_stays_english(client, ruleset):
@@ -307,7 +331,7 @@ def test_a_spanish_call_shows_the_spanish_wording_and_the_note_stays_english(cli
 def test_change_answers_brings_the_call_back_filled_in_with_its_details(client, ruleset):
     chosen = answers_reaching(ruleset, Level.SOON)
     page = post_call(
-        client, form_data(ruleset, chosen, reference="AB 1234", initials="JS", call_date="2026-11-25")
+        client, form_data(ruleset, chosen, reference=REFERENCE, initials="JS", call_date="2026-11-25")
     ).get_data(as_text=True)
     edit = re.search(
         r'<form method="post" action="/call">\s*<input type="hidden" name="csrf_token"'
@@ -322,7 +346,7 @@ def test_change_answers_brings_the_call_back_filled_in_with_its_details(client, 
     assert "chart-note" not in again and "There is a problem" not in again
     for question_id, value in chosen.items():
         assert f'name="{question_id}" value="{value}" checked' in again
-    assert 'name="reference" value="AB 1234"' in again and 'name="initials" value="JS"' in again
+    assert f'name="reference" value="{REFERENCE}"' in again and 'name="initials" value="JS"' in again
     assert 'name="call_date" value="2026-11-25"' in again
 
 
@@ -339,3 +363,135 @@ def test_copy_and_call_scripts_are_served_from_this_site(client):
     page = client.get("/call").get_data(as_text=True)
     assert '<script src="/static/call.js" defer></script>' in page
     assert 'data-level-url="/call/level"' in page
+
+
+# Issue 24: the patient first, the note only once identified, the Spanish said right ---------
+
+
+def test_the_result_comes_at_once_but_the_note_and_fhir_only_once_the_patient_is_identified(client, ruleset):
+    urgent = form_data(ruleset, answers_reaching(ruleset, Level.URGENT))
+    for reference in ("", "   "):  # nothing typed, or only spaces
+        page = post_call(client, dict(urgent, reference=reference), identified=False).get_data(as_text=True)
+        assert "<title>Call result: URGENT" in page  # the level and the nurse's action at once
+        assert "chart-note" not in page and 'id="copy-note"' not in page  # no note to copy
+        assert 'action="/call/fhir"' not in page  # nor a FHIR file to download
+        form = re.search(r'<form[^>]*class="call-details call-identify[^"]*".*?</form>', page, re.S).group(0)
+        assert 'id="reference"' in form and 'id="no_reference"' in form and "Show the chart note" in form
+        after_heading = parse(page[page.index('id="result-heading"') :]).stops
+        assert after_heading[0][1].get("id") == "reference"  # one Tab from the result heading
+    # The server refuses the download too: no page script is needed to keep the file back.
+    refused = client.post("/call/fhir", data=dict(urgent, csrf_token=csrf_token(client)))
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
+    assert "Who is the patient?" in refused.get_data(as_text=True)
+    # Identified: by a reference, or by "no reference" chosen on purpose.
+    named = chart_note(post_call(client, urgent).get_data(as_text=True))
+    assert f"Patient reference: {REFERENCE}\n" in named
+    unnamed = post_call(client, dict(urgent, no_reference="y"), identified=False).get_data(as_text=True)
+    assert "Patient reference: NONE - patient not identified" in chart_note(unnamed)
+    assert "(none given)" not in chart_note(unnamed)
+    download = re.search(r'<form method="post" action="/call/fhir">(.*?)</form>', unnamed, re.S).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', download))
+    assert fields["no_reference"] == "y"
+    assert client.post("/call/fhir", data=fields).mimetype == "application/fhir+json"
+
+
+def test_the_identify_form_keeps_the_call_and_ends_early_calls_early(client, ruleset):
+    choice = [q for q in ruleset.questions if not q.number]
+    data = form_data(ruleset, initials="JS", comments="Rang back")
+    del data[choice[-1].id]
+    page = post_call(client, dict(data, action="end"), identified=False).get_data(as_text=True)
+    form = re.search(r'<form[^>]*class="call-details call-identify[^"]*".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert fields["initials"] == "JS" and fields["comments"] == "Rang back"
+    assert 'name="action" value="end"' in form  # a call ended early stays ended early
+    text = chart_note(
+        client.post("/call", data=dict(fields, reference="CD 42", action="end")).get_data(as_text=True)
+    )
+    assert "Patient reference: CD 42" in text and "1 question not asked" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("level", list(Level), ids=lambda level: level.id)
+def test_each_level_gives_the_nurse_the_clinics_line_to_say_in_the_calls_language(client, ruleset, level):
+    """Finding M5: a line per level, from the rule file's `say`, not the patient's own action."""
+    words = ruleset.levels[level]
+    if words.say is None:
+        pytest.skip(f"the rule file gives {level.id} no `say` line")
+    chosen = answers_reaching(ruleset, level)
+    english = post_call(client, form_data(ruleset, chosen)).get_data(as_text=True)
+    contacts = {"emergency_number": "911", "care_team": "the Pump Clinic"}
+    contacts |= {"care_team_phone": "555-0100", "after_hours_phone": "555-0199"}
+    assert unescape(words.say["en"].format(**contacts)) in unescape(english)
+    assert plain(words.say["en"].format(**contacts)) in " ".join(chart_note(english).split())
+    if "es" not in ruleset.languages:
+        return
+    spanish = post_call(client, form_data(ruleset, chosen, call_language="es")).get_data(as_text=True)
+    line = re.search(r'<p class="say-aloud" lang="es">(.*?)</p>', spanish, re.S).group(1)
+    assert unescape(re.sub(r"<span[^>]*>.*?</span>", "", line)) == words.say["es"].format(
+        **(contacts | {"care_team": "su equipo médico"})
+    )
+    patient_action = words.action["es"].split("{")[0].strip()
+    assert patient_action not in unescape(line)
+
+
+@pytest.mark.parametrize(
+    "settings, care_team",
+    [
+        ({"CARE_TEAM_NAME": "the Pump Clinic"}, "su equipo médico"),
+        (
+            {"CARE_TEAM_NAME": "the Pump Clinic", "CARE_TEAM_NAME_ES": "la Clínica de la Bomba"},
+            "la Clínica de la Bomba",
+        ),
+        ({"CARE_TEAM_NAME": "your care team", "CARE_TEAM_PHONE": ""}, "su equipo médico"),
+    ],
+    ids=["english-name-only", "spanish-name-set", "nothing-set"],
+)
+def test_the_spanish_read_aloud_takes_only_spanish_fill_ins(settings, care_team):
+    """Finding H5: "llame a the Pump Clinic al ..." on call mode's English page."""
+    from helpers import TEST_CONFIG
+
+    from triage import create_app
+    from triage.web.shared import contacts
+
+    app = create_app({**TEST_CONFIG, **settings})
+    with app.test_request_context("/call"):
+        english, spanish = contacts(), contacts("es")
+    assert spanish["care_team"] == care_team
+    if not settings.get("CARE_TEAM_PHONE", "555"):
+        assert spanish["care_team_phone"] == "número que aparece en sus papeles de alta"
+        assert english["care_team_phone"] == "the number on your discharge papers"
+    assert english["care_team"] == settings["CARE_TEAM_NAME"]  # the staff page keeps its English
+
+
+def test_call_mode_never_tells_the_patient_to_answer_the_questions_again(client, ruleset):
+    """Finding H5: the patient's "answer the questions again" means nothing on a phone call."""
+    for language in ruleset.languages:
+        page = post_call(client, form_data(ruleset, call_language=language)).get_data(as_text=True)
+        said = unescape(page[page.index("<main") : page.index('id="note-heading"')])
+        assert "answer the questions again" not in said.lower() and "conteste las preguntas" not in said
+
+
+def test_the_spanish_read_aloud_uses_each_answers_nurse_wording_where_given(client, ruleset):
+    """Finding M4: the nurse read "Me desmayé" to the patient; an option's `ask` is read instead."""
+    if "es" not in ruleset.languages:
+        pytest.skip("this rule set has no Spanish wording")
+    page = unescape(client.get("/call").get_data(as_text=True))
+    for question in ruleset.questions:
+        for index, option in enumerate(question.options):
+            start = page.index(f'<label for="{question.id}-{index}">')
+            label = page[start : page.index("</label>", start)]
+            said = (option.ask or option.label).in_language("es")
+            assert f'<span class="say say-es" lang="es">{said}</span>' in label
+            if option.ask is not None and option.ask.in_language("es") != option.label.in_language("es"):
+                assert option.label.in_language("es") not in label
+
+
+def test_the_journey_of_issue_24_day_12_fever_spreading_redness_identified(client, ruleset):
+    """The call the issue timed: day 12 after surgery, a fever of 101 F, spreading redness."""
+    journey = {"days_since_surgery": "12", "fever": "yes", "redness": "spreading", "answerer": "self"}
+    if not set(journey) <= set(ruleset.questions_by_id):
+        pytest.skip("this rule set does not ask the journey's questions")
+    page = post_call(client, form_data(ruleset, journey, reference="JS 4471")).get_data(as_text=True)
+    assert "<title>Call result: URGENT" in page
+    text = chart_note(page)
+    assert "Patient reference: JS 4471\n" in text and "12 days" in text
+    assert text.index(" 1. " + note.asked(ruleset.question("answerer"))[:30]) < text.index("WARNINGS")

@@ -7,7 +7,7 @@ from level_examples import answers_reaching, full_answers
 
 from triage import engine
 from triage.engine.model import Level
-from triage.nurse import note, plaintext
+from triage.nurse import details, note, order, plaintext
 from triage.nurse.call import evaluate_given
 
 CONTACTS = {
@@ -24,8 +24,12 @@ WRITTEN = datetime(2026, 11, 26, 14, 5, tzinfo=UTC)
 def make_note(ruleset, answers, **details):
     result = evaluate_given(ruleset, answers)
     return result, note.chart_note(
-        ruleset, result, CONTACTS, written_at=WRITTEN, details=note.CallDetails(**details)
+        ruleset, result, CONTACTS, written_at=WRITTEN, details=details_of(**details)
     )
+
+
+def details_of(**given) -> details.CallDetails:
+    return details.CallDetails(**given)
 
 
 def flat(text: str) -> str:
@@ -55,14 +59,14 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
     assert [text.index(title) for title in titles] == sorted(text.index(title) for title in titles)
     assert summary.splitlines()[1].startswith(f"Level:        {level.id.upper()}")
     action = ruleset.levels[level].nurse_action.in_language("en").format(**CONTACTS)
-    assert f"Nurse action: {note.plain(action)}" in flat(summary)
+    assert f"Nurse action: {plaintext.plain(action)}" in flat(summary)
     patient_action = ruleset.levels[level].action.in_language("en").format(**CONTACTS)
-    assert note.plain(patient_action) not in flat(summary)  # never "call the clinic" to the nurse
+    assert plaintext.plain(patient_action) not in flat(summary)  # never "call the clinic" to the nurse
     # Positives: exactly the answers that are not a question's first answer, with their rules.
     positives = [q for q in ruleset.questions if note.is_positive(q, answers.get(q.id))]
     for question in positives:
-        said = note.plain(question.label_for(answers[question.id]))
-        line = f"+ {note.plain(note.asked(question))} -> {said}"
+        said = plaintext.plain(question.label_for(answers[question.id]))
+        line = f"+ {plaintext.plain(note.asked(question))} -> {said}"
         assert line in flat(summary)
     assert flat(summary).count(" + ") == len(positives)
     if not positives:
@@ -78,7 +82,7 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
     negatives = flat(summary).split("asked and denied): - ")[1]
     for question in denied:
         assert (
-            f"{question.id.replace('_', ' ')}: {note.plain(question.label_for(q_first(question)))}"
+            f"{question.id.replace('_', ' ')}: {plaintext.plain(question.label_for(q_first(question)))}"
             in negatives
         )
     for question in positives:
@@ -102,8 +106,8 @@ def test_unanswered_questions_say_not_asked_and_a_none_covers_only_the_answers_g
     result, text = make_note(ruleset, given)
     assert result.level == Level.NONE
     assert "no warning signs in the answers given (1 question not asked)" in flat(text)
-    assert f"Unanswered: 1 not asked: {note.plain(note.asked(choice[0]))}" in flat(text)
-    assert f"{note.plain(note.asked(choice[0]))} Answer: not asked" in flat(text)
+    assert f"Unanswered: 1 not asked: {plaintext.plain(note.asked(choice[0]))}" in flat(text)
+    assert f"{plaintext.plain(note.asked(choice[0]))} Answer: not asked" in flat(text)
     _, complete = make_note(ruleset, full_answers(ruleset, {}))
     assert "in the answers given" not in complete and "not asked" not in complete
 
@@ -115,7 +119,6 @@ def test_the_call_details_are_in_the_note(ruleset):
         full_answers(ruleset, {}),
         reference="AB 1234",
         call_date=date(2026, 11, 25),
-        who_answered="Caregiver",
         initials="JS",
         started=started,
         language="es",
@@ -127,7 +130,9 @@ def test_the_call_details_are_in_the_note(ruleset):
     assert "Call date:         2026-11-25\n" in call
     assert "Call time:         1:58 PM to 2:05 PM UTC (7 min)\n" in call
     assert "Note written:      2026-11-26 2:05 PM UTC\n" in call
-    assert "Who answered:      Caregiver\n" in call and "Nurse:             JS\n" in call
+    assert "Nurse:             JS\n" in call
+    who = order.answerer(ruleset)  # who answered: the rule file's question, asked once
+    assert ("Who answered:      " in call) == (who is not None)
     assert "Call held in Spanish" in flat(call) and "this note is in English" in flat(call)
     assert "Actions taken:     Review booked\n" in call
     assert "Comments:          Spoke with his wife.\n                   Will call back at 5." in call
@@ -136,11 +141,11 @@ def test_the_call_details_are_in_the_note(ruleset):
 def test_every_question_asked_is_in_the_note_in_the_nurses_words(ruleset):
     chosen = answers_reaching(ruleset, Level.URGENT)
     result, text = make_note(ruleset, full_answers(ruleset, chosen))
-    for number, question in enumerate(ruleset.questions, start=1):
+    for number, question in enumerate(order.call_order(ruleset), start=1):
         answer = result.answers[question.id]
         assert (
-            f"{number}. {note.plain(note.asked(question))} Answer: "
-            f"{note.plain(note.answer_text(question, answer))}" in flat(text)
+            f"{number}. {plaintext.plain(note.asked(question))} Answer: "
+            f"{plaintext.plain(note.answer_text(question, answer))}" in flat(text)
         )
     assert f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)" in text
 
@@ -151,18 +156,19 @@ def test_each_warning_has_its_rule_id_level_and_advice(ruleset):
     for number, warning in enumerate(result.warnings, start=1):
         assert (
             f"{number}. {warning.level.id.upper()} - rule {warning.rule.id} - "
-            f"{note.plain(warning.rule.title.in_language('en'))}"
+            f"{plaintext.plain(warning.rule.title.in_language('en'))}"
         ) in flat(text)
-        assert f"- {note.plain(warning.rule.advice.in_language('en'))} ({warning.rule.id})" in flat(text)
+        assert f"- {plaintext.plain(warning.rule.advice.in_language('en'))} ({warning.rule.id})" in flat(text)
 
 
 def test_a_call_with_no_warnings_gives_the_safety_net_and_unknown_days_say_not_known(ruleset):
     _, text = make_note(ruleset, full_answers(ruleset, {}))
     assert "WARNINGS (0, most urgent first)\n    None: no answer given matched a warning rule." in text
-    safety_net = ruleset.levels[Level.NONE].action.in_language("en").format(**CONTACTS)
-    assert f"Safety net: {note.plain(safety_net)}" in flat(text)
+    words = ruleset.levels[Level.NONE]
+    safety_net = (words.say or words.action).in_language("en").format(**CONTACTS)  # the call's own line
+    assert f"Safety net: {plaintext.plain(safety_net)}" in flat(text)
     for question in (q for q in ruleset.questions if q.number):
-        assert f"{note.plain(note.asked(question))} Answer: not known" in flat(text)
+        assert f"{plaintext.plain(note.asked(question))} Answer: not known" in flat(text)
     assert "Patient reference: (none given)" in text
     assert "Call date:         2026-11-26" in text  # the day the note was written
 
@@ -185,11 +191,42 @@ def test_the_note_is_plain_ascii_lines_that_fit(ruleset):
         ("AB\n1234", "AB 1234"),  # no line injection into the note
         ("AB\r\nTriage level: NONE", "AB Triage level: NONE"),
         ("  x\x00y\x1b[31m  ", "xy[31m"),  # control characters dropped
-        ("R" * 100, "R" * note.REFERENCE_MAX),
+        ("R" * 100, "R" * details.REFERENCE_MAX),
     ],
 )
 def test_the_reference_stays_on_one_short_line(typed, kept):
-    assert note.clean_reference(typed) == kept
+    assert details.clean_reference(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "given, line, ready",
+    [
+        ({"reference": "AB 1234"}, "Patient reference: AB 1234", True),
+        (
+            {"no_reference": True},
+            'Patient reference: NONE - patient not identified (the nurse chose "no',
+            True,
+        ),
+        ({"reference": " \t "}, "Patient reference: (none given)", False),
+        ({}, "Patient reference: (none given)", False),
+    ],
+)
+def test_the_note_names_the_patient_or_says_the_nurse_could_not(ruleset, given, line, ready):
+    """The page gives the note only when `identified` (issue 24: a note under "(none given)"
+    could be pasted into the wrong chart)."""
+    _, text = make_note(ruleset, full_answers(ruleset, {}), **given)
+    assert line in text
+    assert details.identified(details_of(**given)) is ready
+
+
+def test_who_answered_is_the_answer_to_the_rule_files_question(ruleset):
+    who = order.answerer(ruleset)
+    if who is None:
+        pytest.skip("this rule set does not ask who is answering")
+    for value in who.values:
+        _, text = make_note(ruleset, full_answers(ruleset, {who.id: value}))
+        said = plaintext.plain(note.answer_text(who, value))
+        assert f"Who answered: {said}" in flat(block(text, "CALL"))
 
 
 def test_comments_cannot_forge_a_line_of_the_note(ruleset):
@@ -211,8 +248,8 @@ def test_answers_are_in_the_nurses_words_where_the_rules_give_them(ruleset):
         others = [q for q in ruleset.questions if not q.number and q.id != question.id]
         answers = {q.id: q.values[0] for q in others} | {question.id: option.value}
         _, text = make_note(ruleset, answers)
-        assert note.plain(option.ask.in_language("en")) in flat(text)
-        assert note.plain(option.label.in_language("en")) not in flat(text)
+        assert plaintext.plain(option.ask.in_language("en")) in flat(text)
+        assert plaintext.plain(option.label.in_language("en")) not in flat(text)
 
 
 def test_a_kept_rule_heading_numbered_in_the_note_is_the_heading_wrapped_with_its_number(ruleset):

@@ -105,6 +105,8 @@ def rule_file_units(ruleset, language):
                 + [sentence(item[language].format(**fill)) for item in words.while_you_wait]
             ),
         )
+        if words.say:
+            yield f"call line {level.id}", words.say[language].format(**fill)
     for question in ruleset.questions:
         parts = [question.text[language]] + ([question.hint[language]] if question.hint else [])
         parts += [o.label[language] for o in question.options]

@@ -171,6 +171,7 @@ def test_the_sheet_gives_every_level_question_answer_and_red_flag_in_every_langu
     for words in ruleset.levels.values():
         texts = [words.heading, words.action, *words.while_you_wait]
         texts += [words.nurse_action] if words.nurse_action else []
+        texts += [words.say] if words.say else []
         for text in texts:
             for language in ruleset.languages:
                 assert f'<span lang="{language}">{text.in_language(language)}</span>' in levels

@@ -62,7 +62,10 @@ def every_kind_of_response(client, ruleset):
         ("call mode", client.get("/call")),
         ("call result", client.post("/call", data=valid_form(ruleset, token))),
         ("call re-shown", client.post("/call", data={"csrf_token": token})),
-        ("call FHIR download", client.post("/call/fhir", data=valid_form(ruleset, token))),
+        (
+            "call FHIR download",
+            client.post("/call/fhir", data={**valid_form(ruleset, token), "reference": "AB 1"}),
+        ),
         ("rules sheet", client.get("/rules")),
         ("FHIR questionnaire", client.get("/fhir/Questionnaire")),
         ("triage API as FHIR", client.post("/api/v1/triage?format=fhir", json={"answers": {}})),

@@ -83,6 +83,6 @@ def test_the_fhir_bundle_gives_version_and_digest(traced):
 
 def test_the_chart_note_gives_version_and_digest(traced):
     client, version, digest = traced
-    response = client.post("/call", data=form_data(client, "/call", fever="yes"))
+    response = client.post("/call", data=form_data(client, "/call", fever="yes", reference="AB 1"))
     assert response.status_code == 200
     assert f"Rule set: version {version}, digest {digest}" in response.get_data(as_text=True)

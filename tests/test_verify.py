@@ -30,7 +30,11 @@ CASES = """\
 
 def _verify(tmp_path, cases: str = CASES, *extra):
     rules_file = tmp_path / "rules.yaml"
-    rules_file.write_text(MINIMAL.read_text("utf-8"), "utf-8")
+    # The minimal file says "now on {care_team_phone}" (British): the gate's wording step
+    # (docs/wording-checks.yaml) would refuse it, so the good file here says "at".
+    rules_file.write_text(
+        MINIMAL.read_text("utf-8").replace(" now on {care_team_phone}", " now at {care_team_phone}"), "utf-8"
+    )
     folder = tmp_path / "tests" / "cases"
     folder.mkdir(parents=True)
     (folder / "cases.yaml").write_text(cases, "utf-8")

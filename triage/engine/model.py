@@ -155,6 +155,7 @@ class LevelText:
     heading: Text
     action: Text
     nurse_action: Text | None = None  # what the nurse does on a follow-up call at this level
+    say: Text | None = None  # what the nurse says to the patient on a call at this level
     while_you_wait: tuple[Text, ...] = ()  # things to do while waiting for help, in order
 
 

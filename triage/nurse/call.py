@@ -5,18 +5,24 @@ result page is sent with no-store, and the patient reference and the call's deta
 in the chart note on that same page. So call mode needs no login: it shows nothing that was not
 typed on the page itself.
 
-Every question needs an answer before the result is shown, unless the nurse chooses to end the
-call early (the emergency banner offers it, and so does the error summary): then the questions
-not asked say "not asked", and a "none" result says "no warning signs in the answers given". A
-blank number ("days since surgery") means "not known", which the rules treat as the more
-careful case.
+The page asks in the order of a phone call (order.py): the patient reference, who is
+answering (the rule file's `answerer` question, asked once), the language of the call, then the
+check's questions step by step. Every question needs an answer before the result is shown,
+unless the nurse chooses to end the call early (the emergency banner offers it, and so does the
+error summary): then the questions not asked say "not asked", and a "none" result says "no
+warning signs in the answers given". A blank number ("days since surgery") means "not known",
+which the rules treat as the more careful case.
 
-What is fixed once the rule set is loaded is written at start-up, for every question and every
-answer at once (so nothing kept tells what anyone answered): the chart note's lines for each
-question with each answer and for each rule (note.note_parts), each answer as a "because the
-patient said" item, each rule's part of a warning (kept on first use, fragments.rule_part), and
-the question list of a call not yet posted. A request writes only its own part: the answers
-carried, the level, the summary, the call's details, the time and the CSRF token.
+The result (level, the nurse's action, the line to say) comes at once; the chart note and the
+FHIR download come only once the patient is identified: a reference typed, or "no reference"
+chosen on purpose. The server withholds them (no script needed), so a note is never copied
+under "(none given)" into the wrong chart.
+
+Read aloud in another language (Spanish): each question's and answer's nurse wording (`ask`,
+else the patient's words), each warning's advice, and the level's `say` line filled with that
+language's contacts (FLASK_CARE_TEAM_NAME_ES, else "su equipo médico"): never an English
+fill-in inside a Spanish sentence. The pages are plain Jinja, rendered per request (design
+guide, "Simple before fast").
 """
 
 from __future__ import annotations
@@ -31,10 +37,11 @@ from markupsafe import Markup, escape
 
 from .. import engine
 from ..engine.model import Answer, FiredWarning, Level, Question, Result, RuleSet
-from ..web import fhir, fragments
+from ..web import fhir
 from ..web.shared import clinic_now, contacts, loaded
-from . import note
-from .callform import ACTIONS, WHO_ANSWERED, build_call_form, details, given_answers, unanswered_only
+from . import note, order
+from .callform import ACTIONS, CARRIED_DETAILS, build_call_form, details, given_answers, unanswered_only
+from .details import identified
 
 bp = Blueprint("call", __name__, url_prefix="/call")
 EXTENSION = "pump_check_call_form"  # the form class (security.py reads its multi-value fields)
@@ -45,18 +52,6 @@ SAID_ITEM = Markup("<li>{} <strong>{}</strong></li>")
 
 def _form() -> FlaskForm:
     return current_app.extensions[EXTENSION]()
-
-
-def warning_part(ruleset: RuleSet) -> Callable[..., Markup]:
-    """Return the template's helper for a warning's rule part, kept per (rule, language read
-    aloud) for every rule at once (fragments.rule_part); `render` is the template's macro."""
-
-    def part(warning: FiredWarning, render: Callable[..., Markup], read_aloud: str | None) -> Markup:
-        return fragments.rule_part(
-            f"call-{read_aloud or ''}", warning, lambda each: render(each, read_aloud), ruleset
-        )
-
-    return part
 
 
 def said_items(ruleset: RuleSet) -> dict[tuple[str, Answer], Markup]:
@@ -94,17 +89,61 @@ def _unanswered(ruleset: RuleSet, given: dict) -> int:
     return sum(1 for q in ruleset.questions if not q.number and q.id not in given)
 
 
+def _words(ruleset: RuleSet) -> dict:
+    """What every call-mode template reads: the order of the call and the nurse's action."""
+    return {
+        "ruleset": ruleset,
+        "Level": Level,
+        "who_question": order.answerer(ruleset),
+        "groups": order.groups(ruleset),
+        "numbers": order.numbers(ruleset),
+        "nurse_action": lambda level: note.nurse_action(ruleset, level, contacts()),
+    }
+
+
 def _call_page(form, ruleset: RuleSet, status: int = 200):
     given = given_answers(form, ruleset) if form.is_submitted() else {}
     so_far = evaluate_given(ruleset, given) if given else None
     page = render_template(
         "call.html",
         form=form,
-        ruleset=ruleset,
         so_far=so_far,
         unanswered=_unanswered(ruleset, given),
-        Level=Level,
-        nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()),
+        carried_details=CARRIED_DETAILS,
+        **_words(ruleset),
+    )
+    return make_response(page, status)
+
+
+def _result_page(form, ruleset: RuleSet, complete: bool, status: int = 200):
+    """The result at once; the chart note and FHIR only once the patient is identified."""
+    result = evaluate_given(ruleset, given_answers(form, ruleset))
+    numbers = contacts()
+    about = details(form, numbers)
+    ready = identified(about)
+    parts = current_app.extensions[NOTE_PARTS]
+    summary = note.summary(ruleset, result, numbers, parts)
+    chart_note = (
+        note.chart_note(
+            ruleset, result, numbers, written_at=clinic_now(), details=about, parts=parts, block=summary
+        )
+        if ready
+        else ""
+    )
+    page = render_template(
+        "call_result.html",
+        result=result,
+        form=form,
+        identified=ready,
+        chart_note=chart_note,
+        note_html=escape(chart_note),  # once, for the box and the printout
+        complete=complete,
+        summary=summary,
+        actions=ACTIONS,
+        carried_details=CARRIED_DETAILS,
+        because=because_items(ruleset, result),
+        say=lambda code: note.say_line(ruleset, result.level, contacts(code), code),
+        **_words(ruleset),
     )
     return make_response(page, status)
 
@@ -124,39 +163,7 @@ def call():
     ended_early = not complete and action == "end" and unanswered_only(form, ruleset)
     if not (complete or ended_early):
         return _call_page(form, ruleset, 400)
-    result = evaluate_given(ruleset, given_answers(form, ruleset))
-    numbers = contacts()
-    parts = current_app.extensions[NOTE_PARTS]
-    summary = note.summary(ruleset, result, numbers, parts)
-    chart_note = note.chart_note(
-        ruleset,
-        result,
-        numbers,
-        written_at=clinic_now(),
-        details=details(form, numbers),
-        parts=parts,
-        block=summary,
-    )
-    page = render_template(
-        "call_result.html",
-        result=result,
-        ruleset=ruleset,
-        form=form,
-        chart_note=chart_note,
-        note_html=escape(chart_note),  # once, for the box and the printout
-        Level=Level,
-        complete=complete,
-        summary=summary,
-        actions=ACTIONS,
-        because=because_items(ruleset, result),
-        carried=fragments.hidden_inputs(
-            (q.id, "" if result.answers[q.id] is None else str(result.answers[q.id]))
-            for q in ruleset.questions
-        ),
-        warning_part=warning_part(ruleset),
-        who_answered=WHO_ANSWERED,
-    )
-    return make_response(page)
+    return _result_page(form, ruleset, complete)
 
 
 @bp.post("/level")
@@ -168,23 +175,21 @@ def level_so_far():
     given = given_answers(form, ruleset)
     so_far = evaluate_given(ruleset, given) if given else None
     page = render_template(
-        "_call_alert.html",
-        so_far=so_far,
-        ruleset=ruleset,
-        Level=Level,
-        unanswered=_unanswered(ruleset, given),
-        nurse_action=lambda level: note.nurse_action(ruleset, level, contacts()),
+        "_call_alert.html", so_far=so_far, unanswered=_unanswered(ruleset, given), **_words(ruleset)
     )
     return make_response(page)
 
 
 @bp.post("/fhir")
 def download_fhir():
-    """Return the answers and result as a FHIR R4 Bundle file (no reference, no date typed)."""
+    """Return the answers and result as a FHIR R4 Bundle file (no reference, no date typed),
+    once the patient is identified: else the result page again, asking who the patient is."""
     ruleset = loaded().ruleset
     form = _form()
     if not form.validate_on_submit():
         return _call_page(form, ruleset, 400)
+    if not identified(details(form, contacts())):
+        return _result_page(form, ruleset, True, 400)
     result = engine.evaluate(ruleset, given_answers(form, ruleset))
     now = clinic_now()
     bundle = fhir.check_bundle(ruleset, result, now, contacts())

@@ -1,6 +1,8 @@
-"""The call-mode form: every question in the nurse's words, plus optional details of the call.
+"""The call-mode form: the patient reference, every question in the nurse's words, the details.
 
-Built once at start-up from the rule file. The days field is the patient form's own
+Built once at start-up from the rule file, the questions in the order a call asks them
+(order.py: who is answering first, then the check's steps). Who answered is that question's
+answer: there is no second "who answered" field. The days field is the patient form's own
 `WholeNumberField` (plain ASCII digits only), with the messages in call mode's English.
 Nothing here is stored: the details go into the chart note on the result page and nowhere else.
 """
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     SelectMultipleField,
@@ -22,9 +25,10 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ..engine.model import Question, RuleSet
 from ..web.forms import NoCSRFForm, RadioField, WholeNumberField
+from . import details as call_details
 from . import note
+from .order import call_order
 
-WHO_ANSWERED = {"patient": "Patient", "caregiver": "Caregiver", "other": "Someone else"}
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language, as the switch shows
 # Actions taken, in the note's words; {emergency_number} is the clinic's.
 ACTIONS = {
@@ -34,15 +38,8 @@ ACTIONS = {
     "safety_net": "Safety-net advice given",
     "teach_back": "Patient or caregiver repeated the advice back",
 }
-DETAIL_FIELDS = ("reference", "call_date", "who_answered", "initials", "comments", "actions")
-
-
-class OptionalRadioField(RadioField):
-    """A radio group that may be left unanswered, but only with one of its own values."""
-
-    def pre_validate(self, form) -> None:
-        if self.data:
-            super().pre_validate(form)
+# Typed on the result page and carried by each of its forms (the reference is on both pages).
+CARRIED_DETAILS = ("call_date", "initials", "comments")
 
 
 def question_number_messages(number: int, question: Question) -> dict[str, str]:
@@ -77,24 +74,22 @@ def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
             validators=[
                 Optional(),
                 Length(
-                    max=note.REFERENCE_MAX,
-                    message=(f"Keep the patient reference to {note.REFERENCE_MAX} characters or fewer"),
+                    max=call_details.REFERENCE_MAX,
+                    message=(
+                        f"Keep the patient reference to {call_details.REFERENCE_MAX} characters or fewer"
+                    ),
                 ),
             ],
         )
+        no_reference = BooleanField("No reference: I cannot identify the patient")
         call_date = DateField("Call date", validators=[Optional()], format="%Y-%m-%d")
-        who_answered = OptionalRadioField(
-            "Who answered",
-            validate_choice=True,
-            choices=[SelectChoice(k, v) for k, v in WHO_ANSWERED.items()],
-        )
         initials = StringField(
             "Nurse's initials",
             validators=[
                 Optional(),
                 Length(
-                    max=note.INITIALS_MAX,
-                    message=(f"Keep the initials to {note.INITIALS_MAX} characters or fewer"),
+                    max=call_details.INITIALS_MAX,
+                    message=(f"Keep the initials to {call_details.INITIALS_MAX} characters or fewer"),
                 ),
             ],
         )
@@ -103,8 +98,8 @@ def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
             validators=[
                 Optional(),
                 Length(
-                    max=note.COMMENTS_MAX,
-                    message=(f"Keep the comments to {note.COMMENTS_MAX} characters or fewer"),
+                    max=call_details.COMMENTS_MAX,
+                    message=(f"Keep the comments to {call_details.COMMENTS_MAX} characters or fewer"),
                 ),
             ],
         )
@@ -112,7 +107,7 @@ def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
             "Actions taken", validate_choice=True, choices=[SelectChoice(k, v) for k, v in ACTIONS.items()]
         )
 
-    for number, question in enumerate(ruleset.questions, start=1):
+    for number, question in enumerate(call_order(ruleset), start=1):
         label = note.asked(question)
         if question.number:
             field = WholeNumberField(
@@ -162,12 +157,12 @@ def unanswered_only(form, ruleset: RuleSet) -> bool:
     return True
 
 
-def details(form, contacts) -> note.CallDetails:
+def details(form, contacts) -> call_details.CallDetails:
     """Return the call's details as the note says them (empty where not given)."""
-    return note.CallDetails(
+    return call_details.CallDetails(
         reference=form.reference.data or "",
+        no_reference=bool(form.no_reference.data),
         call_date=form.call_date.data,
-        who_answered=WHO_ANSWERED.get(form.who_answered.data or "", ""),
         initials=form.initials.data or "",
         started=parse_started(form.started.data),
         language=form.call_language.data or "en",

@@ -1,8 +1,10 @@
 """The chart note of a nurse's follow-up call: plain text that pastes cleanly into any record.
 
 Pure Python (no Flask). The note starts with a summary (level, the nurse's action, the
-positive findings and the relevant negatives), then the call details, every question asked
-with its answer, the warnings with their rule ids, the advice given and the rule set. The
+positive findings and the relevant negatives), then the call details (who the patient is, or
+that the nurse could not say; who answered, from the rule file's `answerer` question), every
+question in the order the call asks them (triage/nurse/order.py) with its answer, the warnings
+with their rule ids, the advice given (the level's `say` line first) and the rule set. The
 wording is the nurse's (each question's `ask` text); the note is always in English, whatever
 language the call was held in.
 
@@ -14,54 +16,14 @@ reads the same in a fixed-width record and on paper.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from ..engine.model import Answer, Level, Question, Result, Rule, RuleSet
-from .plaintext import plain
+from .details import NOTE_LANGUAGE, CallDetails, call_lines
+from .order import answerer, call_order
 from .plaintext import wrap as _wrap
-
-REFERENCE_MAX = 60
-INITIALS_MAX = 10
-COMMENTS_MAX = 2000
-NOTE_LANGUAGE = "en"  # the chart is written in English, whatever language the call was in
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-
-
-@dataclass(frozen=True)
-class CallDetails:
-    """What the nurse may add about the call; all optional, never stored or logged."""
-
-    reference: str = ""
-    call_date: date | None = None
-    who_answered: str = ""  # "Patient", "Caregiver", "Other", as the nurse chose it
-    initials: str = ""
-    started: datetime | None = None  # when the call page was opened
-    language: str = NOTE_LANGUAGE  # the language the questions were read in
-    actions: tuple[str, ...] = ()  # actions taken, in the nurse's words
-    comments: str = ""
-
-
-def _printable(text: str | None) -> str:
-    return "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
-
-
-def clean_reference(reference: str | None) -> str:
-    """Return the patient reference as one short line with no control characters."""
-    return plain(_printable(reference))[:REFERENCE_MAX]
-
-
-def clean_comments(comments: str | None) -> list[str]:
-    """Return the nurse's comments as paragraphs of plain text (line breaks kept as paragraphs)."""
-    text = _printable(comments)[:COMMENTS_MAX]
-    return [plain(part) for part in re.split(r"\r\n|\r|\n", text) if plain(part)]
-
-
-def _clock_time(moment: datetime) -> str:
-    """Return a US 12-hour time: "2:05 PM"."""
-    return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def asked(question: Question) -> str:
@@ -110,7 +72,7 @@ def summary(
         for question_id, _ in warning.because:
             rules_by_question.setdefault(question_id, []).append(warning.rule.id)
     positives, negatives, context, unanswered = [], [], [], []
-    for question in ruleset.questions:
+    for question in call_order(ruleset):
         answer = result.answers.get(question.id)
         if question.number:
             context.append((question, answer))
@@ -141,6 +103,13 @@ def nurse_action(ruleset: RuleSet, level: Level, contacts: Mapping[str, str]) ->
     return text.in_language(NOTE_LANGUAGE).format(**contacts)
 
 
+def say_line(ruleset: RuleSet, level: Level, contacts: Mapping[str, str], language: str) -> str:
+    """Return what the nurse says to the patient at this level (the rule file's `say`), in
+    `language` with that language's contacts; "" where the rule file gives none."""
+    text = ruleset.levels[level].say
+    return text.in_language(language).format(**contacts) if text is not None else ""
+
+
 def level_line(result: Result, unanswered: int) -> str:
     """Say the level once, and that a "none" covers only the answers given."""
     if result.level == Level.NONE and unanswered:
@@ -153,48 +122,11 @@ def level_line(result: Result, unanswered: int) -> str:
     return result.level.id.upper()
 
 
-def _clock(moment: datetime, zone_of: datetime) -> datetime:
-    return moment.astimezone(zone_of.tzinfo) if zone_of.tzinfo else moment
-
-
-def _call_lines(details: CallDetails, written_at: datetime) -> list[str]:
-    lines = [
-        "CALL",
-        f"Patient reference: {clean_reference(details.reference) or '(none given)'}",
-        f"Call date:         {(details.call_date or written_at.date()).isoformat()}",
-    ]
-    if details.started is not None:
-        start = _clock(details.started, written_at)
-        minutes = max(0, round((written_at - start).total_seconds() / 60))
-        zone = written_at.strftime("%Z").strip()
-        lines.append(
-            f"Call time:         {_clock_time(start)} to {_clock_time(written_at)}"
-            f"{' ' + zone if zone else ''} ({minutes} min)"
-        )
-    lines.append(
-        f"Note written:      {written_at:%Y-%m-%d} {_clock_time(written_at)} "
-        f"{written_at.tzname() or ''}".rstrip()
-    )
-    if details.who_answered:
-        lines.append(f"Who answered:      {plain(details.who_answered)}")
-    if details.initials:
-        lines.append(f"Nurse:             {plain(_printable(details.initials))[:INITIALS_MAX]}")
-    if details.language != NOTE_LANGUAGE:
-        name = LANGUAGE_NAMES.get(details.language, details.language)
-        lines += _wrap(
-            f"Call held in {name}: the questions were read from the rule set's "
-            f"{name} wording; this note is in English.",
-            "Language:          ",
-            " " * 19,
-        )
-    if details.actions:
-        lines += _wrap("; ".join(details.actions), "Actions taken:     ", " " * 19)
-    comments = clean_comments(details.comments)
-    if comments:
-        lines += _wrap(comments[0], "Comments:          ", " " * 19)
-        for paragraph in comments[1:]:
-            lines += _wrap(paragraph, " " * 19)
-    return lines
+def who_answered(ruleset: RuleSet, result: Result) -> str:
+    """Say who answered, from the rule file's `answerer` question ("" if not asked)."""
+    question = answerer(ruleset)
+    answer = result.answers.get(question.id) if question else None
+    return answer_text(question, answer) if question and answer is not None else ""
 
 
 def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str]:
@@ -260,7 +192,7 @@ def note_parts(ruleset: RuleSet) -> NoteParts:
     """Write the note's fixed parts for a rule set (once, when the app loads it)."""
     questions: dict[tuple[str, Answer], str] = {
         (question.id, answer): _question_block(number, question, answer)
-        for number, question in enumerate(ruleset.questions, start=1)
+        for number, question in enumerate(call_order(ruleset), start=1)
         for answer in (None, *question.values)  # a number question: only "not known"
     }
     return NoteParts(
@@ -298,11 +230,11 @@ def chart_note(
         "",
         *_summary_lines(result, block, parts),
         "",
-        *_call_lines(details, written_at),
+        *call_lines(details, written_at, who_answered(ruleset, result)),
         "",
         f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)",
     ]
-    for number, question in enumerate(ruleset.questions, start=1):
+    for number, question in enumerate(call_order(ruleset), start=1):
         answer = result.answers.get(question.id)
         kept = parts.questions.get((question.id, answer))
         lines.append(kept if kept is not None else _question_block(number, question, answer))
@@ -319,9 +251,12 @@ def chart_note(
         )
         lines += _wrap(because, "    Because:  ", " " * 14)
     lines += ["", "ADVICE GIVEN"]
+    said = say_line(ruleset, result.level, contacts, NOTE_LANGUAGE)
     if result.level == Level.NONE:
-        safety_net = ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE)
-        lines += _wrap(f"Safety net: {safety_net.format(**contacts)}", " - ", "   ")
+        safety_net = said or ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE).format(**contacts)
+        lines += _wrap(f"Safety net: {safety_net}", " - ", "   ")
+    elif said:
+        lines += _wrap(f"To the patient: {said}", " - ", "   ")
     lines += (parts.advice[warning.rule.id] for warning in result.warnings)
     lines += [
         "",

@@ -277,6 +277,7 @@ class Builder:
                 self.text(value["heading"], ("levels", key, "heading")),
                 self.text(value["action"], ("levels", key, "action")),
                 nurse_action=self.optional_text(value, "nurse_action", ("levels", key)),
+                say=self.optional_text(value, "say", ("levels", key)),
                 while_you_wait=tuple(
                     self.text(item, ("levels", key, "while_you_wait", i))
                     for i, item in enumerate(value.get("while_you_wait", []))

@@ -124,11 +124,11 @@ def category_words(category: str, old: RuleSet, new: RuleSet) -> list[str]:
 
 
 def level_words(level: Level, old: RuleSet, new: RuleSet) -> list[str]:
-    """Return a level's changed heading, action and nurse action, old and new."""
+    """Return a level's changed heading, action, nurse action and call line, old and new."""
     before, after = old.levels.get(level), new.levels.get(level)
     languages = _languages(old, new)
     lines = [f"level '{level.id}' wording changed"]
-    for name in ("heading", "action", "nurse_action"):
+    for name in ("heading", "action", "nurse_action", "say"):
         lines += worded(name, getattr(before, name, None), getattr(after, name, None), languages)
     return lines
 

@@ -6,7 +6,7 @@ How it is measured (textstat 0.7.8, syllables from CMUdict and Pyphen):
   Flesch's table read as a line through its bands (grade = (145 - score) / 10), 65 is grade 8.
 - A text is read the way a patient meets it: a level is its heading and action; a question is
   its text, hint and answer labels; a warning is its title, category and advice; the nurse's
-  wording of each question is read alone.
+  wording of each question, and each level's line said on a call (`say`), is read alone.
 - Medical words that must stay (GLOSSARY) count as a one-syllable word, as for a reader who has
   just had them explained. Other languages are not measured (no formula is calibrated for them).
 """
@@ -89,6 +89,12 @@ def units(ruleset: RuleSet, language: str) -> Iterator[tuple[tuple, str, str]]:
             f"level {level.id}",
             sentence(words.heading[language]) + " " + words.action[language].format(**fill),
         )
+        if words.say:
+            yield (
+                ("levels", level.id, "say", language),
+                f"call line of level {level.id}",
+                words.say[language].format(**fill),
+            )
     for index, question in enumerate(ruleset.questions):
         parts = [question.text[language]] + ([question.hint[language]] if question.hint else [])
         parts += [o.label[language] for o in question.options]

@@ -2,8 +2,9 @@
 
 Everything a clinic's change must pass, each failure as file:line in plain words: the file's
 schema and clinic checks, the four safety proofs, every example case, a case where each rule
-fires and a near miss where it stays silent, the reference floor table, and the reading level
-of every text in every language. pytest calls the same functions, so CI and the nurse agree.
+fires and a near miss where it stays silent, the reference floor table, the reading level
+of every text in every language, and the known slips of wording (docs/wording-checks.yaml).
+pytest calls the same functions, so CI and the nurse agree.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .. import engine, safety
 from ..engine.model import Level, RuleSet
-from . import cases, floor, readability, review_digest, yamlfile
+from . import cases, floor, readability, review_digest, wording, yamlfile
 from .yamlfile import FileProblems, Problem
 
 
@@ -80,6 +81,28 @@ def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], int]:
                     )
                 )
     return problems, measured
+
+
+def wording_slips(
+    ruleset: RuleSet, checks_file: str | Path = wording.CHECKS_FILE
+) -> tuple[list[Problem], list[str], int]:
+    """Return the known slips of wording (docs/wording-checks.yaml) in every text of the rule
+    file, each a problem at its file:line, or a warning where its check is marked `pending`
+    (slips known in the shipped texts, being fixed); and how many texts were read."""
+    checks = wording.load_checks(checks_file)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    read = 0
+    for language, line, text in wording.rule_file_texts(ruleset.file, checks):
+        read += 1
+        for check in checks.get(language, ()):
+            for found in wording.found_in(check, text):
+                message = f"({language}) {found!r}: write {check.use} (docs/glossary-es.md)"
+                if check.pending:
+                    warnings.append(f"{ruleset.file}:{line}: {message}; a known slip, being fixed")
+                else:
+                    problems.append(Problem(ruleset.file, line, message))
+    return problems, warnings, read
 
 
 def emergency_without_red_flag(ruleset: RuleSet) -> list[str]:
@@ -178,6 +201,13 @@ def run(
         current.warnings += [item.sentence(ruleset) for item in changed]
         current.summary = f"{len(ruleset.rules) - len(changed)} of {len(ruleset.rules)} rules as reviewed"
 
+    def worded(current: Step) -> None:
+        if not Path(wording.CHECKS_FILE).exists():
+            current.summary = f"no {wording.CHECKS_FILE}: not checked"
+            return
+        current.problems, current.warnings, read = wording_slips(ruleset)
+        current.summary = f"{read} texts against {Path(wording.CHECKS_FILE).name}"
+
     def unflagged(current: Step) -> None:
         current.warnings += emergency_without_red_flag(ruleset)
         current.summary = "answers that reach EMERGENCY on their own"
@@ -188,6 +218,7 @@ def run(
     step("A case and a near miss for every rule", covered)
     step("Reference floor table", reference)
     step("Reading level", reading)
+    step("Wording", worded)
     step("Changed since review", reviewed)
     return steps
 

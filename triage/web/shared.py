@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import datetime
 
+from babel.support import Translations
 from flask import current_app
+from flask_babel import get_babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
@@ -28,25 +31,40 @@ def loaded():
     return current_app.extensions["pump_check"]
 
 
-def contacts() -> dict[str, str]:
+def contacts(in_language: str | None = None) -> dict[str, str]:
     """Return the numbers every page shows, with plain words where one is not configured.
 
     A fill-in fits the slot every sentence gives it (docs/glossary-es.md, "Fill-ins"): a phone
     follows "at" / "al", so the unset wording is a phrase with no article in Spanish
     ("al número que aparece en sus papeles de alta", never "al el número").
+    `in_language` words them in another language than the page's: call mode's English page
+    reads Spanish aloud, and a Spanish sentence takes only Spanish fill-ins.
     """
+    code = in_language or language()
     # Fixed per app and language (the settings do not change once the app is made): once each.
     kept = current_app.extensions.setdefault("pump_check_contacts", {})
-    numbers = kept.get(language())
+    numbers = kept.get(code)
     if numbers is None:
-        numbers = kept[language()] = _contacts()
+        numbers = kept[code] = _contacts(code)
     return dict(numbers)  # a copy: a caller may add to it
 
 
-def _contacts() -> dict[str, str]:
+def _words_in(code: str) -> Callable[[str], str]:
+    """Return gettext for `code`: the page's own, or that language's catalogue read once."""
+    if code == language():
+        return _
+    for folder in get_babel().translation_directories:
+        found = Translations.load(folder, [code])
+        if isinstance(found, Translations):
+            return found.gettext
+    return str
+
+
+def _contacts(code: str) -> dict[str, str]:
     config = current_app.config
-    care_team_phone = config["CARE_TEAM_PHONE"] or _("the number on your discharge papers")
-    care_team = care_team_name(config, language())
+    words = _words_in(code)
+    care_team_phone = config["CARE_TEAM_PHONE"] or words("the number on your discharge papers")
+    care_team = care_team_name(config, code, words)
     return {
         "emergency_number": config["EMERGENCY_NUMBER"],
         "care_team": care_team,
@@ -59,14 +77,14 @@ def _contacts() -> dict[str, str]:
     }
 
 
-def care_team_name(config, language: str) -> str:
+def care_team_name(config, language: str, words: Callable[[str], str] = _) -> str:
     """Name the care team in `language`: FLASK_CARE_TEAM_NAME_<LANG>, else (in English only)
-    FLASK_CARE_TEAM_NAME, else "your care team" in that language, never one language's name
-    inside another's sentence ("llame a the Pump Clinic")."""
+    FLASK_CARE_TEAM_NAME, else "your care team" in that language (`words`: its gettext), never
+    one language's name inside another's sentence ("llame a the Pump Clinic")."""
     name = config.get(f"CARE_TEAM_NAME_{language.upper()}") or (
         config["CARE_TEAM_NAME"] if language == "en" else ""
     )
-    return name if name and name != "your care team" else _("your care team")
+    return name if name and name != "your care team" else words("your care team")
 
 
 def tel_href(number: str) -> str:
