@@ -12,7 +12,6 @@ from .startup import PROJECT_ROOT, SHIPPED_RULES, StartupError
 
 if TYPE_CHECKING:  # only for the annotations of Loaded: importing them here would load Flask
     from .engine.model import RuleSet
-    from .patient.flow import Plan
     from .safety import SafetyReport
 
 __all__ = ["PROJECT_ROOT", "SHIPPED_RULES", "Loaded", "StartupError", "create_app"]
@@ -37,13 +36,12 @@ NAME_IN_A_LANGUAGE = re.compile(r"FLASK_(CARE_TEAM_NAME|EMERGENCY_ROOM)_[A-Z]{2}
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the app serves, fixed at start-up: the rule set, its forms and steps, and the
-    safety report that proved that very rule set safe."""
+    """What the app serves, fixed at start-up: the rule set, the form of each of the check's
+    pages, and the safety report that proved that very rule set safe."""
 
     ruleset: RuleSet
-    form_class: type  # every question at once (all answers required)
+    page_forms: dict  # (step id, details?) -> the page's form class (patient/forms.py)
     safety: SafetyReport | None = None  # /healthz is ready only when it is ok
-    plan: Plan | None = None  # the steps and a form for each
 
 
 def create_app(test_config: dict | None = None):
@@ -68,7 +66,6 @@ def create_app(test_config: dict | None = None):
         MAX_FORM_PARTS=200,
         PROXY_FIX=0,
         TRUSTED_HOSTS=None,  # FLASK_TRUSTED_HOSTS: see security.trusted_hosts
-        KEEP_PAGES=True,  # FLASK_KEEP_PAGES=false: render every page whole (triage/shells.py)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # A tired patient may leave the questions open for hours; an expired token would
@@ -90,10 +87,10 @@ def create_app(test_config: dict | None = None):
     from . import rules
     from .api import endpoints as api
     from .nurse import call, sheet
-    from .patient import flow, views, when_to_call
+    from .patient import forms, views, when_to_call
     from .rules.yamlfile import FileProblems
     from .safety import proofs
-    from .web import errors, health, i18n, security
+    from .web import errors, health, i18n, pages, security
 
     try:
         ruleset = rules.load(app.config["RULES_FILE"])
@@ -101,10 +98,10 @@ def create_app(test_config: dict | None = None):
         raise StartupError(f"the rule file is not valid, so no advice can be given:\n{problems}") from None
     # The proofs run on the rule set built from the very bytes just read (not the file again).
     report = proofs.prove_or_refuse(ruleset)
-    steps = flow.plan(ruleset)
-    app.extensions["pump_check"] = Loaded(ruleset, steps.forms[-1], report, steps)
+    app.extensions["pump_check"] = Loaded(ruleset, forms.build(ruleset), report)
 
     security.init_app(app)
+    pages.init_app(app)
     views.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)

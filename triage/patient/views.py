@@ -1,233 +1,131 @@
-"""The patient's pages: start, the questions, the result, and friendly error pages."""
+"""The patient's pages: the start, each page of the check at its own address, and the result.
+
+Every page is a GET page; a page's form posts to its own address, and the post answers with a
+redirect (303) to the next page's address, so the phone's Back, forward and reload show a page
+with its answers (GOV.UK "question pages"). The answers stay in the person's own browser
+(store.py). After every post the answers so far are evaluated: an emergency, or a result urgent
+enough to call now, ends the check at once with its card (flow.py); a page sent with answers
+missing or unreadable keeps what could be read, shows the advice those already call for, and asks
+again.
+"""
 
 from __future__ import annotations
 
-import functools
-
-from flask import Blueprint, current_app, g, make_response, render_template, request
-from flask_wtf.csrf import CSRFError
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from ..engine.model import Level
-from ..web import fragments, shells
-from ..web.errors import error_page
-from ..web.i18n import language, lazy_gettext, repost_fields, switch
-from ..web.shared import (
-    LEVEL_ICONS,
-    action_html,
-    capfirst,
-    clinic_now,
-    contacts,
-    csrf,
-    loaded,
-    phone_link,
-    tel_href,
-)
-from . import flow, result_card
+from ..web.shared import loaded
+from . import flow, reading, results, store
+from .given import Given, for_caregiver
 
 bp = Blueprint("check", __name__)
-
-UNREADABLE = (
-    lazy_gettext("Some of your answers could not be read"),
-    lazy_gettext(
-        "Some answers that were sent are not ones this check offers, so they "
-        "were not counted. Please start the check again."
-    ),
-)
-CSRF_REFUSED = (
-    lazy_gettext("Your answers were not sent"),
-    lazy_gettext(
-        "This page was open too long, was sent twice, or your browser blocks "
-        "cookies, so we could not safely accept it. Pump Check needs one cookie "
-        "to send the form safely; it holds none of your answers. Please start "
-        "the check again."
-    ),
-)
 
 
 @bp.get("/")
 def start():
-    return shells.page("start", "start.html", lambda: {"question_count": len(loaded().ruleset.questions)})
+    return render_template("start.html")
 
 
-@bp.route("/check", methods=["GET", "POST"])
-def questions():
-    """The check, step by step (see triage/flow.py): emergency signs first, then short steps."""
-    steps = loaded().plan
-    if request.method != "POST":
-        return step_page(steps, None, 1)
-    reading = flow.read(steps, request.form)
-    g.language_repost = [*reading.values, ("step", str(reading.position or "")), ("go", reading.go)]
-    page = flow.decide(steps, reading)
-    if page.kind == "unreadable":
-        return unreadable_page(reading)
-    if page.kind == "result":
-        return result_page(steps, reading)
-    if page.kind == "summary":
-        return summary_page(steps, reading)
-    return step_page(steps, reading, page.number, errors=page.errors)
+@bp.post("/check/new")
+def new_check():
+    """Start again: forget every answer, then the first page."""
+    store.clear()
+    return _go(flow.pages(loaded().ruleset, Given())[0])
 
 
-def _so_far(reading):
-    """Return the result so far where it is urgent: it is said at the top of every later page."""
-    return reading.result if reading and reading.result.level == Level.URGENT else None
+@bp.get("/check")
+def resume():
+    """The first page not yet answered (a new check starts at the first page)."""
+    ruleset = loaded().ruleset
+    given = store.load(ruleset)
+    return _go(flow.next_page(ruleset, given) or flow.pages(ruleset, given)[0])
 
 
-def blank_form(steps):
-    """Return the form with nothing answered, as every GET of the first step shows it.
-
-    Built once per app and shared: it is only ever read (never given data or validated), its
-    labels are looked up in each request's language when shown, and every post builds a form
-    of its own.
-    """
-    store = current_app.extensions.setdefault("pump_check_blank_form", {})
-    form = store.get(id(steps))
-    if form is None:
-        form = store[id(steps)] = steps.forms[0](formdata=None)
-    return form
+@bp.route("/check/<step_id>", methods=["GET", "POST"])
+def step(step_id: str):
+    return _page(step_id, details=False)
 
 
-def step_page(steps, reading, number: int, errors: bool = False):
-    if reading is None and number == 1:  # the first step before any answer: fixed per language
-        context = functools.partial(_step_context, steps, None, 1)
-        return shells.page(("first-step", id(steps)), "questions.html", context, blank_form(steps))
-    if reading is not None and not errors and _so_far(reading) is None and shells.keeping():
-        # No error and no advice so far: the page with nothing answered, kept, and filled in.
-        context = functools.partial(_shell_context, steps, number)
-        shell = shells.kept(("step", id(steps), number), "questions.html", context)
-        carried = _step_context(steps, reading, number)
-        pairs = {"hidden": carried["hidden"], "kept": carried["kept"], "repost": repost_fields()}
-        return make_response(shell.fill(pairs, reading.form))
-    page = render_template("questions.html", **_step_context(steps, reading, number, errors))
-    return make_response(page, 400 if errors else 200)
+@bp.route("/check/<step_id>/details", methods=["GET", "POST"])
+def details(step_id: str):
+    return _page(step_id, details=True)
 
 
-def _shell_context(steps, number: int) -> dict:
-    """A step's page with nothing answered, with stand-ins for the carried answers."""
-    return _with_carried(_step_context(steps, None, number), "hidden", "kept")
+@bp.post("/check/more")
+def answer_more():
+    """Go on past a result that said to call: a later answer may still make it more urgent."""
+    ruleset = loaded().ruleset
+    given = store.load(ruleset)
+    given.past = max(given.past, flow.result(ruleset, given).level)
+    store.save(ruleset, given)
+    return _go(flow.next_page(ruleset, given))
 
 
-def _step_context(steps, reading, number: int, errors: bool = False) -> dict:
-    form = reading.form if reading else blank_form(steps)
-    step = steps.step(number)
-    values = reading.values if reading else []
-    return dict(
+@bp.get("/check/result")
+def result():
+    ruleset = loaded().ruleset
+    given = store.load(ruleset)
+    if not (flow.stops(ruleset, given) or flow.complete(ruleset, given) or given.past > Level.NONE):
+        return _go(flow.next_page(ruleset, given))
+    g.pump_check_caregiver = for_caregiver(ruleset, given)
+    return results.page(ruleset, given)
+
+
+def _go(page):
+    """Redirect (303: a post's answer is always a GET) to a page, or to the result for None."""
+    if page is None:
+        return redirect(url_for("check.result"), 303)
+    endpoint = "check.details" if page.details else "check.step"
+    return redirect(url_for(endpoint, step_id=page.step.id), 303)
+
+
+def _page(step_id: str, details: bool):
+    ruleset = loaded().ruleset
+    given = store.load(ruleset)
+    page = flow.find(ruleset, given, f"{step_id}/{flow.DETAILS}" if details else step_id)
+    if page is None:
+        if details and any(s.id == step_id for s in ruleset.steps):
+            return _go(flow.next_page(ruleset, given))  # nothing ticked opens a question here
+        abort(404)
+    form_class = loaded().page_forms[page.step.id, page.details]
+    if request.method == "POST":
+        return _answered(ruleset, given, page, form_class(formdata=request.form))
+    g.pump_check_caregiver = for_caregiver(ruleset, given)
+    form = form_class(formdata=None, data=reading.shown_answers(page, given))
+    problems = store.take_problems(page.address)
+    for name, message in problems.items():
+        if name in form:
+            form[name].errors = [message]
+    so_far = flow.result(ruleset, given)
+    previous = flow.previous(ruleset, given, page)
+    return render_template(
+        "page.html",
+        ruleset=ruleset,
+        page=page,
         form=form,
-        ruleset=steps.ruleset,
-        step=step,
-        number=number,
-        count=steps.count,
-        title=flow.step_title(step, number),
-        so_far=_so_far(reading),
-        hidden=[(name, value) for name, value in values if name not in step.questions],
-        kept=values,
-        missing=[q for q in step.questions if reading and q in reading.missing],
-        errors=errors,
-    )
+        fields=[form[name] for name in reading.field_names(page, given)],
+        problems=problems,
+        so_far=so_far if so_far.level > Level.NONE else None,
+        back=url_for("check.details" if previous.details else "check.step", step_id=previous.step.id)
+        if previous
+        else url_for("check.start"),
+        count=len(flow.pages(ruleset, given)),
+        position=[p.address for p in flow.pages(ruleset, given)].index(page.address) + 1,
+    ), (400 if problems else 200)
 
 
-def summary_page(steps, reading):
-    groups = [
-        (number, flow.step_title(step, number), [reading.form[q] for q in step.questions])
-        for number, step in enumerate(steps.ruleset.steps, start=1)
-    ]
-    context = {
-        "groups": groups,
-        "ruleset": steps.ruleset,
-        "kept": reading.values,
-        "count": steps.count,
-        "so_far": _so_far(reading),
-        "answered": reading.answers,
-        "answer_words": flow.answer_words,
-    }
-    if context["so_far"] is None and shells.keeping():
-        shell = shells.kept(("summary", id(steps)), "summary.html", lambda: _with_carried(context, "kept"))
-        pairs = {"kept": reading.values, "repost": repost_fields()}
-        return make_response(shell.fill(pairs, reading.form, context))
-    return make_response(render_template("summary.html", **context))
-
-
-def result_page(steps, reading):
-    skipped, not_asked = flow.counts(steps, reading)
-    result = reading.result
-    context = result_context(
-        result,
-        steps.ruleset,
-        skipped=skipped,
-        not_asked=not_asked,
-        answer_labels=flow.band_words(steps, reading),
-    )
-    if shells.keeping():
-        # The page but its own parts is fixed per language and level: kept, and filled in.
-        shell = shells.kept(
-            ("result", id(steps), result.level), "result.html", lambda: _with_carried(context)
-        )
-        values = {**context, "language": language(), "contacts": contacts()}
-        return make_response(shell.fill({"repost": repost_fields()}, None, values))
-    return make_response(render_template("result.html", **context))
-
-
-def result_context(result, ruleset, *, skipped=0, not_asked=0, answer_labels=None, checked_at=None) -> dict:
-    """Return what result.html is rendered with (for the request's language)."""
-    return {
-        "result": result,
-        "card": result_card.build(result, ruleset, language()),
-        "emergency": result.level == Level.EMERGENCY,
-        "ruleset": ruleset,
-        "checked_at": checked_at or clinic_now(),
-        "Level": Level,
-        "skipped": skipped,
-        "not_asked": not_asked,
-        "answer_labels": answer_labels or {},
-    }
-
-
-def _with_carried(context: dict, *names: str) -> dict:
-    """A page's context for its shell: the answers the language switch and `names` carry are
-    stand-ins."""
-    carried = {name: fragments.Carried(name) for name in names}
-    return {**context, **carried, "language_switch": {**switch(), "fields": fragments.Carried("repost")}}
-
-
-def unreadable_page(reading):
-    """Some hidden answers cannot be read: say so, with any advice the others already call for."""
-    advice = reading.result if reading.result.level > Level.NONE else None
-    page = render_template(
-        "error.html",
-        title=UNREADABLE[0],
-        message=UNREADABLE[1],
-        advice=advice,
-        advice_ruleset=loaded().ruleset,
-    )
-    return make_response(page, 400)
+def _answered(ruleset, given: Given, page: flow.Page, form):
+    """Keep what a post could read, then go where the answers lead (see the module's note)."""
+    problems = reading.read(given, page, form)
+    store.save(ruleset, given)
+    if flow.stops(ruleset, given):
+        return _go(None)
+    if problems:
+        store.keep_problems(page.address, problems)
+        return _go(page)
+    return _go(flow.next_page(ruleset, given))
 
 
 def init_app(app) -> None:
-    csrf.init_app(app)
     app.register_blueprint(bp)
-    app.add_template_filter(tel_href, "tel")
-    app.add_template_filter(phone_link, "phone_link")
-    app.add_template_filter(action_html, "action_html")
-    app.add_template_filter(capfirst, "capfirst")
-    app.add_template_global(fragments.kept, "fragment")
-    app.add_template_global(fragments.hidden_inputs, "hidden_inputs")
-    # After CSRFProtect set Flask-WTF's own: a page shell needs a hole, wherever it is called.
-    app.add_template_global(fragments.csrf_token, "csrf_token")
-    app.add_template_global(fragments.rule_part, "rule_part")
-    app.add_template_global(fragments.question, "question_html")
-    app.add_template_global(fragments.call_question, "call_question_html")
-    app.add_template_global(fragments.summary_row, "summary_row_html")
-    app.add_template_global(fragments.because_line, "because_line_html")
-    app.add_template_global(fragments.request_part, "request_part")
-    app.jinja_env.globals["LEVEL_ICONS"] = LEVEL_ICONS
-    # Browsers and crawlers ask for /favicon.ico whatever a page links: answer, do not 404.
-    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
-
-    @app.context_processor
-    def numbers():
-        # csrf_token here too: Flask-WTF also gives pages its own in their context.
-        return {"contacts": contacts(), "csrf_token": fragments.csrf_token}
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error):
-        # Say nothing of what was sent: the refused answers are not shown again.
-        return error_page(400, *CSRF_REFUSED)
+    results.init_app(app)

@@ -6,11 +6,10 @@ paper sheet and the app can never disagree; it names the rule set's version and 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, render_template
 
 from ..engine import signs
 from ..engine.model import Level
-from ..web import shells
 from ..web.i18n import language
 
 bp = Blueprint("when_to_call", __name__)
@@ -20,11 +19,8 @@ bp = Blueprint("when_to_call", __name__)
 def sheet():
     """Show the sheet in the patient's language (the switch, `?lang=`, or the browser's)."""
     ruleset = current_app.extensions["pump_check"].ruleset
-    # The same for everyone in a language (the rules in force, the clinic's numbers): kept.
-    return shells.page(
-        ("when-to-call", ruleset.digest),
-        "when_to_call.html",
-        lambda: {"ruleset": ruleset, "Level": Level, "groups": signs.watch_for(ruleset, language())},
+    return render_template(
+        "when_to_call.html", ruleset=ruleset, Level=Level, groups=signs.watch_for(ruleset, language())
     )
 
 

@@ -113,6 +113,11 @@ def _areas(builder, items, known: dict[str, Question], unchecked: set[str], path
         for j, sign in enumerate(item["signs"]):
             where = path + ("signs", j)
             sign_ids.append((sign["id"], where + ("id",)))
+            if sign["id"] == "none":
+                builder.problem(
+                    where + ("id",),
+                    f"area '{item['id']}': 'none' is the id of “None of these”; choose another",
+                )
             paths.setdefault(sign["id"], where)
             sets = tuple(sign.get("sets", {}).items())
             for question_id, value in sets:

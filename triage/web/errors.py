@@ -88,8 +88,15 @@ def http_error_json(problem: HTTPException):
     return error(status, [{"field": None, "message": message}])
 
 
+# app.extensions[ADVICE]: a function giving the advice a visitor's answers so far call for, if
+# any (the check's pages register it): an error page never hides advice already called for.
+ADVICE = "pump_check_advice"
+
+
 def error_page(status: int, title: str, message: str):
-    page = render_template("error.html", title=title, message=message, status=status)
+    """A page that says what went wrong, the numbers to call, and any advice already called for."""
+    advice = current_app.extensions.get(ADVICE, lambda: None)()
+    page = render_template("error.html", title=title, message=message, status=status, advice=advice)
     return make_response(page), status
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_app_context, has_request_context, request, url_for
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
@@ -96,10 +96,20 @@ class _Lazy(LazyString):
 
 
 class RuleText(_Lazy):
-    """A rule-file wording that reads in the request's language."""
+    """A rule-file wording that reads in the request's language; where the rule file gives one,
+    the wording for someone answering for the patient, on a page that is for them."""
 
-    def __init__(self, text):
-        super().__init__(lambda: text.in_language(language()))
+    def __init__(self, text, caregiver_text=None):
+        def words():
+            chosen = caregiver_text if caregiver_text is not None and for_caregiver() else text
+            return chosen.in_language(language())
+
+        super().__init__(words)
+
+
+def for_caregiver() -> bool:
+    """Whether this page is read by someone answering for the patient (set by the check's pages)."""
+    return has_request_context() and bool(g.get("pump_check_caregiver"))
 
 
 def lazy_gettext(message: str, **variables) -> LazyString:
@@ -108,44 +118,21 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 
 
 def switch() -> dict:
-    """Return what the language switch needs: the other languages and how to reach them.
+    """Return what the language switch needs: the other languages, each a link to this page.
 
-    Any other page links to its own path with `?lang=`. A page of the check made from a post
-    (a step, the summary, a result) re-posts what made it (`g.language_repost`: the answers that
-    could be read, the step and the button) with the new language instead, so answers never
-    enter a URL and the same page comes back. Nothing else that was sent is re-posted.
+    Every patient page is a GET page whose answers live in the person's session, so a link to the
+    same page in the other language shows the same answers. The link is query-only ("?lang=es"):
+    repeating the path would let `/%5Cevil.example` become `href="/\\evil.example?..."`, which
+    browsers follow to another site (issue 12, finding 4). Nothing else from the address is
+    repeated back.
     """
     current = language()
     others = [
-        (code, NAMES.get(code, code))
+        (code, NAMES.get(code, code), "?" + urlencode({"lang": code}))
         for code in offered()
         if code != current and request.blueprint not in STAFF_ONLY_ENGLISH
     ]
-    fields = repost_fields()
-    if fields is not None:
-        return {
-            "current": current,
-            "others": others,
-            "post": True,
-            "action": url_for(str(request.endpoint), **(request.view_args or {})),
-            "fields": fields,
-        }
-    # A query-only link ("?lang=es") stays on this page, whatever its path: repeating the path
-    # would let `/%5Cevil.example` become `href="/\evil.example?..."`, which browsers follow to
-    # another site (issue 12, finding 4). Nothing else from the address is repeated back.
-    links = [(code, name, "?" + urlencode({"lang": code})) for code, name in others]
-    return {"current": current, "others": links, "post": False}
-
-
-def repost_fields() -> list[tuple[str, str]] | None:
-    """Return the fields the language switch re-posts (the CSRF token first), or None when
-    this page was not made from a post of the check."""
-    fields = g.get("language_repost")
-    if fields is None:
-        return None
-    from flask_wtf.csrf import generate_csrf
-
-    return [("csrf_token", generate_csrf()), *fields]
+    return {"current": current, "others": others}
 
 
 def remember_choice(response):

@@ -6,8 +6,9 @@ to HTTPS, which behind a TLS-terminating proxy needs the very proxy settings thi
 explicit anyway. What we need is a fixed set of headers, which fits in these few lines and is
 pinned by tests/test_security.py.
 
-Patient answers only ever travel in POST bodies, and every response that is not a static file
-is sent with `Cache-Control: no-store`, so no browser, proxy or CDN keeps a copy of a result.
+Patient answers only ever travel in POST bodies and in the signed session cookie (never in an
+address), and every response that is not a static file is sent with `Cache-Control: no-store`, so
+no browser, proxy or CDN keeps a copy of a result.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, SecurityError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, SecurityError, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import SelectMultipleField
 from wtforms.fields.core import UnboundField
@@ -79,19 +80,12 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with `Secure` set whenever the request came over HTTPS.
 
-    The session holds only the form's CSRF token, never an answer.
+    The session holds the forms' CSRF token and the answers of a check under way (patient/
+    store.py): in the person's own browser, for the browser session only, never on the server.
     """
 
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
-
-    def get_signing_serializer(self, app):
-        """Flask builds the cookie signer anew on every request; build it once per secret key."""
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        cached = getattr(self, "_signer", None)
-        if cached is None or cached[0] != key:
-            self._signer = cached = (key, super().get_signing_serializer(app))
-        return cached[1]
 
 
 def proxy_count(value) -> int:
@@ -214,13 +208,22 @@ def refuse_oversized_chunked_bodies():
         raise RequestEntityTooLarge()
 
 
+def refuse_non_form_posts():
+    """Take only form bodies on the pages (issue 25, L4): a page's forms are HTML forms, and
+    Flask-WTF would otherwise read a JSON body (its token in X-CSRFToken) with other rules for
+    repeated keys, other encodings and values that are not text. The API takes JSON only."""
+    if request.method == "POST" and request.blueprint != "api" and request.mimetype not in ("", *FORM_TYPES):
+        raise UnsupportedMediaType()
+
+
 def refuse_repeated_fields():
-    """Refuse a page's form post that sends one field twice (`fever=yes&fever=no`), as the API
+    """Refuse a staff page's post that sends one field twice (`fever=yes&fever=no`), as the API
     refuses a repeated JSON key: a browser never sends that for a one-answer question, and
-    WTForms would silently keep the first value. Fields of a multi-answer kind
-    (SelectMultipleField, e.g. a checkbox list) may repeat.
+    WTForms would silently keep the first value. Fields of a multi-answer kind may repeat. (The
+    check's own pages read a repeated answer themselves: one that cannot be read is asked again,
+    and the rest of the post still counts, so no advice is ever hidden behind a refusal.)
     """
-    if request.method != "POST" or request.blueprint == "api" or request.mimetype not in FORM_TYPES:
+    if request.method != "POST" or request.blueprint in ("api", "check"):
         return
     form = request.form
     repeated = [name for name, values in form.lists() if len(values) > 1]
@@ -229,19 +232,16 @@ def refuse_repeated_fields():
 
 
 def multi_value_fields(app) -> frozenset[str]:
-    """Return the names of fields, in any form the app builds, that may take several values.
+    """Return the names of fields, in any form class the app keeps, that may take several values.
 
     Worked out at the first post, once every blueprint has built its form class.
     """
     names = app.extensions.get("pump_check_multi_value_fields")
     if names is None:
-        loaded = app.extensions.get("pump_check")
-        classes = [getattr(loaded, "form_class", None)]
-        classes += [value for value in app.extensions.values() if isinstance(value, type)]
+        classes = [value for value in app.extensions.values() if isinstance(value, type)]
         names = frozenset(
             name
             for form_class in classes
-            if form_class is not None
             for name in dir(form_class)
             if isinstance(getattr(form_class, name), UnboundField)
             and issubclass(getattr(form_class, name).field_class, SelectMultipleField)
@@ -287,5 +287,6 @@ def init_app(app) -> None:
     app.before_request(refuse_unknown_hosts)  # first: before anything reads the request
     app.before_request(refuse_oversized_chunked_bodies)
     app.before_request(refuse_cross_site_posts)
+    app.before_request(refuse_non_form_posts)
     app.before_request(refuse_repeated_fields)
     app.before_request(refuse_json_not_utf8)
