@@ -48,6 +48,15 @@ def _printable(text: str | None) -> str:
     return "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
 
 
+def _visible(note: str) -> str:
+    """Drop every character that shows nothing, whoever wrote it (the nurse, the rule file, the
+    clinic's settings): controls, private-use characters, and bidi overrides and isolates
+    (U+202E and the like), which would show a line of the chart in another order (issue 25)."""
+    if all(line.isprintable() for line in note.split("\n")):
+        return note  # the usual case, at C speed
+    return "".join(ch for ch in note if ch.isprintable() or ch == "\n")
+
+
 def clean_reference(reference: str | None) -> str:
     """Return the patient reference as one short line with no control characters."""
     return plain(_printable(reference))[:REFERENCE_MAX]
@@ -332,4 +341,4 @@ def chart_note(
             "",
         ),
     ]
-    return "\n".join(lines) + "\n"
+    return _visible("\n".join(lines) + "\n")
