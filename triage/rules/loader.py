@@ -61,11 +61,32 @@ def _character_problems(data, lines, file) -> list[Problem]:
     ]
 
 
+def _not_a_rule_file(data, file) -> None:
+    """Refuse a file with none of a rule file's keys in one line, quoting nothing of it.
+
+    Such a file is probably the wrong one (a settings or secrets file named by mistake): its
+    keys and values are not repeated in messages that may end up in a terminal or a deploy log.
+    """
+    if isinstance(data, dict) and not any(key in data for key in schema()["required"]):
+        raise FileProblems(
+            [
+                Problem(
+                    file,
+                    1,
+                    "this is not a rule file: it has none of the keys a rule file has ("
+                    + ", ".join(schema()["required"])
+                    + "); is this the right file?",
+                )
+            ]
+        )
+
+
 def load(path: str | Path) -> RuleSet:
     """Load and validate a rule file; raise FileProblems listing every problem found."""
     file = str(path)
     raw = yamlfile.read_bytes(path)  # read once: the digest is of exactly what was checked
     data, lines = yamlfile.load(path, raw)
+    _not_a_rule_file(data, file)
     problems = _character_problems(data, lines, file)
     shape, broken = _schema_problems(data, lines, file)
     problems += shape
