@@ -32,6 +32,8 @@ def private_bind(value: str) -> str:
             ip = ipaddress.ip_address(host)
         except ValueError:
             ip = None
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # [::ffff:0.0.0.0] listens on every IPv4 address (issue 25, L6)
         if host != "localhost" and (ip is None or not (ip.is_loopback or ip.is_private) or ip.is_unspecified):
             raise RuntimeError(
                 f"GUNICORN_BIND={value!r}: gunicorn must listen only where the reverse proxy "

@@ -423,7 +423,7 @@ def stop_new_masters(pidfile: Path) -> None:
             raise AssertionError(f"gunicorn master {pid} did not stop")
 
 
-@pytest.mark.parametrize("bind", ["0.0.0.0:0", "[::]:0"])
+@pytest.mark.parametrize("bind", ["0.0.0.0:0", "[::]:0", "[::ffff:0.0.0.0]:0"])
 def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_path, bind):
     """Issue 12, finding 11: only the proxy may reach the sync workers."""
     log = tmp_path / "gunicorn.log"
@@ -442,7 +442,11 @@ def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_pat
         ("[::1]:8000", True),
         ("10.0.0.12:8000", True),
         ("localhost:8000", True),
+        ("[::ffff:127.0.0.1]:8000", True),
+        ("[::ffff:10.0.0.12]:8000", True),
         ("0.0.0.0:8000", False),
+        ("[::ffff:0.0.0.0]:8000", False),  # issue 25, L6: every IPv4 address
+        ("[::ffff:8.8.8.8]:80", False),
         ("8.8.8.8:80", False),
         (":8000", False),
         ("pumpcheck.example.org:8000", False),
