@@ -15,7 +15,7 @@ import time
 import pytest
 from gunicorn_server import running
 from helpers import token_in
-from nginx_server import SERVER_NAME, head_and_body, proxy, raw
+from nginx_server import SERVER_NAME, free_port, head_and_body, proxy, raw
 
 from triage.web import security
 
@@ -185,3 +185,31 @@ def test_a_script_name_header_never_moves_the_app(deployment, through_nginx):
     assert status.split()[1] == "404"
     status, _, body = get(port, "/check", tls=tls, host=host, headers=moved)
     assert status.split()[1] == "200" and b"/moved" not in body
+
+
+def test_nginxs_own_413_carries_the_security_headers_and_says_whom_to_call(deployment):
+    """Issue 25, note: a body over nginx's client_max_body_size got nginx's bare 413 page."""
+    nginx, _ = deployment
+    request = (
+        f"POST /check HTTP/1.1\r\nHost: {SERVER_NAME}\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400000\r\n\r\n"
+    ).encode()
+    status, headers, body = head_and_body(raw(nginx.https_port, request, tls=True))
+    assert status.split()[1] == "413"
+    served = dict(headers)
+    expected = {**security.HEADERS, "Strict-Transport-Security": security.STRICT_TRANSPORT_SECURITY}
+    expected["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    for name, value in {**expected, "Cache-Control": "no-store"}.items():
+        assert served.get(name) == value, name
+    assert b"Too much was sent" in body and b"911" in body
+
+
+def test_with_no_app_answering_the_page_says_whom_to_call_with_the_security_headers(tmp_path):
+    """The 502-504 page nginx answers with itself carries the same headers as its 413 page."""
+    with proxy(tmp_path, f"127.0.0.1:{free_port()}") as nginx:  # nothing listens there
+        status, headers, body = get(nginx.https_port, "/check")
+    assert status.split()[1] == "502"
+    served = dict(headers)
+    assert served.get("Cache-Control") == "no-store" and served.get("X-Frame-Options") == "DENY"
+    assert served.get("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'"
+    assert b"Pump Check is not available right now" in body and b"911" in body
