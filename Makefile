@@ -14,22 +14,24 @@ $(BIN)/python:
 
 # Install exactly the locked versions, each checked against its hash (`make lock` writes the
 # lock files from pyproject.toml), then the app itself without touching them. Again only when a
-# lock file or pyproject.toml changes. pip and setuptools are brought up to date first.
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+# lock file or pyproject.toml changes. pip and setuptools come first, at the versions and hashes
+# in requirements-pip.lock: an unpinned `--upgrade pip` would run whatever pip is newest that
+# day, unchecked, as the installer that checks every other hash.
+$(VENV)/.installed: requirements.lock requirements-pip.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-pip.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+$(VENV)/.installed-test: requirements-test.lock requirements-pip.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-pip.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 
 # Write the lock files (with every file's sha256) from pyproject.toml, with pip-tools in a venv of
 # its own. Pins already in a lock file are kept; `make lock UPGRADE=--upgrade` moves all to the
-# newest allowed versions. Commit both files.
+# newest allowed versions. Commit the three files.
 LOCK_VENV := .venv-lock
 COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(UPGRADE)
@@ -38,6 +40,7 @@ lock:
 	  $(LOCK_VENV)/bin/pip install --quiet --upgrade pip pip-tools; }
 	$(COMPILE) -o requirements.lock pyproject.toml
 	$(COMPILE) --extra test -o requirements-test.lock pyproject.toml
+	printf 'pip\nsetuptools\n' | $(COMPILE) -o requirements-pip.lock -
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test

@@ -32,6 +32,8 @@ def private_bind(value: str) -> str:
             ip = ipaddress.ip_address(host)
         except ValueError:
             ip = None
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # [::ffff:0.0.0.0] listens on every IPv4 address (issue 25, L6)
         if host != "localhost" and (ip is None or not (ip.is_loopback or ip.is_private) or ip.is_unspecified):
             raise RuntimeError(
                 f"GUNICORN_BIND={value!r}: gunicorn must listen only where the reverse proxy "
@@ -76,8 +78,11 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Which scheme a request came over is decided in one place, the app: FLASK_PROXY_FIX=<number of
 # proxies> makes it trust X-Forwarded-Proto/-For (werkzeug ProxyFix). gunicorn's own header trust
 # (secure_scheme_headers from the addresses in forwarded_allow_ips, 127.0.0.1 by default) is
-# switched off so that the two cannot disagree.
+# switched off so that the two cannot disagree; so is its trust in SCRIPT_NAME and PATH_INFO
+# headers (forwarder_headers): any local process, or anyone on a unix socket, could otherwise
+# move the app's address under a prefix of its choosing (issue 25).
 secure_scheme_headers = {}
+forwarder_headers = ""
 
 proc_name = "pump-check"
 
@@ -97,9 +102,14 @@ def when_ready(server):
 
 
 def printable(text: str) -> str:
-    """Escape what could forge a log line or a field: control characters, quotes, backslashes."""
+    """Escape what could forge a log line or a field: control characters, quotes, backslashes.
+
+    A quote and a backslash become \\x22 and \\x5C (as nginx writes them), never \\" : gunicorn
+    escapes each quote of an access-log field again, and `\\\\"` would end the field (issue 25, L5).
+    """
     return "".join(
-        c if c.isprintable() and c not in '"\\' else ("\\" + c if c in '"\\' else repr(c)[1:-1]) for c in text
+        c if c.isprintable() and c not in '"\\' else (f"\\x{ord(c):02X}" if c in '"\\' else repr(c)[1:-1])
+        for c in text
     )
 
 

@@ -7,12 +7,15 @@
 #
 # FLASK_RULES_FILE names the link the app loads (e.g. /srv/pump-check/rules/current.yaml); edit
 # your rule file anywhere else and name it as NEW_RULES_FILE. The script
-#   1. copies NEW_RULES_FILE once into the link's folder as rules-<sha256>.yaml, read-only: the
-#      copy's name is its digest, so it cannot change unnoticed;
+#   1. copies NEW_RULES_FILE into the link's folder as rules-<sha256>.yaml, read-only (0440): the
+#      copy's name is its digest, so it cannot change unnoticed. NEW_RULES_FILE must be a regular
+#      file (not a symbolic link) owned by RULES_OWNER (a user name or id; default: the user
+#      running this script) and at most 1 MB (the loader's own limit), or nothing is copied;
+#      an entry already in the folder under that name is replaced, never trusted;
 #   2. runs `flask rules verify` on that copy (the one gate: validation, safety proofs, every example
 #      case in RULES_CASES, default tests/cases, with a near miss per rule, the reference floor
 #      table and the reading level) and refuses to go on when it fails; then `flask rules test`
-#      with any CASES files named on the command line;
+#      with any CASES files named on the command line; a refused copy is deleted;
 #   3. points FLASK_RULES_FILE at the copy, then USR2: a new gunicorn master loads the copy (and
 #      proves it again at start-up); if it cannot start, the link is put back and the old master
 #      keeps serving;
@@ -21,6 +24,8 @@
 # Edits to NEW_RULES_FILE during or after the check never reach patients unchecked: only the
 # checked copy is ever loaded. Each step has a time limit (RELOAD_TIMEOUT seconds, default 180:
 # `rules verify` takes about half a minute).
+# One reload at a time: the script holds a lock on the link's folder itself (nothing in it is
+# opened to lock, so a planted file or link there is never followed or truncated).
 # The last line says what is in force. Exit 0 only when the checked rules are in force.
 set -uo pipefail
 
@@ -34,6 +39,8 @@ wait_seconds=${RELOAD_TIMEOUT:-180}
 cases_dir=${RULES_CASES:-tests/cases}
 live=${FLASK_RULES_FILE:?set FLASK_RULES_FILE to the link the app loads (as for gunicorn)}
 store=$(dirname -- "$live")
+owner=${RULES_OWNER:-$(id -u)}
+max_bytes=1048576  # triage/rules/yamlfile.py MAX_BYTES: the loader reads no more
 
 served() {  # the digest /healthz shows, or nothing (the venv's Python, so no curl is needed)
     "$bin/python" -c 'import json, sys, urllib.request
@@ -70,39 +77,56 @@ children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
 limited() { timeout --kill-after=5 "$wait_seconds" "$@"; }
 sha() { sha256sum -- "$1" | cut -d' ' -f1; }
 point_at() {  # atomically make the link name $1 (a file in $store)
-    ln -sfn -- "$1" "$store/.next-link.$$" && mv -Tf -- "$store/.next-link.$$" "$live"
+    local next
+    next=$(mktemp -u "$store/.next-link.XXXXXX") || return 1
+    ln -s -- "$1" "$next" && mv -Tf -- "$next" "$live"
 }
-keep() {  # copy a file into the store once, named by its digest, read-only; print its name
+keep() {  # copy a file into the store, named by its digest, read-only; print its name
     local tmp digest
     tmp=$(mktemp "$store/.incoming.XXXXXX") || return 1
-    cp -- "$1" "$tmp" || { rm -f -- "$tmp"; return 1; }
+    # dd: never through a link at the file's own name, never more than the loader would read,
+    # and within the time limit (a file swapped for a pipe would never end).
+    limited dd if="$1" of="$tmp" iflag=nofollow,count_bytes count=$((max_bytes + 1)) status=none \
+        && [ "$(stat -c %s -- "$tmp")" -le "$max_bytes" ] && chmod 0440 -- "$tmp" \
+        || { rm -f -- "$tmp"; return 1; }
     digest=$(sha "$tmp")
-    if [ -e "$store/rules-$digest.yaml" ] && [ "$(sha "$store/rules-$digest.yaml")" = "$digest" ]; then
-        rm -f -- "$tmp"
-    else
-        chmod 0444 "$tmp" && mv -f -- "$tmp" "$store/rules-$digest.yaml" || return 1
-    fi
+    # Replace whatever has the name (-T: even a link or a folder planted there is never used).
+    mv -Tf -- "$tmp" "$store/rules-$digest.yaml" || { rm -f -- "$tmp"; return 1; }
     echo "rules-$digest.yaml"
+}
+refused() {  # delete a copy the checks refused, unless it is the file in force
+    [ "$(readlink -f -- "$store/$copy")" = "$(readlink -f -- "$live")" ] || rm -f -- "$store/$copy"
+    fail "$@"
 }
 
 old_digest=$(served)
 [ -n "$old_digest" ] || fail "no app answers at $url/healthz."
+[ -L "$new_file" ] && fail "$new_file is a symbolic link: name the rule file itself (nothing was copied)."
 [ -f "$new_file" ] || fail "$new_file is not a file."
+case "$owner" in
+    *[!0-9]*|"") owner_id=$(id -u -- "$owner" 2>/dev/null) || fail "RULES_OWNER=$owner is not a user." ;;
+    *) owner_id=$owner ;;
+esac
+[ "$(stat -c %u -- "$new_file")" = "$owner_id" ] \
+    || fail "$new_file is not owned by user $owner (RULES_OWNER): nothing was copied."
+size=$(stat -c %s -- "$new_file")
+[ "$size" -le "$max_bytes" ] \
+    || fail "$new_file is $size bytes; a rule file is at most $max_bytes (1 MB): nothing was copied."
 case "$(readlink -f -- "$new_file")" in
     "$(readlink -f -- "$live")"|"$(readlink -f -- "$store")"/rules-*.yaml)
         fail "$new_file is the file in force or a checked copy: edit a rule file of your own and name it." ;;
 esac
-exec 9>"$store/.reload.lock" && flock -n 9 || fail "another reload is running."
+{ exec 9<"$store"; } 2>/dev/null && flock -n 9 || fail "another reload is running."
 
-copy=$(keep "$new_file") || fail "could not copy $new_file into $store."
+copy=$(keep "$new_file") || fail "could not copy $new_file into $store (a regular file of at most $max_bytes bytes)."
 new_digest=${copy#rules-}
 new_digest=${new_digest%.yaml}
 echo "Checking $new_file as $store/$copy"
 limited "$bin/flask" --app wsgi rules verify "$store/$copy" --cases "$cases_dir" \
-    || fail "the new rule file is not valid or not safe, or does not pass \`rules verify\` with the cases in $cases_dir, or its check did not finish within ${wait_seconds}s (see above)."
+    || refused "the new rule file is not valid or not safe, or does not pass \`rules verify\` with the cases in $cases_dir, or its check did not finish within ${wait_seconds}s (see above)."
 if [ $# -gt 0 ]; then
     limited "$bin/flask" --app wsgi rules test --rules "$store/$copy" "$@" \
-        || fail "the example cases fail with the new rule file, or did not finish within ${wait_seconds}s (see above)."
+        || refused "the example cases fail with the new rule file, or did not finish within ${wait_seconds}s (see above)."
 fi
 
 old=$(cat "$pidfile" 2>/dev/null) && alive "$old" || fail "no gunicorn master is running from $pidfile."

@@ -299,6 +299,32 @@ def test_a_long_unknown_key_is_not_echoed_in_full(client):
     assert len(json.dumps(errors)) < 2000
 
 
+def test_a_long_unknown_key_is_echoed_at_80_characters_as_the_readme_says(client):
+    """Issue 25, note: the message repeated the key at 128 characters (its field at 80)."""
+    [problem] = refusal(post_json(client, {"answers": {"k" * 200: "yes"}}), 422)
+    assert problem["field"] == "answers." + "k" * 80 + "..."
+    assert "'" + "k" * 80 + "...'" in problem["message"] and "k" * 81 not in problem["message"]
+
+
+NOT_TEXT = [1, 1.5, -0.0, True, False, None, [], ["yes"], {}, {"yes": 1}, 10**30, 1e308]
+
+
+@pytest.mark.parametrize("output", ["json", "fhir"])
+@pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
+def test_a_value_that_is_not_text_is_422_naming_the_field_never_500(client, ruleset, value, output):
+    """Issue 25, M1: any JSON value for a choice, and any non-number for a number, is a 422."""
+    choice = next(q for q in ruleset.questions if not q.number)
+    number = next(q for q in ruleset.questions if q.number)
+    for question in (choice, number):
+        whole = isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+        if question.number and (value is None or (whole and question.minimum <= value <= question.maximum)):
+            continue  # null (not known) and a whole number in range (0, or JSON's -0.0) are answers
+        response = client.post(f"{TRIAGE}?format={output}", json={"answers": {question.id: value}})
+        [problem] = refusal(response, 422)
+        assert problem["field"] == f"answers.{question.id}"
+        assert problem["message"].strip()
+
+
 def test_a_lone_surrogate_in_a_key_is_answered_as_json(client):
     raw = b'{"answers": {"\\ud800": "yes"}}'
     errors = refusal(client.post(TRIAGE, data=raw, content_type="application/json"), 422)

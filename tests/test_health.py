@@ -4,7 +4,9 @@ is put into force only when it is valid (deploy/reload-rules.sh, gunicorn USR2).
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
+import http.server
 import json
 import os
 import runpy
@@ -12,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -264,6 +267,144 @@ def test_reload_rules_gives_up_on_a_check_that_hangs(deployed, tmp_path):
     assert digest_served(base) == old
 
 
+# Issue 25, M3 and L1: what the script copies into the store, and what it trusts there. These
+# refusals come before any gunicorn is needed, so a stand-in answers /healthz for the script.
+
+FAKE_DIGEST = "0123456789ab"
+
+
+@pytest.fixture
+def store(tmp_path):
+    """(base_url, live link, store folder, cases): a stand-in app at base_url serves FAKE_DIGEST."""
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = json.dumps({"status": "ready", "rules_digest": FAKE_DIGEST}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    live = folder / "current.yaml"
+    shutil.copy(SHIPPED_RULES, live)
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASE)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", live, folder, cases
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def store_entries(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name != "current.yaml")
+
+
+def quick_flask(tmp_path: Path) -> Path:
+    """A bin folder whose `flask` passes every check at once and notes what it was asked."""
+    bin_dir = tmp_path / "quick-bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(Path(sys.executable).parent / "python")
+    flask = bin_dir / "flask"
+    flask.write_text(f'#!/bin/sh\necho "$@" >> "{tmp_path}/flask-calls.txt"\nexit 0\n')
+    flask.chmod(0o755)
+    return bin_dir
+
+
+SECRET = "password: Zq7secretCanary42\ntoken: Zq7secretCanary42\n"
+
+
+def test_reload_rules_refuses_a_link_at_the_clinics_path_and_copies_nothing(store, tmp_path):
+    base, live, folder, cases = store
+    secret = tmp_path / "secrets.yaml"
+    secret.write_text(SECRET)
+    secret.chmod(0o600)
+    link = tmp_path / "rules.yaml"
+    link.symlink_to(secret)
+    refused = reload_rules(tmp_path / "no.pid", base, live, link, cases)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"RULES NOT CHANGED: {link} is a symbolic link")
+    assert "Zq7secretCanary42" not in refused.stdout + refused.stderr
+    assert store_entries(folder) == []
+
+
+def test_reload_rules_refuses_a_file_not_owned_by_the_expected_user(store, tmp_path):
+    base, live, folder, cases = store
+    other = str(os.getuid() + 4242)
+    refused = reload_rules(tmp_path / "no.pid", base, live, SHIPPED_RULES, cases, RULES_OWNER=other)
+    assert refused.returncode == 1
+    assert f"is not owned by user {other} (RULES_OWNER): nothing was copied" in refused.stderr
+    assert store_entries(folder) == []
+
+
+def test_reload_rules_refuses_a_file_over_the_loaders_limit_before_copying(store, tmp_path):
+    base, live, folder, cases = store
+    huge = tmp_path / "huge.yaml"
+    with open(huge, "wb") as out:
+        out.truncate(1024 * 1024 + 1)  # sparse: no megabyte is written
+    refused = reload_rules(tmp_path / "no.pid", base, live, huge, cases)
+    assert refused.returncode == 1
+    assert "is 1048577 bytes; a rule file is at most 1048576 (1 MB): nothing was copied" in refused.stderr
+    assert store_entries(folder) == []
+
+
+def test_reload_rules_deletes_a_refused_copy_and_quotes_nothing_of_a_file_that_is_not_rules(store, tmp_path):
+    base, live, folder, cases = store
+    secret = tmp_path / "secrets.yaml"
+    secret.write_text(SECRET)
+    secret.chmod(0o600)
+    refused = reload_rules(tmp_path / "no.pid", base, live, secret, cases)
+    assert refused.returncode == 1
+    output = refused.stdout + refused.stderr
+    assert "RULES NOT CHANGED: the new rule file is not valid" in refused.stderr
+    digest = hashlib.sha256(secret.read_bytes()).hexdigest()
+    assert f"rules-{digest}.yaml:1: this is not a rule file: it has none of the keys" in output
+    assert "Zq7secretCanary42" not in output and "password" not in output
+    assert store_entries(folder) == []  # the refused copy is gone
+
+
+def test_a_planted_store_entry_is_replaced_not_trusted(store, tmp_path):
+    """L1: a link named rules-<digest>.yaml to a file an attacker can change later is never
+    reused: the store holds the script's own read-only (0440) copy of the bytes it checked."""
+    base, live, folder, cases = store
+    new = tmp_path / "new.yaml"
+    new.write_text(SHIPPED_RULES.read_text().replace('version: "', 'version: "planted-', 1))
+    digest = hashlib.sha256(new.read_bytes()).hexdigest()
+    theirs = tmp_path / "theirs.yaml"
+    theirs.write_bytes(new.read_bytes())  # the same bytes today; the attacker's to edit later
+    (folder / f"rules-{digest}.yaml").symlink_to(theirs)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (folder / ".reload.lock").symlink_to(victim)  # once opened with `exec 9>`: truncated
+    refused = reload_rules(tmp_path / "no.pid", base, live, new, cases, quick_flask(tmp_path))
+    assert "no gunicorn master is running" in refused.stderr  # past the copy and the checks
+    copy = folder / f"rules-{digest}.yaml"
+    assert not copy.is_symlink() and copy.stat().st_uid == os.getuid()
+    assert copy.stat().st_mode & 0o777 == 0o440 and copy.read_bytes() == new.read_bytes()
+    assert f"rules verify {copy} " in (tmp_path / "flask-calls.txt").read_text()
+    assert victim.read_text() == "keep me\n" and theirs.read_bytes() == new.read_bytes()
+
+
+def test_only_one_reload_runs_at_a_time(store, tmp_path):
+    base, live, folder, cases = store
+    held = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        refused = reload_rules(tmp_path / "no.pid", base, live, SHIPPED_RULES, cases)
+    finally:
+        os.close(held)
+    assert refused.stderr.startswith("RULES NOT CHANGED: another reload is running.")
+    assert store_entries(folder) == []
+
+
 def stop_new_masters(pidfile: Path) -> None:
     """Stop any master a USR2 started (the test's own process is stopped by `running`)."""
     for file in (pidfile, pidfile.with_name(pidfile.name + ".2")):
@@ -282,7 +423,7 @@ def stop_new_masters(pidfile: Path) -> None:
             raise AssertionError(f"gunicorn master {pid} did not stop")
 
 
-@pytest.mark.parametrize("bind", ["0.0.0.0:0", "[::]:0"])
+@pytest.mark.parametrize("bind", ["0.0.0.0:0", "[::]:0", "[::ffff:0.0.0.0]:0"])
 def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_path, bind):
     """Issue 12, finding 11: only the proxy may reach the sync workers."""
     log = tmp_path / "gunicorn.log"
@@ -301,7 +442,11 @@ def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_pat
         ("[::1]:8000", True),
         ("10.0.0.12:8000", True),
         ("localhost:8000", True),
+        ("[::ffff:127.0.0.1]:8000", True),
+        ("[::ffff:10.0.0.12]:8000", True),
         ("0.0.0.0:8000", False),
+        ("[::ffff:0.0.0.0]:8000", False),  # issue 25, L6: every IPv4 address
+        ("[::ffff:8.8.8.8]:80", False),
         ("8.8.8.8:80", False),
         (":8000", False),
         ("pumpcheck.example.org:8000", False),

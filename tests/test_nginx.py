@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import time
 
 import pytest
 from gunicorn_server import running
 from helpers import token_in
-from nginx_server import SERVER_NAME, head_and_body, proxy, raw
+from nginx_server import SERVER_NAME, free_port, head_and_body, proxy, raw
 
 from triage.web import security
 
@@ -149,3 +151,65 @@ def test_no_log_of_the_deployment_holds_an_answer_or_an_address(deployment):
     assert "/check" in nginx.logs()  # the access log is written
     assert CANARY not in logs
     assert "client: " not in logs and "127.0.0.1:" not in nginx.logs()
+
+
+def test_a_quote_in_a_path_cannot_end_the_logged_request_field(deployment):
+    """Issue 25, L5: gunicorn escaped the quote that printable() had escaped, so
+    `"GET /y\\" 200 INJ..."` ended the request field early. Each log escapes it once now."""
+    nginx, app_log = deployment
+    status, _, _ = get(nginx.https_port, "/y%22%20200%20INJLFIVE%5c%22%20x")
+    assert status.split()[1] == "404"
+    field = r'"GET ((?:[^"\\]|\\.)*) HTTP/1\.[01]" (\d{3}) '  # a quoted field as log readers split it
+    for read in (app_log.read_text, nginx.logs):
+        deadline = time.monotonic() + 10  # each server writes its line after answering
+        while not (lines := [line for line in read().splitlines() if "INJLFIVE" in line]):
+            assert time.monotonic() < deadline, read()[-2000:]
+            time.sleep(0.05)
+        [line] = lines
+        path, logged_status = re.search(field, line).groups()
+        assert path == r"/y\x22 200 INJLFIVE\x5C\x22 x" and logged_status == "404", line
+
+
+@pytest.mark.parametrize("through_nginx", [False, True])
+def test_a_script_name_header_never_moves_the_app(deployment, through_nginx):
+    """Issue 25, note: gunicorn took SCRIPT_NAME (and PATH_INFO) from a header sent from
+    127.0.0.1, so any local process could put the app under a prefix of its choosing."""
+    nginx, app_log = deployment
+    if through_nginx:
+        port, tls, host = nginx.https_port, True, SERVER_NAME
+    else:  # gunicorn itself, as a process on this host reaches it
+        port = int(re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", app_log.read_text()).group(1))
+        tls, host = False, "localhost"
+    moved = "SCRIPT_NAME: /moved\r\nPATH_INFO: /moved/check\r\n"
+    status, _, body = get(port, "/moved/check", tls=tls, host=host, headers=moved)
+    assert status.split()[1] == "404"
+    status, _, body = get(port, "/check", tls=tls, host=host, headers=moved)
+    assert status.split()[1] == "200" and b"/moved" not in body
+
+
+def test_nginxs_own_413_carries_the_security_headers_and_says_whom_to_call(deployment):
+    """Issue 25, note: a body over nginx's client_max_body_size got nginx's bare 413 page."""
+    nginx, _ = deployment
+    request = (
+        f"POST /check HTTP/1.1\r\nHost: {SERVER_NAME}\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400000\r\n\r\n"
+    ).encode()
+    status, headers, body = head_and_body(raw(nginx.https_port, request, tls=True))
+    assert status.split()[1] == "413"
+    served = dict(headers)
+    expected = {**security.HEADERS, "Strict-Transport-Security": security.STRICT_TRANSPORT_SECURITY}
+    expected["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    for name, value in {**expected, "Cache-Control": "no-store"}.items():
+        assert served.get(name) == value, name
+    assert b"Too much was sent" in body and b"911" in body
+
+
+def test_with_no_app_answering_the_page_says_whom_to_call_with_the_security_headers(tmp_path):
+    """The 502-504 page nginx answers with itself carries the same headers as its 413 page."""
+    with proxy(tmp_path, f"127.0.0.1:{free_port()}") as nginx:  # nothing listens there
+        status, headers, body = get(nginx.https_port, "/check")
+    assert status.split()[1] == "502"
+    served = dict(headers)
+    assert served.get("Cache-Control") == "no-store" and served.get("X-Frame-Options") == "DENY"
+    assert served.get("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'"
+    assert b"Pump Check is not available right now" in body and b"911" in body

@@ -1,12 +1,13 @@
 """The chart note: a summary first, then everything, plain and pasteable anywhere."""
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from level_examples import answers_reaching, full_answers
 
 from triage import engine
-from triage.engine.model import Level
+from triage.engine.model import Level, Text
 from triage.nurse import details, note, order, plaintext
 from triage.nurse.call import evaluate_given
 
@@ -261,3 +262,26 @@ def test_a_kept_rule_heading_numbered_in_the_note_is_the_heading_wrapped_with_it
         for number in (1, 9, 10, 99):
             kept = f"{number:>2}. {parts.rules[rule.id][4:]}"
             assert kept == note._rule_block(ruleset, rule, number)
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ue000\x1b\x85"
+
+
+def test_no_bidi_override_or_invisible_character_reaches_the_note(ruleset):
+    """Issue 25, note: a right-to-left override shows a line of the chart in another order.
+    Whatever wrote it: the nurse's fields, the rule file's texts, or the clinic's settings."""
+    none = ruleset.levels[Level.NONE]  # its action is the note's safety net for a "none"
+    action = Text({**none.action, "en": f"Keep{BIDI} checking."})
+    levels = {**ruleset.levels, Level.NONE: dataclasses.replace(none, action=action, say=None)}
+    tampered = dataclasses.replace(ruleset, levels=levels)  # the loader would refuse it now
+    result = evaluate_given(tampered, full_answers(tampered, {}))
+    contacts = {**CONTACTS, "emergency_number": f"9{BIDI}11"}
+    call = details_of(
+        reference=f"MRN{BIDI}123",
+        initials=f"J{BIDI}K",
+        comments=f"Called back{BIDI}\nagain",
+        actions=(f"Advised{BIDI}",),
+    )
+    text = note.chart_note(tampered, result, contacts, written_at=WRITTEN, details=call)
+    assert all(line.isprintable() for line in text.split("\n")), [c for c in text if not c.isprintable()]
+    assert "Patient reference: MRN" in text and "Safety net: Keep checking." in text

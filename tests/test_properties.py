@@ -368,3 +368,13 @@ def test_the_form_never_fails_on_any_bytes_with_any_content_type(client, body, c
     response = client.post(path, data=body, content_type=content_type)
     assert response.status_code in (400, 413)
     assert "Your answers were not sent" in response.get_data(as_text=True) or response.status_code == 413
+
+
+@CI
+@given(body=json_values, path=st.sampled_from(["/call", "/call/level", "/call/fhir"]))
+def test_call_mode_refuses_a_json_body_even_with_its_token(client, token, body, path):
+    """Issue 25, M1: Flask-WTF read a JSON body into the call form; a number was a 500."""
+    data = json.dumps(body, ensure_ascii=False).encode()
+    response = client.post(path, data=data, content_type="application/json", headers={"X-CSRFToken": token})
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "could not be read" in response.get_data(as_text=True)

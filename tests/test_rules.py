@@ -72,6 +72,21 @@ def test_a_missing_rule_file_is_refused():
     assert [p.message for p in caught.value.problems] == ["the file does not exist"]
 
 
+def test_a_file_that_is_not_a_rule_file_is_refused_in_one_line_quoting_nothing(tmp_path):
+    """Issue 25, M3: a secrets file named by mistake; its keys and values are not repeated."""
+    secret = tmp_path / "secrets.yaml"
+    secret.write_text("password: Zq7secretCanary42\napi_token: Zq7secretCanary42\n")
+    with pytest.raises(FileProblems) as caught:
+        rules.load(secret)
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (
+            1,
+            "this is not a rule file: it has none of the keys a rule file has (version, languages, "
+            "levels, categories, questions, rules); is this the right file?",
+        )
+    ]
+
+
 def test_problems_come_sorted_by_line():
     with pytest.raises(FileProblems) as caught:
         rules.load(INVALID / "several_problems.yaml")

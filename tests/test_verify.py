@@ -3,8 +3,11 @@
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from helpers import TEST_CONFIG
 
+from triage import StartupError, create_app
 from triage.cli import rules_group
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
@@ -131,3 +134,27 @@ def test_with_the_mildest_answer_listed_last_no_answer_is_blamed_for_missing_a_r
     ruleset = rules.load(rules_file)
     assert ruleset.question("redness").values[0] == "spreading"
     assert verify.emergency_without_red_flag(ruleset) == []
+
+
+# Issue 25, H1: a character patients cannot see is refused by the loader that `rules verify` and
+# the app's start-up share, at its line and by its code point.
+INVISIBLE = [
+    ("private_use_character.yaml", 8, "U+E000 (a private-use character)"),
+    ("bidi_override_character.yaml", 60, "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ("control_character_raw.yaml", 39, "U+0007 (a control character)"),
+]
+
+
+@pytest.mark.parametrize("name, line, named", INVISIBLE)
+def test_verify_and_start_up_refuse_an_invisible_character_at_its_line(tmp_path, name, line, named):
+    invalid = MINIMAL.parent / name
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_bytes(invalid.read_bytes())
+    (tmp_path / "tests" / "cases").mkdir(parents=True)
+    result = CliRunner().invoke(rules_group, ["verify", str(rules_file)])
+    assert result.exit_code == 1
+    assert f"{rules_file}:{line}: " in result.output and named in result.output
+    assert "cannot be used; the app will not start with it" in result.output
+    with pytest.raises(StartupError) as refused:
+        create_app({**TEST_CONFIG, "RULES_FILE": str(rules_file)})
+    assert f"{rules_file}:{line}: " in str(refused.value) and named in str(refused.value)

@@ -130,6 +130,19 @@ def test_problem_reads_as_file_line_message():
     assert str(error) == "f:2: a\nf:9: b"
 
 
+@pytest.mark.parametrize("char, named", [("\x07", "U+0007"), ("\x9b", "U+009B"), ("\x7f", "U+007F")])
+def test_a_raw_control_character_is_refused_at_its_line_by_its_code_point(tmp_path, char, named):
+    """Issue 25, H1: PyYAML refuses these anywhere in the file; it was an uncaught error."""
+    [(line, message)] = _problems(tmp_path, f"a: 1\nb: x{char}y\n")
+    assert line == 2 and f"{named} (a control character)" in message and char not in message
+
+
+def test_a_problem_shows_invisible_characters_by_code_point():
+    """A message that repeats a key from the file sends no escape sequence or bidi mark to a terminal."""
+    shown = str(Problem("rules.yaml", 3, "'site\x1b[2J\u202eevil' is not a known key"))
+    assert shown == "rules.yaml:3: 'site<U+001B>[2J<U+202E>evil' is not a known key"
+
+
 # Issue 12, finding 8: a file built to exhaust time or memory is refused quickly, with its line.
 
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from .model import Answer, FiredWarning, Level, Result, RuleSet
 
+ECHO = 80  # characters of a client's own key or value repeated in a message (as web/errors.py)
+
 
 class AnswerProblems(ValueError):
     """Some answers are not allowed; `problems` holds (question id, message) pairs."""
@@ -21,7 +23,8 @@ def check_answers(ruleset: RuleSet, answers: Mapping[str, object]) -> dict[str, 
     for field in answers:
         if not isinstance(field, str) or field not in ruleset.questions_by_id:
             known = ", ".join(q.id for q in ruleset.questions)
-            problems.append((str(field), f"there is no question '{field}'; the questions are: {known}"))
+            name = str(field) if len(str(field)) <= ECHO else str(field)[:ECHO] + "..."
+            problems.append((str(field), f"there is no question '{name}'; the questions are: {known}"))
     checked: dict[str, Answer] = {}
     for question in ruleset.questions:
         value = answers.get(question.id)
@@ -45,7 +48,7 @@ def check_answers(ruleset: RuleSet, answers: Mapping[str, object]) -> dict[str, 
             problems.append(
                 (
                     question.id,
-                    f"{shown[:80]} is not an allowed answer; use one of: {', '.join(question.values)}",
+                    f"{shown[:ECHO]} is not an allowed answer; use one of: {', '.join(question.values)}",
                 )
             )
         else:

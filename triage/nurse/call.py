@@ -31,7 +31,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
@@ -48,6 +48,17 @@ EXTENSION = "pump_check_call_form"  # the form class (security.py reads its mult
 NOTE_PARTS = "pump_check_note_parts"  # the chart note's fixed text, written at start-up
 SAID = "pump_check_call_said"  # each answer as a warning's "because the patient said" item
 SAID_ITEM = Markup("<li>{} <strong>{}</strong></li>")
+
+
+@bp.before_request
+def only_form_bodies():
+    """Read only what a browser's form sends (issue 25, M1): Flask-WTF would read a JSON body
+    into the form too, and a number or a list where the form expects text was a 500."""
+    if request.method == "POST" and request.mimetype not in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        abort(400)
 
 
 def _form() -> FlaskForm:

@@ -26,6 +26,15 @@ from .order import answerer, call_order
 from .plaintext import wrap as _wrap
 
 
+def _visible(note: str) -> str:
+    """Drop every character that shows nothing, whoever wrote it (the nurse, the rule file, the
+    clinic's settings): controls, private-use characters, and bidi overrides and isolates
+    (U+202E and the like), which would show a line of the chart in another order (issue 25)."""
+    if all(line.isprintable() for line in note.split("\n")):
+        return note  # the usual case, at C speed
+    return "".join(ch for ch in note if ch.isprintable() or ch == "\n")
+
+
 def asked(question: Question) -> str:
     """Return the nurse's wording of a question (its `ask` text, else the patient's)."""
     return (question.ask or question.text).in_language(NOTE_LANGUAGE)
@@ -267,4 +276,4 @@ def chart_note(
             "",
         ),
     ]
-    return "\n".join(lines) + "\n"
+    return _visible("\n".join(lines) + "\n")

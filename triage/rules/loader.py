@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 
 from ..engine.model import RuleSet
-from . import schema_messages, yamlfile
+from . import characters, schema_messages, yamlfile
 from .builder import Builder
 from .yamlfile import FileProblems, Problem
 
@@ -51,12 +51,45 @@ def _frame_broken(broken: list[tuple], data) -> bool:
     return False
 
 
+def _character_problems(data, lines, file) -> list[Problem]:
+    """A problem for each key or text holding a character patients could not see (characters.py)."""
+    where = schema_messages.where
+    return [
+        Problem(file, yamlfile.line_of(lines, path), f"{where(data, path)}: {characters.message(found)}")
+        for path, text in characters.strings(data)
+        if (found := characters.refused_in(text))
+    ]
+
+
+def _not_a_rule_file(data, file) -> None:
+    """Refuse a file with none of a rule file's keys in one line, quoting nothing of it.
+
+    Such a file is probably the wrong one (a settings or secrets file named by mistake): its
+    keys and values are not repeated in messages that may end up in a terminal or a deploy log.
+    """
+    if isinstance(data, dict) and not any(key in data for key in schema()["required"]):
+        raise FileProblems(
+            [
+                Problem(
+                    file,
+                    1,
+                    "this is not a rule file: it has none of the keys a rule file has ("
+                    + ", ".join(schema()["required"])
+                    + "); is this the right file?",
+                )
+            ]
+        )
+
+
 def load(path: str | Path) -> RuleSet:
     """Load and validate a rule file; raise FileProblems listing every problem found."""
     file = str(path)
     raw = yamlfile.read_bytes(path)  # read once: the digest is of exactly what was checked
     data, lines = yamlfile.load(path, raw)
-    problems, broken = _schema_problems(data, lines, file)
+    _not_a_rule_file(data, file)
+    problems = _character_problems(data, lines, file)
+    shape, broken = _schema_problems(data, lines, file)
+    problems += shape
     if _frame_broken(broken, data) or not isinstance(data, dict):
         raise FileProblems(problems)  # the file's frame is wrong: nothing more can be checked
     builder = Builder(data, lines, file, broken)

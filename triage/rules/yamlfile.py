@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from . import characters
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,7 +33,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        # A message may repeat a key from the file: its invisible characters show as code points.
+        return characters.shown(f"{self.file}:{self.line}: {self.message}")
 
 
 class FileProblems(Exception):
@@ -298,7 +301,12 @@ def load(path: str | Path, raw: bytes | None = None) -> tuple[object, Lines]:
                 )
             ]
         ) from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # PyYAML refuses most control characters in a file
+        line = text[: error.position].count("\n") + 1
+        what = f"this line holds {characters.describe(chr(error.character))}, which a rule file may not hold"
+        raise FileProblems([Problem(file, line, what + "; delete it")]) from None
     loader.file = file
     try:
         node = loader.get_single_node()

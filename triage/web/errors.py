@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..engine.evaluation import ECHO
 from .i18n import lazy_gettext
 
 # Error pages in plain words: (title, what happened and what to do), in the patient's language.
@@ -43,7 +44,7 @@ PAGE_ERRORS = {
 }
 
 MAX_ERRORS = 50  # a refusal lists at most this many problems
-MAX_ECHO = 80  # characters of a client's own key or value repeated back in a message
+MAX_ECHO = ECHO  # characters of a client's own key or value repeated back in a message (80)
 
 
 def clip(text: str) -> str:
