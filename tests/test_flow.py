@@ -1,379 +1,334 @@
-"""The check step by step (triage/patient/flow.py): emergency signs first, stop early, never withhold.
-
-Every example is derived from the loaded rules (an answer marked red_flag: emergency, an answer
-that alone gives urgent...), so these tests hold for any valid rule file.
+"""The check page by page (triage/patient/): short for the well, quick for the sick, and each page
+at its own address, so Back, forward and reload keep the answers. Every answer used here is
+derived from the loaded rules, so the tests hold for any valid rule set.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
-from conftest import answer_giving, none_answers, step_form_fields
-from helpers import TEST_CONFIG
-from test_views import assert_numbers_shown, page
+from helpers import TEST_CONFIG, token_in
+from walker import Walker, level_alone, sign_reaching, signs_with_steps
 
-from triage import create_app, engine
+from triage import create_app
 from triage.engine.model import Level
+from triage.patient import flow, given
 
 
-def steps_of(ruleset):
-    return list(enumerate(ruleset.steps, start=1))
+@pytest.fixture
+def walker(client):
+    return Walker(client)
 
 
-def answers_up_to(ruleset, number: int, answers: dict) -> dict:
-    """The answers a patient has given by the end of step `number`: `answers` where given."""
-    wanted = {q for _, step in steps_of(ruleset)[:number] for q in step.questions}
-    return {q: value for q, value in answers.items() if q in wanted}
-
-
-def checked(shown, question_id) -> list[str]:
-    return [a["value"] for a in shown.find("input", name=question_id) if "checked" in a]
-
-
-def emergency_red_flag(ruleset) -> dict[str, str]:
-    question = next(q for q in ruleset.questions if any(o.red_flag == Level.EMERGENCY for o in q.options))
-    option = next(o for o in question.options if o.red_flag == Level.EMERGENCY)
-    return {question.id: option.value}
-
-
-def emergency_after_the_first_step(ruleset) -> dict[str, str] | None:
-    """Two answers outside the first step that together make an emergency, if the rules have one."""
-    later = [q for q in ruleset.questions if q.id not in ruleset.steps[0].questions and not q.number]
-    base = none_answers(ruleset)
-    for first, second in itertools.combinations(later, 2):
-        for a, b in itertools.product(first.values[1:], second.values[1:]):
-            chosen = {first.id: a, second.id: b}
-            if engine.evaluate(ruleset, {**base, **chosen}).level == Level.EMERGENCY:
-                return chosen
-    return None
-
-
-# The first step --------------------------------------------------------------------------------
-
-
-def test_the_first_step_asks_the_emergency_signs_and_nothing_is_preselected(client, ruleset):
-    response = client.get("/check")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    shown = page(response)
-    first = ruleset.steps[0]
-    assert shown.title.startswith(f"Step 1 of {len(ruleset.steps)}: ")
-    emergency = {q.id for q in ruleset.questions if any(o.red_flag == Level.EMERGENCY for o in q.options)}
-    in_order = [q for step in ruleset.steps for q in step.questions]
-    assert set(in_order[: len(emergency)]) == emergency, "the signs of an emergency come first"
-    asked = {a["name"] for a in shown.find("input", type="radio")} | {
-        a["name"] for a in shown.find("input", type="text")
-    }
-    assert asked == set(first.questions)
-    for question_id in first.questions:
-        question = ruleset.question(question_id)
-        assert question.text["en"] in shown.text
-        assert [r["value"] for r in shown.find("input", name=question_id)] == list(question.values)
-    assert not [a for t, a in shown.elements if t == "input" and ("checked" in a or "required" in a)]
-    assert shown.find("a", href="/")  # Back, to the start
-    assert_numbers_shown(response)
-
-
-def test_an_emergency_answer_on_the_first_step_ends_the_check_at_once(post_step, ruleset):
-    answers = {**answers_up_to(ruleset, 1, none_answers(ruleset)), **emergency_red_flag(ruleset)}
-    response = post_step(1, answers)
-    assert response.status_code == 200
-    shown = page(response)
-    assert shown.title == "Result: Emergency - Pump Check"
-    assert shown.find("a", href="tel:911")
-    not_asked = len(ruleset.questions) - len(ruleset.steps[0].questions)
-    assert f"your answers show an emergency: {not_asked} questions were not asked" in shown.text
-    assert "You skipped" not in shown.text
-
-
-def test_an_emergency_after_any_later_step_ends_the_check_there(post_step, ruleset):
-    chosen = emergency_after_the_first_step(ruleset)
-    if chosen is None:
-        pytest.skip("no two answers outside the first step make an emergency in this rule file")
-    last = max(ruleset.step_of[q] for q in chosen)
-    answers = {**answers_up_to(ruleset, last, none_answers(ruleset)), **chosen}
-    shown = page(post_step(last, answers))
-    assert shown.title == "Result: Emergency - Pump Check"
-    later = sum(len(step.questions) for number, step in steps_of(ruleset) if number > last)
-    if later:
-        assert f"{later} question" in shown.text and "not asked" in shown.text
-
-
-# Short steps, in order, each asked once; Back keeps every answer --------------------------------
-
-
-def walk(client, post_step, ruleset, answers):
-    """Answer every step in turn from the pages' own hidden fields; return each page shown."""
-    pages, html = [], client.get("/check").get_data(as_text=True)
-    for number, step in steps_of(ruleset):
-        data = step_form_fields(html)
-        assert data.get("step") == str(number)
-        data.update({q: answers[q] for q in step.questions if q in answers})
-        response = post_step(number, data)
-        html = response.get_data(as_text=True)
-        pages.append(response)
-    return pages
-
-
-def test_every_question_is_asked_once_in_its_step_and_the_summary_comes_last(client, post_step, ruleset):
-    answers = none_answers(ruleset)
-    pages = walk(client, post_step, ruleset, answers)
-    asked = []
-    for number, response in enumerate(pages[:-1], start=2):
-        assert response.status_code == 200
-        shown = page(response)
-        assert shown.title.startswith(f"Step {number} of {len(ruleset.steps)}: ")
-        assert f"Step {number} of {len(ruleset.steps)}" in shown.text
-        asked += sorted({a["name"] for a in shown.find("input") if a.get("type") in ("radio", "text")})
-        # Every answer of the other steps travels in the form, and nothing else.
-        hidden = step_form_fields(response.get_data(as_text=True))
-        given = {q for n, step in steps_of(ruleset)[: number - 1] for q in step.questions if q in answers}
-        assert set(hidden) - {"csrf_token", "lang", "step"} == given
-    assert sorted(asked) == sorted(q for _, step in steps_of(ruleset)[1:] for q in step.questions)
-    summary = page(pages[-1])
-    assert summary.title.startswith("Check your answers")
-    for question in ruleset.questions:
-        assert question.text["en"] in summary.text
-
-
-def some_symptoms(ruleset) -> dict:
-    """Answers other than the mildest wherever that does not make an emergency."""
-    answers = none_answers(ruleset)
-    for question in ruleset.questions:
-        for value in question.values[1:2] if not question.number else ():
-            trial = {**answers, question.id: value}
-            if engine.evaluate(ruleset, trial).level < Level.EMERGENCY:
-                answers = trial
-    answers.update({q: bands[-1].value for q, bands in ruleset.bands.items()})
-    return answers
-
-
-def test_back_through_every_step_keeps_every_answer(post_step, ruleset):
-    answers = some_symptoms(ruleset)
-    assert answers != none_answers(ruleset)
-    for number in range(len(ruleset.steps), 0, -1):
-        response = post_step(number + 1, answers, go="back")  # Back on step number + 1
-        assert response.status_code == 200
-        shown = page(response)
-        assert shown.title.startswith(f"Step {number} of ")
-        for question_id in ruleset.steps[number - 1].questions:
-            assert checked(shown, question_id) == [answers[question_id]], question_id
-        kept = step_form_fields(response.get_data(as_text=True))
-        assert {k: v for k, v in kept.items() if k in answers} == {
-            q: v for q, v in answers.items() if q not in ruleset.steps[number - 1].questions
-        }
-
-
-def test_back_keeps_the_answers_of_later_steps_too(post_step, ruleset):
-    answers = answers_up_to(ruleset, 3, none_answers(ruleset))
-    shown_html = post_step(3, answers, go="back").get_data(as_text=True)
-    hidden = step_form_fields(shown_html)
-    for question_id in ruleset.steps[2].questions:
-        assert hidden[question_id] == answers[question_id]
-    forward = post_step(2, {**hidden, **answers_up_to(ruleset, 2, answers)})
-    shown = page(forward)
-    assert shown.title.startswith("Step 3 of ")
-    for question_id in ruleset.steps[2].questions:
-        assert checked(shown, question_id) == [answers[question_id]]
-
-
-def test_the_summary_leads_to_the_result_and_each_change_button_to_its_step(post_step, ruleset):
-    answers = none_answers(ruleset)
-    summary = len(ruleset.steps) + 1
-    result = page(post_step(summary, answers))
-    heading = ruleset.levels[Level.NONE].heading["en"]
-    assert result.title == f"Result: {heading} - Pump Check"
-    for number in range(1, len(ruleset.steps) + 1):
-        shown = page(post_step(summary, answers, go=f"step-{number}"))
-        assert shown.title.startswith(f"Step {number} of ")
-
-
-# Urgent: keep going, but say so at the top ------------------------------------------------------
-
-
-def test_an_urgent_answer_is_said_at_the_top_of_every_later_step(client, post_step, ruleset):
-    later = [q for q in ruleset.questions if ruleset.step_of[q.id] < len(ruleset.steps)]
-    urgent = answer_giving(ruleset, Level.URGENT, [q for q in later if ruleset.step_of[q.id] > 1])
-    assert urgent, "the rules have an answer that alone is urgent"
-    ((question_id, value),) = urgent.items()
-    pages = walk(client, post_step, ruleset, {**none_answers(ruleset), **urgent})
-    action = ruleset.levels[Level.URGENT].action["en"].split("{")[0].strip()
-    for number, response in enumerate(pages, start=2):
-        html = response.get_data(as_text=True)
-        main = html[html.index("<main") :]
-        if number <= ruleset.step_of[question_id]:
-            assert 'id="so-far"' not in main
-            continue
-        assert main.index('id="so-far"') < main.index("<h1"), "said at the top"
-        card = main[main.index('id="so-far"') :]
-        card = card[: card.index("</div>")]
-        assert action in card and 'href="tel:5550100"' in card
-
-
-# Never withhold: skipped answers, errors, answers that cannot be read -----------------------
-
-
-def test_missing_answers_get_a_short_summary_linking_to_the_first(post_step, ruleset):
-    step = ruleset.steps[1]
-    choices = [q for q in step.questions if not ruleset.question(q).number]
-    answers = answers_up_to(ruleset, 1, none_answers(ruleset))
-    response = post_step(2, answers)
-    assert response.status_code == 400
-    shown = page(response)
-    assert shown.title.startswith("Error: Step 2 of ")
-    summary = response.get_data(as_text=True).split('id="error-summary"')[1].split("</div>")[0]
-    noun = "question" if len(choices) == 1 else "questions"
-    assert f"You have not answered {len(choices)} {noun}" in summary
-    assert re.findall(r'href="#([^"]+)"', summary) == [f"{choices[0]}-0"]
-    for question_id in choices:  # the question's own words beside it
-        assert f"Choose an answer for: {ruleset.question(question_id).text['en']}" in shown.text
-
-
-def test_skipped_questions_still_show_an_emergency(post_step, ruleset):
-    chosen = emergency_after_the_first_step(ruleset) or emergency_red_flag(ruleset)
-    last = max(ruleset.step_of[q] for q in chosen)
-    answers = {**answers_up_to(ruleset, 1, none_answers(ruleset)), **chosen}  # steps 2.. skipped
-    response = post_step(last, answers)
-    assert response.status_code == 200
-    shown = page(response)
-    assert shown.title == "Result: Emergency - Pump Check"
-    skipped = [q for n, s in steps_of(ruleset)[:last] for q in s.questions if q not in answers]
-    if skipped:
-        assert f"You skipped {len(skipped)} question" in shown.text
-
-
-def test_missing_answers_with_urgent_ones_show_the_step_and_the_urgent_advice(post_step, ruleset):
-    urgent = answer_giving(ruleset, Level.URGENT, [q for q in ruleset.questions if ruleset.step_of[q.id] > 1])
-    number = ruleset.step_of[next(iter(urgent))]
-    answers = {**answers_up_to(ruleset, number - 1, none_answers(ruleset)), **urgent}
-    response = post_step(number, answers)
-    html = response.get_data(as_text=True)
-    if len(ruleset.steps[number - 1].questions) > 1:
-        assert response.status_code == 400 and "error-summary" in html
-    assert 'id="so-far"' in html and 'href="tel:5550100"' in html
-
-
-@pytest.mark.parametrize(
-    "field, bad", [("answer", "maybe"), ("answer", "0" * 20), ("step", "99"), ("step", "two")]
-)
-def test_an_answer_that_cannot_be_read_shows_an_error_and_still_the_emergency(client, ruleset, field, bad):
-    from helpers import csrf_token
-
-    red_flag = emergency_red_flag(ruleset)
-    data = {
-        **answers_up_to(ruleset, 1, none_answers(ruleset)),
-        **red_flag,
-        "step": "3",
-        "go": "next",
-        "csrf_token": csrf_token(client),
-    }
-    if field == "step":
-        data["step"] = bad
-    else:
-        data[next(q for q in ruleset.steps[0].questions if q not in red_flag)] = bad
-    response = client.post("/check", data=data)
-    assert response.status_code == 400
-    shown = page(response)
-    assert shown.title.startswith("Some of your answers could not be read")
-    assert "Call 911 now." in shown.text and shown.find("a", href="tel:911")
-    assert_numbers_shown(response)
-
-
-def test_an_answer_that_cannot_be_read_without_warning_signs_says_start_again(post_step, ruleset):
-    shown = page(post_step(3, {ruleset.steps[0].questions[0]: "maybe"}))
-    assert shown.title.startswith("Some of your answers could not be read")
-    assert 'id="so-far"' not in str(shown.elements) and "Please start the check again" in shown.text
-
-
-def test_a_wrong_answer_on_the_step_itself_is_shown_beside_it(post_step, ruleset):
-    question_id = ruleset.steps[0].questions[0]
-    response = post_step(1, {**answers_up_to(ruleset, 1, none_answers(ruleset)), question_id: "maybe"})
-    assert response.status_code == 400
-    text = ruleset.question(question_id).text["en"]
-    assert f"Choose one of the answers shown for: {text}" in page(response).text
-
-
-# Days since surgery: bands at the rules' own limits, or a number, or "I do not know" -----------
-
-
-def test_days_are_asked_in_bands_with_i_do_not_know(post_step, ruleset):
-    if not ruleset.bands:
-        pytest.skip("no number question is compared with a limit")
-    question_id, bands = next(iter(ruleset.bands.items()))
-    number = ruleset.step_of[question_id]
-    shown = page(post_step(1, {}, go=f"step-{number}"))
-    values = [a["value"] for a in shown.find("input", name=question_id)]
-    assert values == [band.value for band in bands] + ["unknown"]
-    assert "I do not know" in shown.text and "(optional)" in shown.text
-
-
-@pytest.mark.parametrize("typed", ["", "unknown", "0", "30", "31", "3650", "+7", "007"])
-def test_a_number_or_a_band_is_kept_as_its_band(post_step, ruleset, typed):
-    question_id, bands = next(iter(ruleset.bands.items()))
-    question = ruleset.question(question_id)
-    number = ruleset.step_of[question_id]
-    shown = page(post_step(number + 1, {question_id: typed}, go="back"))
-    want = (
-        []
-        if typed == ""
-        else ["unknown"]
-        if typed == "unknown"
-        else [next(band.value for band in bands if int(typed) in band)]
+def test_a_well_person_answers_each_step_once_with_one_tap_per_area(walker, ruleset):
+    page = walker.start()
+    assert page.address == f"/check/{ruleset.steps[0].id}"
+    seen = []
+    while not walker.page.is_result:
+        seen.append(walker.page.address)
+        walker.send(walker.mildest())
+    assert seen == [f"/check/{step.id}" for step in ruleset.steps]
+    assert walker.page.level == "none"
+    assert (
+        "No warning signs" in walker.page.html or ruleset.levels[Level.NONE].heading["en"] in walker.page.html
     )
-    assert checked(shown, question_id) == want
-    assert question.minimum <= 0
 
 
-@pytest.mark.parametrize("typed", ["abc", "1.5", "-1", "3651", "9" * 40, "12 days"])
-def test_a_number_out_of_range_cannot_be_read(post_step, ruleset, typed):
-    question_id = next(iter(ruleset.bands))
-    response = post_step(len(ruleset.steps) + 1, {**none_answers(ruleset), question_id: typed})
-    assert response.status_code == 400
-    assert page(response).title.startswith("Some of your answers could not be read")
+def test_the_first_page_asks_who_is_answering_and_every_emergency_sign_with_nothing_chosen(walker, ruleset):
+    page = walker.start()
+    first = ruleset.steps[0]
+    names = set(page.fields)
+    assert set(first.questions) | {area.id for area in first.areas} == names
+    assert all(not chosen for _, _, chosen in page.fields.values())
+    emergency_signs = [
+        sign.id
+        for number, _, _, sign in signs_with_steps(ruleset)
+        if level_alone(ruleset, sign) == Level.EMERGENCY
+    ]
+    offered = {value for _, values, _ in page.fields.values() for value in values}
+    assert emergency_signs and set(emergency_signs) <= offered
 
 
-def test_a_band_decides_every_rule_as_its_numbers_do(ruleset):
-    for question_id, bands in ruleset.bands.items():
+def test_an_emergency_sign_on_the_first_page_shows_the_emergency_card_right_after(walker, ruleset):
+    number, area, sign = sign_reaching(ruleset, Level.EMERGENCY, first_page=True)
+    walker.start()
+    page = walker.send({**walker.mildest(), area: sign.id})
+    assert page.is_result and page.level == "emergency"
+    assert 'href="tel:911"' in page.html
+    assert sign.label["en"] in page.html  # "because you said" in the words the person ticked
+
+
+@pytest.mark.parametrize("level", [Level.URGENT, Level.SOON])
+def test_a_sign_alone_gives_its_level_and_urgent_stops_on_the_page_after(walker, ruleset, level):
+    found = sign_reaching(ruleset, level, first_page=False)
+    if found is None:
+        pytest.skip(f"no sign alone gives {level.id} in these rules")
+    number, area, sign = found
+
+    def choose(page):
+        return {area: sign.id} if area in page.fields else None
+
+    walker.start()
+    pages = 0
+    while not walker.page.is_result:
+        sent_here = area in walker.page.fields
+        walker.send({**walker.mildest(), **(choose(walker.page) or {})})
+        pages += 1
+        if sent_here and level >= Level.URGENT:
+            assert walker.page.is_result, "the card comes right after the page where urgent was reached"
+    assert walker.page.level == level.id
+    if level == Level.URGENT and number < len(ruleset.steps):
+        assert "Answer the remaining" in walker.page.html
+
+
+def test_answering_the_remaining_pages_says_call_now_first_and_ends_with_the_result(walker, ruleset):
+    found = sign_reaching(ruleset, Level.URGENT, first_page=False)
+    if found is None or found[0] == len(ruleset.steps):
+        pytest.skip("no urgent sign before the last page in these rules")
+    _, area, sign = found
+    walker.start()
+    walker.through(lambda page: {area: sign.id} if area in page.fields else None)
+    more = walker._send("/check/more", {"csrf_token": token_in(walker.page.html)})
+    assert not more.is_result and 'id="so-far"' in more.html
+    assert "do not wait until you finish" in more.html
+    assert walker.through().level == "urgent"
+
+
+def test_a_ticked_sign_that_opens_questions_asks_them_next_without_their_mildest_answer(walker, ruleset):
+    opening = next(((n, area, sign) for n, _, area, sign in signs_with_steps(ruleset) if sign.opens), None)
+    if opening is None:
+        pytest.skip("no sign opens a question in these rules")
+    number, area, sign = opening
+    walker.start()
+    while area not in walker.page.fields:
+        walker.send(walker.mildest())
+    page = walker.send({**walker.mildest(), area: sign.id})
+    if page.is_result:
+        pytest.skip("the sign alone ends the check")
+    assert page.address.endswith("/details")
+    assert set(page.fields) == set(sign.opens)
+    for question_id in sign.opens:
         question = ruleset.question(question_id)
-        assert bands[0].low == question.minimum and bands[-1].high == question.maximum
-        for band, following in itertools.pairwise(bands):
-            assert following.low == band.high + 1
-        mildest = none_answers(ruleset)
-        worst = {q.id: q.values[-1] for q in ruleset.questions if not q.number}
-        for answers in (mildest, worst):
-            for band in bands:
-                levels = {
-                    engine.evaluate(ruleset, {**answers, question_id: n}).level
-                    for n in range(band.low, band.high + 1)
-                }
-                assert len(levels) == 1, (band, levels)
+        assert page.fields[question_id][1] == list(question.values[1:])
 
 
-# The language switch re-posts the answers ------------------------------------------------------
+def test_back_forward_and_reload_show_every_page_with_its_answers(walker, client, ruleset):
+    walker.start()
+    chosen: dict[str, dict] = {}
+    while not walker.page.is_result:
+        answers = walker.mildest()
+        for name, (kind, values, _) in walker.page.fields.items():
+            if kind == "radio":
+                answers[name] = values[-1] if len(values) > 1 and name == "answerer" else values[0]
+        chosen[walker.page.address] = answers
+        walker.send(answers)
+    for address, answers in chosen.items():  # Back: each page again, as it was answered
+        page = walker.open(address)
+        assert page.status == 200
+        for name, value in answers.items():
+            assert page.fields[name][2] == [value], (address, name)
+        assert walker.open(address).html == page.html  # reload: the same page
+    assert walker.open("/check/result").is_result  # forward again: the result
 
 
-def test_the_language_switch_on_a_step_keeps_every_answer(client, post_step, ruleset):
-    answers = answers_up_to(ruleset, 2, none_answers(ruleset))
-    html = post_step(2, answers).get_data(as_text=True)
-    switch = re.search(r'<nav class="language-switch".*?</nav>', html, re.S).group(0)
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', switch))
-    assert {k: v for k, v in fields.items() if k in answers} == answers
-    assert fields["step"] == "2" and fields["go"] == "next"
-    again = client.post("/check", data={**fields, "lang": "es"})
-    shown = page(again)
-    assert shown.title.startswith("Paso 3 de ")
-    assert step_form_fields(again.get_data(as_text=True))["lang"] == "es"
+def test_no_answer_ever_enters_an_address(walker, ruleset):
+    walker.start()
+    walker.through()
+    values = {value for step in ruleset.steps for q in step.questions for value in ruleset.question(q).values}
+    for address in walker.addresses:
+        assert "?" not in address and "=" not in address
+        assert not any(f"/{value}" in address for value in values if len(value) > 2)
 
 
-# A rule file without steps ---------------------------------------------------------------------
+def test_a_page_sent_blank_keeps_nothing_assumed_and_offers_a_way_out(walker, ruleset):
+    walker.start()
+    page = walker.send({})
+    assert page.status == 400 and page.address == f"/check/{ruleset.steps[0].id}"
+    assert "There is a problem" in page.html and "Cannot answer? Call the Pump Clinic" in page.html
+    assert 'href="tel:5550100"' in page.html
+    assert page.html.count("field-error") == len(page.fields)
 
 
-def test_a_rule_file_without_steps_asks_the_emergency_signs_first(tmp_path):
-    from test_rules import MINIMAL
+def test_a_blank_page_with_urgent_answers_so_far_shows_that_advice(walker, ruleset):
+    urgent = next(
+        (
+            (area, sign)
+            for number, step, area, sign in signs_with_steps(ruleset)
+            if step.questions and sign.sets and level_alone(ruleset, sign) == Level.SOON
+        ),
+        None,
+    )
+    if urgent is None:
+        pytest.skip("no page with both questions and a sign giving soon alone")
+    area, sign = urgent
+    walker.start()
+    while area not in walker.page.fields:
+        walker.send(walker.mildest())
+    page = walker.send({area: sign.id})  # the page's questions left blank
+    assert page.status == 400 and 'id="so-far"' in page.html
 
-    app = create_app({**TEST_CONFIG, "RULES_FILE": str(MINIMAL)})
-    ruleset = app.extensions["pump_check"].ruleset
-    assert [len(step.questions) for step in ruleset.steps] == [len(ruleset.questions)]
-    shown = page(app.test_client().get("/check"))
-    assert shown.title == "Step 1 of 1: Your symptoms - Pump Check"
+
+def test_a_sign_ticked_with_none_of_these_or_beside_a_value_that_cannot_be_read_still_counts(walker, ruleset):
+    _, area, sign = sign_reaching(ruleset, Level.EMERGENCY, first_page=True)
+    walker.start()
+    assert walker.send({**walker.mildest(), area: ["none", sign.id]}).level == "emergency"
+    walker.start()
+    assert walker.send({**walker.mildest(), area: [sign.id, "not-a-sign"]}).level == "emergency"
+
+
+@pytest.mark.parametrize("bad", ["", " ", "not-an-answer", "\u00b2"])
+def test_an_answer_that_cannot_be_read_is_asked_again_never_a_500(walker, ruleset, bad):
+    walker.start()
+    question = next(q for q in walker.page.fields if walker.page.fields[q][0] == "radio")
+    page = walker.send({**walker.mildest(), question: bad})
+    assert page.status == 400 and page.fields[question][2] == []
+    assert "There is a problem" in page.html
+
+
+def test_one_answer_sent_twice_differently_is_asked_again_and_the_rest_still_counts(walker, ruleset, client):
+    _, area, sign = sign_reaching(ruleset, Level.EMERGENCY, first_page=True)
+    walker.start()
+    question = next(q for q in walker.page.fields if walker.page.fields[q][0] == "radio")
+    values = walker.page.fields[question][1]
+    assert walker.send({**walker.mildest(), question: values[:2], area: sign.id}).level == "emergency"
+    walker.start()
+    page = walker.send({**walker.mildest(), question: values[:2]})
+    assert page.status == 400 and page.fields[question][2] == []
+    walker.start()
+    page = walker.send({**walker.mildest(), question: [values[0], values[0]]})  # the same twice: read
+    assert page.status == 200 and page.address != f"/check/{ruleset.steps[0].id}"
+
+
+def test_a_json_body_on_a_page_is_refused_with_the_numbers_to_call(client, walker):
+    walker.start()
+    response = client.post(walker.page.address, json={"answerer": "self"}, headers={"X-CSRFToken": "x"})
+    assert response.status_code == 415
+    assert 'href="tel:911"' in response.get_data(as_text=True)
+
+
+def test_a_refused_token_still_shows_the_advice_the_readable_answers_call_for(app, walker, ruleset):
+    _, area, sign = sign_reaching(ruleset, Level.EMERGENCY, first_page=True)
+    walker.start()
+    fresh = create_app(dict(TEST_CONFIG)).test_client()  # another browser: no session, no token
+    response = fresh.post(
+        walker.page.address, data={**walker.mildest(), area: sign.id, "csrf_token": "stale"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Your answers were not sent" in html
+    assert 'class="card card--emergency" id="so-far"' in html
+
+
+def test_a_body_too_large_still_shows_the_advice_of_the_answers_so_far(walker, client, ruleset):
+    found = sign_reaching(ruleset, Level.SOON, first_page=False) or sign_reaching(ruleset, Level.URGENT)
+    walker.start()
+    walker.send(walker.mildest())
+    _, area, sign = found
+    while area not in walker.page.fields:
+        walker.send(walker.mildest())
+    walker.send({**walker.mildest(), area: sign.id})
+    response = client.post(f"/check/{ruleset.steps[0].id}", data={"x": "y" * 70_000})
+    assert response.status_code == 413 and 'id="so-far"' in response.get_data(as_text=True)
+
+
+def test_the_result_waits_for_the_pages_not_yet_answered(walker, client, ruleset):
+    assert walker.open("/check/result").address == f"/check/{ruleset.steps[0].id}"
+    walker.start()
+    walker.send(walker.mildest())
+    assert walker.open("/check/result").address == f"/check/{ruleset.steps[1].id}"
+
+
+def test_an_address_no_path_has_is_not_found_and_details_with_nothing_ticked_move_on(walker, client, ruleset):
+    walker.start()
+    assert client.get("/check/no-such-page").status_code == 404
+    step = ruleset.steps[0]
+    response = client.get(f"/check/{step.id}/details")
+    assert response.status_code == 303
+
+
+def test_start_again_forgets_every_answer(walker, ruleset):
+    walker.start()
+    walker.through()
+    page = walker.start()
+    assert all(not chosen for _, _, chosen in page.fields.values())
+
+
+def test_a_check_older_than_twelve_hours_starts_afresh(walker, ruleset, monkeypatch):
+    import time
+
+    walker.start()
+    walker.send(walker.mildest())
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 13 * 3600)
+    assert walker.open("/check").address == f"/check/{ruleset.steps[0].id}"
+    assert all(not chosen for _, _, chosen in walker.page.fields.values())
+
+
+def test_the_language_switch_keeps_the_answers(walker, ruleset):
+    if "es" not in ruleset.languages:
+        pytest.skip("the rules have no Spanish")
+    walker.start()
+    answers = walker.mildest()
+    walker.send(answers)
+    address = walker.addresses[-1]
+    back = walker.open(f"/check/{ruleset.steps[0].id}?lang=es")
+    assert back.html.startswith("<!doctype html>") and 'lang="es"' in back.html
+    assert all(
+        back.fields[name][2] == ([value] if not isinstance(value, list) else value)
+        for name, value in answers.items()
+    )
+    assert address.startswith("/check/")
+
+
+def test_a_caregiver_reads_the_questions_about_the_person(walker, ruleset):
+    worded = [
+        (ruleset.question(q).text["en"], ruleset.question(q).caregiver_text["en"])
+        for step in ruleset.steps[1:]
+        for q in step.questions
+        if ruleset.question(q).caregiver_text
+    ] + [
+        (area.title["en"], area.caregiver_title["en"])
+        for step in ruleset.steps[1:]
+        for area in step.areas
+        if area.caregiver_title
+    ]
+    if not worded or given.WHO_IS_ANSWERING not in ruleset.questions_by_id:
+        pytest.skip("no caregiver wording in these rules")
+    who = ruleset.question(given.WHO_IS_ANSWERING)
+    walker.start()
+    page = walker.send({**walker.mildest(), who.id: who.values[1]})
+    html = re.sub(r"\s+", " ", page.html)
+    shown = [caregiver for patient, caregiver in worded if caregiver.replace("'", "&#39;") in html]
+    assert shown and not any(
+        patient.replace("'", "&#39;") in html for patient, caregiver in worded if caregiver in shown
+    )
+
+
+# ------------------------------------------------------------------ the pure parts
+
+
+def test_an_unticked_sign_means_its_mildest_answer_and_a_page_not_reached_means_nothing(ruleset):
+    area = ruleset.steps[0].areas[0]
+    said = given.answers(ruleset, given.Given(ticked={area.id: ()}))
+    for sign in area.signs:
+        for question_id, _ in sign.sets:
+            assert said[question_id] == ruleset.question(question_id).values[0]
+    later = {q for step in ruleset.steps[1:] for q in step.all_questions} - set(ruleset.steps[0].all_questions)
+    assert not later & set(said)
+
+
+def test_several_signs_of_one_question_give_its_most_serious_answer(ruleset):
+    by_question: dict[str, list] = {}
+    for _, _, area, sign in signs_with_steps(ruleset):
+        for question_id, value in sign.sets:
+            by_question.setdefault(question_id, []).append((area, sign.id, value))
+    several = next(((q, signs) for q, signs in by_question.items() if len(signs) > 1), None)
+    if several is None:
+        pytest.skip("no question is set by two signs")
+    question_id, signs = several
+    ticked: dict[str, tuple] = {}
+    for area, sign_id, _ in signs:
+        ticked[area] = (*ticked.get(area, ()), sign_id)
+    said = given.answers(ruleset, given.Given(ticked=ticked))
+    levels = {value: flow.evaluate(ruleset, {question_id: value}).level for _, _, value in signs}
+    assert levels[said[question_id]] == max(levels.values())

@@ -134,7 +134,10 @@ def advice_so_far() -> Result | None:
         ruleset = loaded().ruleset
         given = store.load(ruleset)
         if request.method == "POST" and request.blueprint == "check" and request.view_args:
-            _read_refused(ruleset, given)
+            try:
+                _read_refused(ruleset, given)
+            except HTTPException:  # a body too large or unreadable: the answers kept so far
+                given = store.load(ruleset)
         result = flow.result(ruleset, given)
         return result if result.level > Level.NONE else None
     except Exception:  # an error page must be shown whatever else is wrong
