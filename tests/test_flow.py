@@ -313,7 +313,8 @@ def test_an_unticked_sign_means_its_mildest_answer_and_a_page_not_reached_means_
     for sign in area.signs:
         for question_id, _ in sign.sets:
             assert said[question_id] == ruleset.question(question_id).values[0]
-    later = {q for step in ruleset.steps[1:] for q in step.all_questions} - set(ruleset.steps[0].all_questions)
+    first = set(ruleset.steps[0].all_questions)
+    later = {q for step in ruleset.steps[1:] for q in step.all_questions} - first
     assert not later & set(said)
 
 
