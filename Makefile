@@ -47,6 +47,7 @@ setup-test: $(VENV)/.installed-test
 
 run: setup
 	$(BIN)/flask --app wsgi rules check
+	@[ -n "$$FLASK_CARE_TEAM_PHONE" ] || echo "warning: FLASK_CARE_TEAM_PHONE is not set: patients are told to find the number on their discharge papers (set it, e.g. FLASK_CARE_TEAM_PHONE=555-0100 make run)"
 	FLASK_SECRET_KEY="$${FLASK_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
 	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 

@@ -16,6 +16,10 @@ from gunicorn.glogging import Logger
 
 wsgi_app = "wsgi:app"
 
+# Under gunicorn, patients use the app: it refuses to start without the care team's number
+# (FLASK_CARE_TEAM_PHONE). Only for a try-out: FLASK_PRODUCTION=false.
+os.environ.setdefault("FLASK_PRODUCTION", "true")
+
 # Only the reverse proxy may reach gunicorn: its sync workers are shielded from slow clients by
 # nginx (five clients sending a byte a second would hold all five workers; issue 12, finding 11).
 # The default suits a proxy on this host (or a unix socket, unix:/run/pump-check/gunicorn.sock);

@@ -25,7 +25,12 @@ def server_env(**extra) -> dict:
         for key, value in os.environ.items()
         if not key.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))
     }
-    env.update(FLASK_SECRET_KEY=SECRET, GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1")
+    env.update(
+        FLASK_SECRET_KEY=SECRET,
+        FLASK_CARE_TEAM_PHONE="555-0100",
+        GUNICORN_BIND="127.0.0.1:0",
+        WEB_CONCURRENCY="1",
+    )
     env.update(extra)
     return env
 

@@ -65,6 +65,9 @@ def create_app(test_config: dict | None = None):
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=200,
         PROXY_FIX=0,
+        # FLASK_PRODUCTION (gunicorn.conf.py sets it): patients use this app, so it refuses to
+        # start without the care team's number rather than send them to their discharge papers.
+        PRODUCTION=False,
         TRUSTED_HOSTS=None,  # FLASK_TRUSTED_HOSTS: see security.trusted_hosts
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -129,6 +132,13 @@ def _check_config(config) -> None:
         raise StartupError(
             "FLASK_EMERGENCY_NUMBER is empty; set it to the local emergency "
             "number (or leave it unset for 911)"
+        )
+    if config.get("PRODUCTION") and not config["CARE_TEAM_PHONE"]:
+        raise StartupError(
+            "FLASK_CARE_TEAM_PHONE is not set, so patients would be told to look for the number "
+            "on their discharge papers and get no call button on an urgent result; set it to the "
+            "care team's number, e.g. FLASK_CARE_TEAM_PHONE='555-0100' (and FLASK_AFTER_HOURS_PHONE "
+            "if calls out of hours go elsewhere)"
         )
     minutes = config["CALL_BACK_MINUTES"] or "30"
     if not (minutes.isascii() and minutes.isdigit() and 5 <= int(minutes) <= 240):
