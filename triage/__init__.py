@@ -87,7 +87,7 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     _check_config(app.config)
 
-    from . import rules
+    from . import rules, walk
     from .api import endpoints as api
     from .nurse import call, sheet
     from .patient import forms, views, when_to_call
@@ -113,6 +113,9 @@ def create_app(test_config: dict | None = None):
     sheet.init_app(app)
     when_to_call.init_app(app)
     health.init_app(app)
+    reserved = walk.reserved_problems(app, ruleset)
+    if reserved:
+        raise walk.ReservedNames(reserved)
     return app
 
 

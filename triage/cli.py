@@ -20,7 +20,7 @@ from .rules import cases, review
 from .rules import diff as rules_diff
 from .rules.review_dates import review_warnings
 from .rules.yamlfile import FileProblems
-from .startup import PROJECT_ROOT, SHIPPED_RULES
+from .startup import PROJECT_ROOT, SHIPPED_RULES, StartupError
 
 DEFAULT_CASES = PROJECT_ROOT / "tests" / "cases"
 
@@ -129,6 +129,29 @@ def test(paths, rules_file):
         raise SystemExit(1)
 
 
+def _pages_step(file: str):
+    """The pages the file drives, tried: names they post, a walk through the check and a call."""
+    import secrets
+
+    from . import create_app, walk
+    from .rules.verify import Step
+    from .rules.yamlfile import Problem
+
+    step = Step("Pages and call mode", summary="the pages the file drives")
+    started = time.perf_counter()
+    try:
+        app = create_app({"SECRET_KEY": secrets.token_hex(16), "RULES_FILE": file, "TESTING": True})
+    except walk.ReservedNames as problem:
+        step.problems = problem.problems
+    except StartupError as problem:
+        step.problems = [Problem(file, 0, str(problem))]
+    else:
+        step.problems = walk.walk_problems(app)
+        step.summary = "the check walked with nothing ticked, then with every sign that asks more, and a call"
+    step.seconds = time.perf_counter() - started
+    return step
+
+
 @rules_group.command("verify")
 @click.argument("file", required=False)
 @click.option(
@@ -160,9 +183,11 @@ def verify_command(file, cases_dir):
             click.echo(_wrapped("warning: " + warning, 2))
 
     steps = verify.run(ruleset, cases_dir, say)
+    pages = _pages_step(file)
+    say(pages)
     for warning in review_warnings(ruleset, datetime.date.today()):
         click.echo("warning: " + warning)
-    count = sum(len(step.problems) for step in steps)
+    count = sum(len(step.problems) for step in [*steps, pages])
     seconds = time.perf_counter() - started
     if count:
         click.echo(

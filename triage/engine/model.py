@@ -88,6 +88,7 @@ class Question:
     not_comparable: tuple[frozenset[str], ...] = ()
     caregiver_text: Text | None = None  # for someone answering for the patient ("Is the person ...")
     caregiver_hint: Text | None = None
+    line: int = 0  # where the question is written in the rule file
 
     def text_for(self, caregiver: bool) -> Text:
         """Return the question for the patient, or for someone answering for them."""
@@ -189,6 +190,7 @@ class Area:
     signs: tuple[Sign, ...]
     hint: Text | None = None
     caregiver_title: Text | None = None
+    line: int = 0  # where the area is written in the rule file
 
     def title_for(self, caregiver: bool) -> Text:
         return self.caregiver_title if caregiver and self.caregiver_title else self.title
@@ -202,6 +204,7 @@ class Step:
     title: Text | None  # None where the loader made the steps (the file declares none)
     questions: tuple[str, ...]
     areas: tuple[Area, ...] = ()
+    line: int = 0  # where the step is written in the rule file
 
     @property
     def signs(self) -> tuple[Sign, ...]:

@@ -21,6 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..engine.model import Question, RuleSet
@@ -58,53 +59,65 @@ def parse_started(text: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+class CallDetailsForm(NoCSRFForm):
+    """The call's own fields, beside the questions: no question may take one of their names
+    (`details_field_names`; create_app and `flask rules verify` refuse such a rule file)."""
+
+    started = HiddenField()
+    reference = StringField(
+        "Patient reference",
+        validators=[
+            Optional(),
+            Length(
+                max=call_details.REFERENCE_MAX,
+                message=(f"Keep the patient reference to {call_details.REFERENCE_MAX} characters or fewer"),
+            ),
+        ],
+    )
+    no_reference = BooleanField("No reference: I cannot identify the patient")
+    call_date = DateField("Call date", validators=[Optional()], format="%Y-%m-%d")
+    initials = StringField(
+        "Nurse's initials",
+        validators=[
+            Optional(),
+            Length(
+                max=call_details.INITIALS_MAX,
+                message=(f"Keep the initials to {call_details.INITIALS_MAX} characters or fewer"),
+            ),
+        ],
+    )
+    comments = TextAreaField(
+        "Comments",
+        validators=[
+            Optional(),
+            Length(
+                max=call_details.COMMENTS_MAX,
+                message=(f"Keep the comments to {call_details.COMMENTS_MAX} characters or fewer"),
+            ),
+        ],
+    )
+    actions = SelectMultipleField(
+        "Actions taken", validate_choice=True, choices=[SelectChoice(k, v) for k, v in ACTIONS.items()]
+    )
+
+
+def details_field_names() -> frozenset[str]:
+    """Every name call mode posts that is not a question's: its own fields and the token."""
+    names = {
+        name for name in dir(CallDetailsForm) if isinstance(getattr(CallDetailsForm, name), UnboundField)
+    }
+    return frozenset(names | {"call_language", "csrf_token"})
+
+
 def build_call_form(ruleset: RuleSet) -> type[FlaskForm]:
     """Return the call form: the nurse's wording of every question, then the call's details."""
 
-    class CallForm(NoCSRFForm):
+    class CallForm(CallDetailsForm):
         call_language = RadioField(
             "Language of the call",
             default="en",
             validate_choice=True,
             choices=[SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in ruleset.languages],
-        )
-        started = HiddenField()
-        reference = StringField(
-            "Patient reference",
-            validators=[
-                Optional(),
-                Length(
-                    max=call_details.REFERENCE_MAX,
-                    message=(
-                        f"Keep the patient reference to {call_details.REFERENCE_MAX} characters or fewer"
-                    ),
-                ),
-            ],
-        )
-        no_reference = BooleanField("No reference: I cannot identify the patient")
-        call_date = DateField("Call date", validators=[Optional()], format="%Y-%m-%d")
-        initials = StringField(
-            "Nurse's initials",
-            validators=[
-                Optional(),
-                Length(
-                    max=call_details.INITIALS_MAX,
-                    message=(f"Keep the initials to {call_details.INITIALS_MAX} characters or fewer"),
-                ),
-            ],
-        )
-        comments = TextAreaField(
-            "Comments",
-            validators=[
-                Optional(),
-                Length(
-                    max=call_details.COMMENTS_MAX,
-                    message=(f"Keep the comments to {call_details.COMMENTS_MAX} characters or fewer"),
-                ),
-            ],
-        )
-        actions = SelectMultipleField(
-            "Actions taken", validate_choice=True, choices=[SelectChoice(k, v) for k, v in ACTIONS.items()]
         )
 
     for number, question in enumerate(call_order(ruleset), start=1):

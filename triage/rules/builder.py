@@ -150,6 +150,7 @@ class Builder:
             not_comparable=tuple(frozenset(p) for p in item.get("not_comparable", [])),
             caregiver_text=self.optional_text(item, "caregiver_text", path),
             caregiver_hint=self.optional_text(item, "caregiver_hint", path),
+            line=yamlfile.line_of(self.lines, path),
         )
         for i, message in rule_checks.order_problems(question, item.get("not_comparable", [])):
             self.problem(path + ("not_comparable", i), message)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..engine.model import Area, Level, Question, Sign, Step
-from . import checks
+from . import checks, yamlfile
 from .spelling import did_you_mean
 
 
@@ -84,7 +84,8 @@ def build(builder, items, area_items, questions: Sequence[Question], unchecked: 
                 placed[area_id] = item["id"]
                 on_page.append(areas[area_id])
         title = builder.text(item["title"], path + ("title",))
-        steps.append(Step(item["id"], title, tuple(item.get("questions", [])), tuple(on_page)))
+        line = yamlfile.line_of(builder.lines, path)
+        steps.append(Step(item["id"], title, tuple(item.get("questions", [])), tuple(on_page), line))
     builder.unique([(item["id"], ("steps", i, "id")) for i, item in enumerate(items)], "step id")
     for index, area in enumerate(area_items or []):
         if area["id"] in areas and area["id"] not in placed:
@@ -142,6 +143,7 @@ def _areas(builder, items, known: dict[str, Question], unchecked: set[str], path
                 tuple(signs),
                 hint=builder.optional_text(item, "hint", path),
                 caregiver_title=builder.optional_text(item, "caregiver_title", path),
+                line=yamlfile.line_of(builder.lines, path),
             ),
         )
     builder.unique([(item["id"], ("areas", i, "id")) for i, item in enumerate(items)], "area id")

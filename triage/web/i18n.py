@@ -2,7 +2,7 @@
 
 The app's own words come from gettext catalogues in translations/ (Flask-Babel); the rule
 file's words come from rules.yaml, one wording per declared language. The choice travels as
-`?lang=` on a link, a hidden `lang` field in a posted form, or a `lang` cookie; a new visitor
+`?lang=` on a link, then a `lang` cookie; a new visitor
 gets the best match for the browser's Accept-Language. Only the language is remembered, never
 an answer.
 """
@@ -15,14 +15,12 @@ from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException
 
 from ..startup import PROJECT_ROOT
 
 NAMES = {"en": "English", "es": "Español"}  # each in its own language, as the switch shows it
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 STAFF_ONLY_ENGLISH = {"call", "review"}  # blueprints of the staff pages, written in English only
 
 babel = Babel()
@@ -39,15 +37,8 @@ def offered() -> tuple[str, ...]:
 
 
 def _asked() -> str | None:
-    """Return the language asked for by a link (`?lang=`) or a posted form's `lang` field."""
-    if "lang" in request.args:
-        return request.args["lang"]
-    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
-        return None
-    try:
-        return request.form.get("lang")
-    except HTTPException:  # e.g. a body too large: the error page still needs a language
-        return None
+    """Return the language asked for by a link (`?lang=`): the switch on every page."""
+    return request.args.get("lang")
 
 
 def select_language() -> str:
