@@ -58,7 +58,7 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
         "\nRule set: version",
     ]
     assert [text.index(title) for title in titles] == sorted(text.index(title) for title in titles)
-    assert summary.splitlines()[1].startswith(f"Level:        {level.id.upper()}")
+    assert summary.splitlines()[1].startswith(f"Level:        {level.id.replace('_', ' ').upper()}")
     action = ruleset.levels[level].nurse_action.in_language("en").format(**CONTACTS)
     assert f"Nurse action: {plaintext.plain(action)}" in flat(summary)
     patient_action = ruleset.levels[level].action.in_language("en").format(**CONTACTS)
@@ -251,17 +251,6 @@ def test_answers_are_in_the_nurses_words_where_the_rules_give_them(ruleset):
         _, text = make_note(ruleset, answers)
         assert plaintext.plain(option.ask.in_language("en")) in flat(text)
         assert plaintext.plain(option.label.in_language("en")) not in flat(text)
-
-
-def test_a_kept_rule_heading_numbered_in_the_note_is_the_heading_wrapped_with_its_number(ruleset):
-    """The note keeps each rule's heading wrapped behind four spaces and puts the warning's
-    number (" 1. " to "99. ") in their place: the same lines as wrapping it with the number."""
-    parts = note.note_parts(ruleset)
-    longest = max(ruleset.rules, key=lambda rule: len(rule.title.in_language("en")))
-    for rule in (ruleset.rules[0], longest):
-        for number in (1, 9, 10, 99):
-            kept = f"{number:>2}. {parts.rules[rule.id][4:]}"
-            assert kept == note._rule_block(ruleset, rule, number)
 
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ue000\x1b\x85"

@@ -115,6 +115,7 @@ def whole_numbers(ruleset: RuleSet, answers: dict) -> dict:
 def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: list[str]) -> dict:
     """Return a result as the API sends it; `unanswered` lists the questions not sent."""
     heading, action = level_words(ruleset, result, unanswered, language)
+    numbers = contacts()
     return {
         "level": v1_level(result.level),
         "disposition": result.level.id,
@@ -129,7 +130,7 @@ def result_json(result: Result, ruleset: RuleSet, language: str, unanswered: lis
                 "level": v1_level(w.level),
                 "disposition": w.level.id,
                 "title": w.rule.title.in_language(language),
-                "advice": w.rule.advice.in_language(language),
+                "advice": w.rule.advice.filled(language, numbers),
                 "because": [{"question": q, "answer": a} for q, a in w.because],
             }
             for w in result.warnings

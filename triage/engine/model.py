@@ -58,6 +58,11 @@ class Text(Mapping):
         """Return the wording in `language`, else in `fallback`, else any."""
         return self.get(language) or self.get(fallback) or next(iter(self.values()), "")
 
+    def filled(self, language: str, contacts: Mapping[str, str]) -> str:
+        """Return the wording with the clinic's numbers and names in its placeholders
+        ({emergency_number}, {care_team}...; the loader allows no other)."""
+        return self.in_language(language).format_map(contacts)
+
 
 @dataclass(frozen=True)
 class Option:

@@ -31,12 +31,12 @@ import dataclasses
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
 from .. import engine
-from ..engine.model import Answer, FiredWarning, Level, Question, Result, RuleSet
+from ..engine.model import FiredWarning, Level, Result, RuleSet
 from ..web import fhir
 from ..web.shared import clinic_now, contacts, loaded
 from . import note, order
@@ -45,46 +45,21 @@ from .details import identified
 
 bp = Blueprint("call", __name__, url_prefix="/call")
 EXTENSION = "pump_check_call_form"  # the form class (security.py reads its multi-value fields)
-NOTE_PARTS = "pump_check_note_parts"  # the chart note's fixed text, written at start-up
-SAID = "pump_check_call_said"  # each answer as a warning's "because the patient said" item
 SAID_ITEM = Markup("<li>{} <strong>{}</strong></li>")
-
-
-@bp.before_request
-def only_form_bodies():
-    """Read only what a browser's form sends (issue 25, M1): Flask-WTF would read a JSON body
-    into the form too, and a number or a list where the form expects text was a 500."""
-    if request.method == "POST" and request.mimetype not in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        abort(400)
 
 
 def _form() -> FlaskForm:
     return current_app.extensions[EXTENSION]()
 
 
-def said_items(ruleset: RuleSet) -> dict[tuple[str, Answer], Markup]:
-    """Write every answer of every question as a "because the patient said" item, in the
-    nurse's words (every answer at once, so what is kept tells nothing of who gave which)."""
-    return {(q.id, value): _said_item(q, value) for q in ruleset.questions for value in q.values}
-
-
-def _said_item(question: Question, answer: Answer) -> Markup:
-    return SAID_ITEM.format(note.asked(question), note.answer_text(question, answer))
-
-
-def because_items(ruleset: RuleSet, result: Result) -> Callable[[FiredWarning], Markup]:
-    """Return the template's helper: the items saying why a warning fired, with this result's answers."""
-    kept = current_app.extensions[SAID]
+def because_items(result: Result) -> Callable[[FiredWarning], Markup]:
+    """Return the template's helper: the items saying why a warning fired, in the nurse's words."""
 
     def because(warning: FiredWarning) -> Markup:
         items = []
-        for question_id, _ in warning.because:
-            answer = result.answers[question_id]
-            item = kept.get((question_id, answer))
-            items.append(item if item is not None else _said_item(ruleset.question(question_id), answer))
+        for question_id, answer in warning.because:
+            question = loaded().ruleset.question(question_id)
+            items.append(SAID_ITEM.format(note.asked(question), note.answer_text(question, answer)))
         return Markup("\n      ").join(items)  # each item is Markup: nothing is escaped twice
 
     return because
@@ -132,12 +107,9 @@ def _result_page(form, ruleset: RuleSet, complete: bool, status: int = 200):
     numbers = contacts()
     about = details(form, numbers)
     ready = identified(about)
-    parts = current_app.extensions[NOTE_PARTS]
-    summary = note.summary(ruleset, result, numbers, parts)
+    summary = note.summary(ruleset, result, numbers)
     chart_note = (
-        note.chart_note(
-            ruleset, result, numbers, written_at=clinic_now(), details=about, parts=parts, block=summary
-        )
+        note.chart_note(ruleset, result, numbers, written_at=clinic_now(), details=about, block=summary)
         if ready
         else ""
     )
@@ -152,8 +124,9 @@ def _result_page(form, ruleset: RuleSet, complete: bool, status: int = 200):
         summary=summary,
         actions=ACTIONS,
         carried_details=CARRIED_DETAILS,
-        because=because_items(ruleset, result),
+        because=because_items(result),
         say=lambda code: note.say_line(ruleset, result.level, contacts(code), code),
+        contacts_in=contacts,  # a language's own fill-ins for what is read aloud in it
         **_words(ruleset),
     )
     return make_response(page, status)
@@ -215,6 +188,4 @@ def download_fhir():
 def init_app(app) -> None:
     ruleset = app.extensions["pump_check"].ruleset
     app.extensions[EXTENSION] = build_call_form(ruleset)
-    app.extensions[NOTE_PARTS] = note.note_parts(ruleset)
-    app.extensions[SAID] = said_items(ruleset)
     app.register_blueprint(bp)

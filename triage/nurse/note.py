@@ -71,11 +71,9 @@ class Summary:
     unanswered: tuple[Question, ...]
 
 
-def summary(
-    ruleset: RuleSet, result: Result, contacts: Mapping[str, str], parts: NoteParts | None = None
-) -> Summary:
+def summary(ruleset: RuleSet, result: Result, contacts: Mapping[str, str]) -> Summary:
     """Work out the summary block: level, nurse action, positives, negatives, unanswered."""
-    red_flags = parts.red_flags if parts else {q.id for q in ruleset.questions if is_red_flag_question(q)}
+    red_flags = {q.id for q in ruleset.questions if is_red_flag_question(q)}
     rules_by_question: dict[str, list[str]] = {}
     for warning in result.warnings:
         for question_id, _ in warning.because:
@@ -109,14 +107,14 @@ def nurse_action(ruleset: RuleSet, level: Level, contacts: Mapping[str, str]) ->
             f"The rule file sets no nurse action for {level.id.upper()}: follow the "
             "clinic's protocol for this level."
         )
-    return text.in_language(NOTE_LANGUAGE).format(**contacts)
+    return text.filled(NOTE_LANGUAGE, contacts)
 
 
 def say_line(ruleset: RuleSet, level: Level, contacts: Mapping[str, str], language: str) -> str:
     """Return what the nurse says to the patient at this level (the rule file's `say`), in
     `language` with that language's contacts; "" where the rule file gives none."""
     text = ruleset.levels[level].say
-    return text.in_language(language).format(**contacts) if text is not None else ""
+    return text.filled(language, contacts) if text is not None else ""
 
 
 def level_line(result: Result, unanswered: int) -> str:
@@ -128,7 +126,7 @@ def level_line(result: Result, unanswered: int) -> str:
         )
     if result.level == Level.NONE:
         return "NONE - no warning signs in the answers"
-    return result.level.id.upper()
+    return result.level.id.replace("_", " ").upper()
 
 
 def who_answered(ruleset: RuleSet, result: Result) -> str:
@@ -138,7 +136,7 @@ def who_answered(ruleset: RuleSet, result: Result) -> str:
     return answer_text(question, answer) if question and answer is not None else ""
 
 
-def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str]:
+def _summary_lines(result: Result, block: Summary) -> list[str]:
     lines = [
         "SUMMARY",
         *_wrap(level_line(result, len(block.unanswered)), "Level:        "),
@@ -148,7 +146,7 @@ def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str
     for question, answer, rule_ids in block.positives:
         rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
         lines += _wrap(f"{asked(question)} -> {answer_text(question, answer)}{rules}", "  + ")
-    negatives = "; ".join(parts.said[question.id, answer] for question, answer in block.negatives)
+    negatives = "; ".join(_said(question, answer) for question, answer in block.negatives)
     lines.append("Relevant negatives (red-flag questions asked and denied):")
     lines += _wrap(negatives or "none", "  - ", "    ")
     for question, answer in block.context:
@@ -159,18 +157,6 @@ def _summary_lines(result: Result, block: Summary, parts: NoteParts) -> list[str
             "Unanswered:   ",
         )
     return lines
-
-
-@dataclass(frozen=True)
-class NoteParts:
-    """The note's text that is fixed once the rule set is known, made for every question with
-    each of its answers and for every rule at once, so it never tells what anyone answered."""
-
-    questions: Mapping[tuple[str, Answer], str]  # (question id, choice or None): numbered, answered
-    said: Mapping[tuple[str, Answer], str]  # (question id, choice): "question id: answer"
-    red_flags: frozenset[str]  # the questions that have a red-flag answer
-    rules: Mapping[str, str]  # rule id: its heading (numbered "    ") and category lines
-    advice: Mapping[str, str]  # rule id: its line under ADVICE GIVEN
 
 
 def _question_block(number: int, question: Question, answer) -> str:
@@ -186,33 +172,15 @@ def _said(question: Question, answer: Answer) -> str:
     return f"{question.id.replace('_', ' ')}: {answer_text(question, answer)}"
 
 
-def _rule_block(ruleset: RuleSet, rule: Rule, number: int | None) -> str:
+def _rule_block(ruleset: RuleSet, rule: Rule, number: int) -> str:
     category = ruleset.categories[rule.category].title.in_language(NOTE_LANGUAGE)
-    heading = f"{rule.level.id.upper()} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}"
+    level = rule.level.id.replace("_", " ").upper()
+    heading = f"{level} - rule {rule.id} - {rule.title.in_language(NOTE_LANGUAGE)}"
     return "\n".join(
         [
-            *_wrap(heading, "    " if number is None else f"{number:>2}. "),
+            *_wrap(heading, f"{number:>2}. "),
             *_wrap(category, "    Category: ", " " * 14),
         ]
-    )
-
-
-def note_parts(ruleset: RuleSet) -> NoteParts:
-    """Write the note's fixed parts for a rule set (once, when the app loads it)."""
-    questions: dict[tuple[str, Answer], str] = {
-        (question.id, answer): _question_block(number, question, answer)
-        for number, question in enumerate(call_order(ruleset), start=1)
-        for answer in (None, *question.values)  # a number question: only "not known"
-    }
-    return NoteParts(
-        questions=questions,
-        said={(q.id, value): _said(q, value) for q in ruleset.questions for value in q.values},
-        red_flags=frozenset(q.id for q in ruleset.questions if is_red_flag_question(q)),
-        rules={rule.id: _rule_block(ruleset, rule, None) for rule in ruleset.rules},
-        advice={
-            rule.id: "\n".join(_wrap(f"{rule.advice.in_language(NOTE_LANGUAGE)} ({rule.id})", " - ", "   "))
-            for rule in ruleset.rules
-        },
     )
 
 
@@ -223,50 +191,42 @@ def chart_note(
     *,
     written_at: datetime,
     details: CallDetails | None = None,
-    parts: NoteParts | None = None,
     block: Summary | None = None,
 ) -> str:
     """Return the chart note: summary, call details, every answer, warnings, advice, rules.
 
-    `parts` are the rule set's fixed parts (`note_parts`) and `block` this result's `summary`:
-    each worked out here when not given.
+    `block` is this result's `summary`, worked out here when not given.
     """
     details = details or CallDetails()
-    parts = parts or note_parts(ruleset)
-    block = block or summary(ruleset, result, contacts, parts)
+    block = block or summary(ruleset, result, contacts)
     lines = [
         "PUMP CHECK - NURSE FOLLOW-UP CALL (intrathecal baclofen pump)",
         "",
-        *_summary_lines(result, block, parts),
+        *_summary_lines(result, block),
         "",
         *call_lines(details, written_at, who_answered(ruleset, result)),
         "",
         f"QUESTIONS AND ANSWERS ({len(ruleset.questions)}, in the order asked)",
     ]
     for number, question in enumerate(call_order(ruleset), start=1):
-        answer = result.answers.get(question.id)
-        kept = parts.questions.get((question.id, answer))
-        lines.append(kept if kept is not None else _question_block(number, question, answer))
+        lines.append(_question_block(number, question, result.answers.get(question.id)))
     lines += ["", f"WARNINGS ({len(result.warnings)}, most urgent first)"]
     if not result.warnings:
         lines.append("    None: no answer given matched a warning rule.")
     for number, warning in enumerate(result.warnings, start=1):
-        because = "; ".join(
-            parts.said.get((q, answer)) or _said(ruleset.question(q), answer) for q, answer in warning.because
-        )
-        kept = parts.rules[warning.rule.id]  # numbered "    ": wrapped as " 1. " to "99. " are
-        lines.append(
-            f"{number:>2}. {kept[4:]}" if number < 100 else _rule_block(ruleset, warning.rule, number)
-        )
+        because = "; ".join(_said(ruleset.question(q), answer) for q, answer in warning.because)
+        lines.append(_rule_block(ruleset, warning.rule, number))
         lines += _wrap(because, "    Because:  ", " " * 14)
     lines += ["", "ADVICE GIVEN"]
     said = say_line(ruleset, result.level, contacts, NOTE_LANGUAGE)
     if result.level == Level.NONE:
-        safety_net = said or ruleset.levels[Level.NONE].action.in_language(NOTE_LANGUAGE).format(**contacts)
+        safety_net = said or ruleset.levels[Level.NONE].action.filled(NOTE_LANGUAGE, contacts)
         lines += _wrap(f"Safety net: {safety_net}", " - ", "   ")
     elif said:
         lines += _wrap(f"To the patient: {said}", " - ", "   ")
-    lines += (parts.advice[warning.rule.id] for warning in result.warnings)
+    for warning in result.warnings:
+        advice = warning.rule.advice.filled(NOTE_LANGUAGE, contacts)
+        lines += _wrap(f"{advice} ({warning.rule.id})", " - ", "   ")
     lines += [
         "",
         f"Rule set: version {result.rules_version}, digest {result.rules_digest}",

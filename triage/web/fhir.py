@@ -191,7 +191,7 @@ def risk_assessment(
                     "coding": _level_codings(ruleset, rule.level, language),
                     "text": rule.level.id.upper(),
                 },
-                "rationale": rule.advice.in_language(language),
+                "rationale": rule.advice.filled(language, contacts),
             }
         )
     version = f"Pump Check rule set version {result.rules_version}, digest {result.rules_digest}"

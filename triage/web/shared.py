@@ -70,9 +70,9 @@ def _contacts(code: str) -> dict[str, str]:
         "care_team": care_team,
         "care_team_phone": care_team_phone,
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
-        "emergency_room": config.get(f"EMERGENCY_ROOM_{language().upper()}")
-        or (config["EMERGENCY_ROOM"] if language() == "en" else "")
-        or _("the emergency room of the hospital that put in the pump"),
+        "emergency_room": config.get(f"EMERGENCY_ROOM_{code.upper()}")
+        or (config["EMERGENCY_ROOM"] if code == "en" else "")
+        or words("the emergency room of the hospital that put in the pump"),
         "call_back_minutes": config["CALL_BACK_MINUTES"],
     }
 
