@@ -26,8 +26,9 @@ from ..web.i18n import RuleText, lazy_gettext
 def question_field(ruleset: RuleSet, question: Question, details: bool = False):
     """Return the field asking one question (on a details page: without its first answer)."""
     label = RuleText(question.text, question.caregiver_text)
-    hint = RuleText(question.hint, question.caregiver_hint) if question.hint else ""
     bands = ruleset.bands.get(question.id, ())
+    # A number asked in bands: its hint is about typing it ("a rough number is fine"), not needed.
+    hint = RuleText(question.hint, question.caregiver_hint) if question.hint and not bands else ""
     if question.number and not bands:
         return WholeNumberField(
             label, question.minimum, question.maximum, number_messages(question), description=hint
@@ -58,7 +59,7 @@ def checklist_field(area: Area) -> ChecklistField:
     label = RuleText(area.title, area.caregiver_title)
     choices = [SelectChoice(sign.id, RuleText(sign.label, sign.caregiver_label)) for sign in area.signs]
     choices.append(SelectChoice(NONE_OF_THESE, lazy_gettext("None of these")))
-    hint = RuleText(area.hint) if area.hint else lazy_gettext("Tick all that apply.")
+    hint = RuleText(area.hint) if area.hint else ""
     message = lazy_gettext("Tick each sign you have, or “None of these”: %(area)s", area=label)
     return ChecklistField(label, choices, message, description=hint)
 
