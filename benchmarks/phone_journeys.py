@@ -78,8 +78,8 @@ def story_answers(ruleset: RuleSet, story: dict) -> dict:
     return {q: v for q, v in story.items() if q in ruleset.questions_by_id}
 
 
-def taps_for_page(page, ruleset: RuleSet, story: dict) -> tuple[int, list[str]]:
-    """Tap the page's answers as the story says; return the taps and what was tapped."""
+def taps_for_page(page, ruleset: RuleSet, story: dict, tap: bool = True) -> tuple[int, list[str]]:
+    """Tap (or click) the page's answers as the story says; return the taps and what was tapped."""
     taps, tapped = 0, []
     names = page.eval_on_selector_all(
         "main form input[type=radio], main form input[type=checkbox]", "els => els.map(e => e.name)"
@@ -103,7 +103,8 @@ def taps_for_page(page, ruleset: RuleSet, story: dict) -> tuple[int, list[str]]:
             chosen = [value if value in offered else offered[0]]
         for value in chosen:
             box = page.locator(f"main form input[name='{name}'][value='{value}']")
-            page.locator(f"label[for='{box.get_attribute('id')}']").tap()
+            label = page.locator(f"label[for='{box.get_attribute('id')}']")
+            (label.tap if tap else label.click)()
             taps += 1
             tapped.append(f"{name}={value}")
     return taps, tapped

@@ -3,106 +3,68 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from axe_playwright_python.base import AXE_FILE_PATH  # the package ships axe-core's axe.min.js
 
 from triage import PROJECT_ROOT
 
+sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))  # the journeys' driver: phone_journeys.py
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_RESULTS = PROJECT_ROOT / "artifacts" / "axe"
 AXE_SUMMARY: dict[str, dict] = {}
 
-LEVELS = ("emergency", "urgent", "soon", "none")
+LEVELS = ("emergency", "emergency_room", "urgent", "soon", "none")
 
 
-def answers_for(ruleset, level: str, days: int | None = 20) -> dict:
-    """Every answer mildest (the number `days`), but one that gives `level` on the loaded rules.
-
-    For an emergency, an answer marked red_flag: emergency (asked first, so the check ends at
-    the first step); for the others, the first single answer that gives that level.
-    """
+def story_for(ruleset, level: str) -> dict:
+    """A person's answers giving `level` on the loaded rules: one sign's answers (for an
+    emergency, a sign on the first page), the rest mildest; None where no sign alone gives it."""
     from triage import engine
     from triage.engine.model import Level
 
-    answers = {q.id: (days if q.number else q.values[0]) for q in ruleset.questions}
     wanted = Level.from_id(level)
     if wanted == Level.NONE:
-        assert engine.evaluate(ruleset, answers).level == Level.NONE
-        return answers
-    for question in ruleset.questions:
-        options = (
-            [o for o in question.options if o.red_flag == Level.EMERGENCY]
-            if wanted == Level.EMERGENCY
-            else question.options[1:]
-        )
-        for option in options:
-            trial = {**answers, question.id: option.value}
-            if engine.evaluate(ruleset, trial).level == wanted:
-                return trial
-    raise AssertionError(f"no single answer gives {level} on these rules")
+        return {}
+    for number, step in enumerate(ruleset.steps, start=1):
+        for area in step.areas:
+            for sign in area.signs:
+                story = dict(sign.sets) or {q: ruleset.question(q).values[-1] for q in sign.opens}
+                if (wanted != Level.EMERGENCY or number == 1) and engine.evaluate(
+                    ruleset, story
+                ).level == wanted:
+                    return story
+    return None
 
 
-def form_value(ruleset, question, value) -> str:
-    """Return the value of the radio that answers `value` (a number falls in its band)."""
-    if question.number and question.id in ruleset.bands:
-        return (
-            "unknown"
-            if value is None
-            else next(band.value for band in ruleset.bands[question.id] if value in band)
-        )
-    return str(value)
+def go_through_check(page, ruleset, story: dict, *, tap: bool = False, heights: list | None = None) -> int:
+    """From the page shown, answer each page as `story` says and continue, to the result (or an
+    error page); return the taps. `heights`: each page's height in CSS px is appended."""
+    from phone_journeys import taps_for_page
 
-
-def answer_by_tapping(page, ruleset, answers: dict) -> int:
-    """Answer the questions on the page as a person does: tap the label, type a number.
-
-    Only the questions the page shows are answered (one step of the check, or all of call mode).
-    Return the number of taps.
-    """
     taps = 0
-    for question in ruleset.questions:
-        value = answers.get(question.id)
-        if page.locator(f"main form [name='{question.id}']:not([type=hidden])").count() == 0:
-            continue
-        if question.number and page.locator(f"input[name='{question.id}'][type=radio]").count():
-            value = form_value(ruleset, question, value)
-        elif value is None:
-            continue
-        if question.number and not page.locator(f"input[name='{question.id}'][type=radio]").count():
-            field = page.locator(f"input[name='{question.id}']")
-            (field.tap if _touch(page) else field.click)()
-            field.fill(str(value))
-            taps += 1
-            continue
-        radio = page.locator(f"input[type=radio][name='{question.id}'][value='{value}']")
-        label = page.locator(f"label[for='{radio.get_attribute('id')}']")
-        (label.tap if _touch(page) else label.click)()
-        taps += 1
-        assert radio.is_checked(), f"tapping the label did not choose {question.id}={value}"
-    return taps
-
-
-def on_a_step(page) -> bool:
-    """True while the page is a step of the check or its summary (a form that carries `step`)."""
-    return page.locator("main form:not(.back-form) input[name=step]").count() > 0
-
-
-def go_through_check(page, ruleset, answers: dict, *, tap: bool = False, pages: list | None = None):
-    """From the first step, answer each step and continue, to the result (or an error page).
-
-    If `pages` is a list, each page's (title, height in CSS px) is appended to it. Return taps.
-    """
-    taps = 0
-    while on_a_step(page):
-        if pages is not None:
-            pages.append((page.title(), page.evaluate("document.documentElement.scrollHeight")))
-        taps += answer_by_tapping(page, ruleset, answers)
-        button = page.locator("main form:not(.back-form) button[value=next]")
+    while "/check/" in page.url and "/check/result" not in page.url:
+        if heights is not None:
+            heights.append(page.evaluate("document.documentElement.scrollHeight"))
+        taps += taps_for_page(page, ruleset, story, tap=tap)[0]
+        button = page.locator("main form button[type=submit]").last
         with page.expect_navigation():
             (button.tap if tap else button.click)()
         taps += 1
+        if page.locator("#error-summary").count():
+            break
     return taps
+
+
+def start(page, server, *, tap: bool = False, language: str | None = None) -> None:
+    """Open the start page and press "Start the symptom check"."""
+    page.goto(server + "/" + (f"?lang={language}" if language else ""))
+    button = page.locator("main form[action='/check/new'] button").first
+    with page.expect_navigation():
+        (button.tap if tap else button.click)()
+    assert "/check/" in page.url
 
 
 def _touch(page) -> bool:

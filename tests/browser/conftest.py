@@ -7,6 +7,7 @@ missing browser is a failure instead.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -78,9 +79,30 @@ def browser(playwright_api):
     browser.close()
 
 
+class _Captured(logging.Handler):
+    """Every line the server logs (werkzeug's request lines), kept to look for answers in them."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+LOG = _Captured()
+
+
+@pytest.fixture
+def server_log():
+    """Return a function giving what the server logged so far."""
+    return lambda: "\n".join(LOG.lines)
+
+
 @pytest.fixture(scope="session")
 def server():
     """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL."""
+    logging.getLogger("werkzeug").addHandler(LOG)
     app = create_app(dict(CONFIG))
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
