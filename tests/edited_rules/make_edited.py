@@ -8,8 +8,9 @@ looks for them), with the three edits of issue 17 made as a nurse makes them, by
   (a) the advice of rule `seizure` reworded in English and Spanish;
   (b) rule `pump-alarm` (an alarm with no symptoms) moved from urgent to soon, with the red flags
       of its answers and the example cases and reference floor row that expected urgent;
-  (c) a new question `chest_pain` in the first (emergency) step, with a new category, an
-      emergency rule, `red_flag: emergency` on its answer and two cases (fires, near miss).
+  (c) a new question `chest_pain`, a sign in the first page's emergency checklist, with a new
+      category, an emergency rule, `red_flag: emergency` on its answer and two cases (fires,
+      near miss).
 
 No Python of the product changes. `make test` runs `rules verify` and a chosen subset of the
 app's tests against this copy (see the Makefile's `test-edited`), so a test that pins the shipped
@@ -74,15 +75,15 @@ def reword_advice(rules: str) -> str:
     rules = replace_in(
         rules,
         "rules:/  - id: seizure",
-        "Lay the person on their side and do not put anything in\n        their mouth.",
-        "Turn the person on their side, keep them from falling, and\n"
-        "        do not put anything in their mouth.",
+        "Lay the person on their side and do not put anything in their\n        mouth.",
+        "Turn the person on their side, keep them from falling, and do not\n"
+        "        put anything in their mouth.",
     )
     return replace_in(
         rules,
         "rules:/  - id: seizure",
-        "Ponga a la persona de lado y no le meta nada en la boca.",
-        "Ponga a la persona de lado, cuide que no se caiga y no le meta nada en la boca.",
+        "Acueste a la persona de lado y no le meta nada en la boca.",
+        "Acueste a la persona de lado, cuide que no se caiga y no le meta nada en la boca.",
     )
 
 
@@ -145,11 +146,11 @@ RULE = """  - id: chest-pain
       es: Dolor de pecho nuevo
     advice:
       en: >-
-        New pain or pressure in the chest can be a heart or lung problem. Call emergency
-        services now.
+        New pain or pressure in the chest can be a heart or lung problem. Call
+        {emergency_number} now.
       es: >-
         Un dolor o presión nueva en el pecho puede ser un problema del corazón o de los
-        pulmones. Llame a emergencias ahora.
+        pulmones. Llame al {emergency_number} ahora.
     source: >-
       docs/clinical-basis.md#urgency (the clinic's own addition: new chest pain is an
       emergency).
@@ -158,6 +159,10 @@ RULE = """  - id: chest-pain
       on: 2026-11-28
       next_due: 2027-05-28
 
+"""
+SIGN = """      - id: chest_pain
+        label: {en: "New chest pain or pressure", es: "Dolor o presión nueva en el pecho"}
+        sets: {chest_pain: yes}
 """
 CASES = """# The clinic's new question: chest pain.
 
@@ -177,12 +182,7 @@ def add_chest_pain(rules: str, cases: dict[str, str]) -> tuple[str, dict[str, st
     rules = insert_after(rules, "categories:\n", CATEGORY)
     _, end = block(rules, "questions:/  - id: seizure")  # the question comes first in the file
     rules = rules[:end].rstrip("\n") + "\n" + QUESTION + "\n" + rules[end:]
-    rules = replace_in(
-        rules,
-        "  - id: emergency_breathing_waking",
-        "questions: [breathing, sleepiness, confusion, seizure]",
-        "questions: [breathing, sleepiness, confusion, seizure, chest_pain]",
-    )
+    rules = replace_in(rules, "areas:/  - id: emergency_signs", "    signs:\n", "    signs:\n" + SIGN)
     rules = insert_after(rules, "rules:\n", RULE)
     return rules, {**cases, "chest_pain.yaml": CASES}
 
