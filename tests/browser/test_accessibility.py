@@ -9,87 +9,102 @@ from triage import rules
 
 from .browser_helpers import (
     LEVELS,
-    answer_by_tapping,
-    answers_for,
     axe_report,
     go_through_check,
     horizontal_overflow,
     run_axe,
+    start,
+    story_for,
 )
 
 pytestmark = pytest.mark.browser
 
 
 def _submit(page):
-    """Send the step's form (Continue), whatever the page's language."""
+    """Send the page's form (Continue), whatever the page's language."""
     with page.expect_navigation():
-        page.locator("main form:not(.back-form) button[value=next]").click()
+        page.locator("main form button[type=submit]").last.click()
+
+
+def _mildest(page, ruleset):
+    from phone_journeys import taps_for_page
+
+    taps_for_page(page, ruleset, {}, tap=False)
 
 
 def _result(level):
     def reach(page, server, ruleset):
-        page.goto(server + "/check")
-        go_through_check(page, ruleset, answers_for(ruleset, level))
+        story = story_for(ruleset, level)
+        if story is None:
+            pytest.skip(f"no sign alone gives {level} in these rules")
+        start(page, server)
+        go_through_check(page, ruleset, story)
 
     return reach
 
 
 def _step(number):
-    """Step `number` of the check (the summary after the last), reached by answering the steps
-    before it with the mildest answers."""
+    """Page `number` of the check, reached by answering the pages before it with the mildest."""
 
     def reach(page, server, ruleset):
-        page.goto(server + "/check")
+        start(page, server)
         for _ in range(number - 1):
-            answer_by_tapping(page, ruleset, answers_for(ruleset, "none"))
+            _mildest(page, ruleset)
             _submit(page)
 
     return reach
+
+
+def _details(page, server, ruleset):
+    """A details page: the questions a ticked sign opened."""
+    area, sign = next((a, s) for step in ruleset.steps[1:] for a in step.areas for s in a.signs if s.opens)
+    start(page, server)
+    while not page.locator(f"main input[name='{area.id}']").count():
+        _mildest(page, ruleset)
+        _submit(page)
+    _mildest(page, ruleset)
+    page.locator(f"main input[name='{area.id}'][value='none']").uncheck()
+    page.locator(f"main input[name='{area.id}'][value='{sign.id}']").check()
+    _submit(page)
+    assert page.url.endswith("/details")
 
 
 STEPS = len(rules.load(RULES_FILE).steps)  # the server serves the rules under test
 
 
 def _errors(page, server, ruleset):
-    page.goto(server + "/check")
+    start(page, server)
     _submit(page)
     assert page.locator("#error-summary").count() == 1
 
 
-def _urgent_then_errors(page, server, ruleset):
-    """A later step with the urgent advice on top and every answer missing."""
-    answers = answers_for(ruleset, "urgent")
-    question_id = next(q for q in answers if answers[q] != answers_for(ruleset, "none")[q])
-    page.goto(server + "/check")
-    for _ in range(ruleset.step_of[question_id]):
-        answer_by_tapping(page, ruleset, answers)
+def _soon_then_errors(page, server, ruleset):
+    """A later page sent with blanks, after answers that already call for advice."""
+    from triage import engine
+    from triage.engine.model import Level
+
+    area, sign = next(
+        (a, s)
+        for step in ruleset.steps[1:]
+        for a in step.areas
+        for s in a.signs
+        if s.sets and engine.evaluate(ruleset, dict(s.sets)).level == Level.SOON
+    )
+    start(page, server)
+    while not page.locator(f"main input[name='{area.id}']").count():
+        _mildest(page, ruleset)
         _submit(page)
-    if page.title().startswith("Check your answers"):
-        return
+    page.locator(f"main input[name='{area.id}'][value='{sign.id}']").check()
     _submit(page)
     assert page.locator("#so-far").count() == 1 and page.locator("#error-summary").count() == 1
 
 
-def _unreadable(page, server, ruleset):
-    """A tampered hidden answer beside an emergency sign: the error page still says call 911."""
-    _step(2)(page, server, ruleset)
-    emergency = answers_for(ruleset, "emergency")
-    sign = next(q for q in ruleset.steps[0].questions if emergency[q] != answers_for(ruleset, "none")[q])
-    other = next(q for q in ruleset.steps[0].questions if q != sign)
-    for name, value in ((sign, emergency[sign]), (other, "maybe")):
-        page.evaluate(
-            """([name, value]) => { document.querySelector(
-            `main form:not(.back-form) input[type=hidden][name="${name}"]`).value = value; }""",
-            [name, value],
-        )
-    _submit(page)
-    assert page.title().startswith("Some of your answers could not be read")
-    assert page.locator("#so-far a[href='tel:911']").count() == 1
-
-
 def _call_result(page, server, ruleset):
     page.goto(server + "/call")
-    answer_by_tapping(page, ruleset, answers_for(ruleset, "urgent"))
+    for name in dict.fromkeys(
+        page.eval_on_selector_all("main form input[type=radio]", "els => els.map(e => e.name)")
+    ):
+        page.locator(f"main form input[type=radio][name='{name}']").first.check()
     with page.expect_navigation():
         page.locator("#show-result").click()
     assert page.title().startswith("Call result")
@@ -112,12 +127,12 @@ def _get(path):
 # Every page and state a patient can meet; staff pages join when they exist.
 STATES = {
     "start": _get("/"),
-    "questions": _get("/check"),
+    "questions": _step(1),
     "questions-errors": _errors,
     **{f"step-{number}": _step(number) for number in range(2, STEPS + 1)},
-    "summary": _step(STEPS + 1),
-    "step-urgent-errors": _urgent_then_errors,
-    "unreadable": _unreadable,
+    "details": _details,
+    "step-advice-errors": _soon_then_errors,
+    "when-to-call": _get("/when-to-call"),
     **{f"result-{level}": _result(level) for level in LEVELS},
     "not-found": _get("/no-such-page"),
     # Staff pages (issue 3): call mode and the clinical review sheet.
@@ -140,8 +155,8 @@ SPANISH = [
     "questions",
     "questions-errors",
     "step-2",
-    "summary",
-    "step-urgent-errors",
+    "details",
+    "step-advice-errors",
     "result-emergency",
     "result-urgent",
     "result-soon",
@@ -188,7 +203,7 @@ def test_the_result_prints_without_the_sites_controls(desktop, server, ruleset, 
     assert desktop.locator("#action").is_visible() and desktop.locator(".warnings").is_visible()
     assert desktop.locator(".help-line").is_visible(), "the numbers to call stay on paper"
     assert ruleset.version in desktop.locator(".meta").inner_text()
-    for hidden in (".site-header", ".site-footer", ".skip-link", "a.button"):
+    for hidden in (".site-header", ".site-footer", ".skip-link", ".no-print"):
         assert not any(element.is_visible() for element in desktop.locator(hidden).all()), (
             f"{hidden} is not printed"
         )
@@ -197,12 +212,12 @@ def test_the_result_prints_without_the_sites_controls(desktop, server, ruleset, 
 
 TARGETS = (
     "button, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), "
-    ".radio, .checkbox, .radio label, .checkbox label, .button, .back-link, .language-link, "
+    ".choice label, .button, .back-link, .language-link, "
     ".error-summary a, .help-line .tel, .card .tel, .site-name"
 )
 
 
-@pytest.mark.parametrize("state", ["start", "questions-errors", "result-urgent"])
+@pytest.mark.parametrize("state", ["start", "questions", "questions-errors", "details", "result-urgent"])
 def test_tap_targets_are_at_least_44_px(phone, server, ruleset, state):
     STATES[state](phone, server, ruleset)
     small = phone.evaluate(
