@@ -54,22 +54,17 @@ CONTINUE_DEPTH = (
     ".getBoundingClientRect().bottom + window.scrollY)"
 )
 BLANK = "blank on page"  # a story key: leave that page's questions blank
-# (name, the story as answers, the level it is expected to reach first, if urgent or worse)
+# (name, the story as answers); the level each reaches is the engine's for the whole story
 JOURNEYS = [
-    ("well, day 200", {"days_since_surgery": 200}, None),
+    ("well, day 200", {"days_since_surgery": 200}),
     (
         "day 12, fever 101 °F, spreading redness",
         {"days_since_surgery": 12, "fever": "yes", "redness": "spreading"},
-        "urgent",
     ),
-    (
-        "caregiver: child very sleepy, hard to wake",
-        {"answerer": "cannot_say", "sleepiness": "hard_to_wake"},
-        "emergency",
-    ),
-    ("page 1 answered, then a blank page", {BLANK: 2}, None),
-    ("breathing slow or shallow", {"breathing": "slow_or_shallow"}, "emergency"),
-    ("caregiver, well, day 45", {"answerer": "helper", "days_since_surgery": 45}, None),
+    ("caregiver: child very sleepy, hard to wake", {"answerer": "cannot_say", "sleepiness": "hard_to_wake"}),
+    ("page 1 answered, then a blank page", {BLANK: 2}),
+    ("breathing slow or shallow", {"breathing": "slow_or_shallow"}),
+    ("caregiver, well, day 45", {"answerer": "helper", "days_since_surgery": 45}),
 ]
 
 
@@ -131,7 +126,11 @@ def run(page, base: str, ruleset: RuleSet, story: dict, expected: str | None) ->
             return row(heights, reach, taps, len(heights), result, None)
         page_taps, _ = taps_for_page(page, ruleset, answers)
         taps += page_taps
-        asked |= set(steps[page.url.split("/check/")[1].split("/")[0]].all_questions)
+        step = steps[page.url.split("/check/")[1].split("/")[0]]
+        if page.url.endswith("/details"):  # the questions the ticks opened: answered here
+            asked |= {q for sign in step.signs for q in sign.opens}
+        else:  # asked on the page, or answered by ticking (or not ticking) a sign
+            asked |= set(step.questions) | {q for sign in step.signs for q, _ in sign.sets}
         with page.expect_navigation():
             page.locator("main form button[type=submit]").last.tap()
         taps += 1
@@ -173,7 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for language in args.language:
-            for name, story, expected in JOURNEYS:
+            for name, story in JOURNEYS:
+                level = engine.evaluate(ruleset, story_answers(ruleset, story))
+                expected = (
+                    level.level.id if level.level.id in ("urgent", "emergency_room", "emergency") else None
+                )
                 context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=language)
                 page = context.new_page()
                 page.goto(f"{base}/?lang={language}")
