@@ -132,8 +132,10 @@ def answers(ruleset: RuleSet, given: Given) -> dict[str, Answer]:
                     if sign.id in ticked:
                         candidates[question_id].append(value)
                 for question_id in sign.opens:
+                    question = ruleset.question(question_id)
                     if sign.id not in ticked:
-                        found.setdefault(question_id, ruleset.question(question_id).values[0])
+                        if not question.number:  # a number left out is "not known"
+                            found.setdefault(question_id, question.values[0])
                     elif question_id in given.asked:
                         found[question_id] = engine_answer(ruleset, question_id, given.asked[question_id])
     for question_id, values in candidates.items():
