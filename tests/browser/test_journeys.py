@@ -5,6 +5,11 @@ comes from the loaded rules (browser_helpers.story_for), so these hold for any v
 
 from __future__ import annotations
 
+import os
+import tempfile
+import time
+from pathlib import Path
+
 import pytest
 
 from .browser_helpers import (
@@ -116,6 +121,7 @@ def test_no_answer_leaves_the_browser(phone, server, ruleset, server_log):
         s for step in ruleset.steps for a in step.areas for s in a.signs if s.sets and dict(s.sets) == story
     )
     canaries = {sign.id, *story.values()}
+    began = time.time()
     page = phone
     urls = []
     page.on("request", lambda request: urls.append(request.url))
@@ -126,6 +132,29 @@ def test_no_answer_leaves_the_browser(phone, server, ruleset, server_log):
     log = server_log()
     assert "/check/result" in log, "the server's log was captured"
     assert not [canary for canary in canaries if canary in log]
+    assert not [
+        path for path in written_since(began) if any(c.encode() in path.read_bytes() for c in canaries)
+    ]
+
+
+def written_since(moment: float) -> list[Path]:
+    """Every file changed since `moment` where a server could write: the project (but for the
+    virtual environment, git and the tests' own artifacts) and the temporary folder."""
+    from triage import PROJECT_ROOT
+
+    skip = {".venv", ".git", "artifacts", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+    found = []
+    for root in (PROJECT_ROOT, Path(tempfile.gettempdir())):
+        for folder, names, files in os.walk(root):
+            names[:] = [n for n in names if n not in skip and not n.startswith(("pytest-of", "playwright"))]
+            for name in files:
+                path = Path(folder) / name
+                try:
+                    if path.stat().st_mtime >= moment and path.is_file():
+                        found.append(path)
+                except OSError:
+                    continue
+    return found
 
 
 def test_keyboard_only_journey(desktop, server, ruleset):
