@@ -3,9 +3,11 @@
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from triage.cli import rules_group
+from triage.rules import citations
 
 MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
 CASES = """\
@@ -28,9 +30,9 @@ CASES = """\
 """
 
 
-def _verify(tmp_path, cases: str = CASES, *extra):
+def _verify(tmp_path, cases: str = CASES, *extra, text: str | None = None):
     rules_file = tmp_path / "rules.yaml"
-    rules_file.write_text(MINIMAL.read_text("utf-8"), "utf-8")
+    rules_file.write_text(MINIMAL.read_text("utf-8") if text is None else text, "utf-8")
     folder = tmp_path / "tests" / "cases"
     folder.mkdir(parents=True)
     (folder / "cases.yaml").write_text(cases, "utf-8")
@@ -42,6 +44,35 @@ def test_verify_passes_a_good_file_with_the_cases_beside_it(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"cases in {folder}" in result.output
     assert "4 of 4 cases pass" in result.output and "All checks pass" in result.output
+
+
+def test_verify_refuses_a_source_citing_a_section_the_clinical_basis_lacks(tmp_path):
+    text = MINIMAL.read_text("utf-8").replace("docs/clinical-basis.md#fever", "docs/clinical-basis.md#fevr")
+    result, _ = _verify(tmp_path, CASES, text=text)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "Sources: 1 to fix" in said
+    assert (
+        f"{tmp_path / 'rules.yaml'}:54: rule 'fever-early': its source cites docs/clinical-basis.md#fevr, "
+        f'but {citations.BASIS} has no section "fevr"' in said
+    )
+    assert "(did you mean 'fever'?)" in said
+
+
+@pytest.mark.parametrize(
+    "source, says",
+    [
+        ('ref "Infection"', "its source cites no section of docs/clinical-basis.md"),
+        ("Dr Test, personal communication", "its source cites no section of docs/clinical-basis.md"),
+        ("docs/clinical-basis.md#fever and ../shared/refs.md", "its source points outside the project"),
+        ('docs/clinical-basis.md#fever; ref "Infection"', "its source points outside the project"),
+    ],
+)
+def test_verify_refuses_a_source_citing_no_section_of_the_projects_basis(tmp_path, source, says):
+    text = MINIMAL.read_text("utf-8").replace("docs/clinical-basis.md#fever", source)
+    result, _ = _verify(tmp_path, CASES, text=text)
+    assert result.exit_code == 1
+    assert f"rules.yaml:54: rule 'fever-early': {says}" in " ".join(result.output.split())
 
 
 def test_verify_names_a_missing_near_miss_at_the_rules_line(tmp_path):

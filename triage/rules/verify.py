@@ -2,8 +2,9 @@
 
 Everything a clinic's change must pass, each failure as file:line in plain words: the file's
 schema and clinic checks, the four safety proofs, every example case, a case where each rule
-fires and a near miss where it stays silent, the reference floor table, and the reading level
-of every text in every language. pytest calls the same functions, so CI and the nurse agree.
+fires and a near miss where it stays silent, the reference floor table, each rule's source
+citing a section of docs/clinical-basis.md, and the reading level of every text in every
+language. pytest calls the same functions, so CI and the nurse agree.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .. import engine, safety
 from ..engine.model import Level, RuleSet
-from . import cases, floor, readability, review_digest, yamlfile
+from . import cases, citations, floor, readability, review_digest, yamlfile
 from .yamlfile import FileProblems, Problem
 
 
@@ -118,6 +119,7 @@ def run(
     cases_dir: str | Path,
     say: Callable[[Step], None] = lambda step: None,
     prove: bool = True,
+    basis: str | Path = citations.BASIS,
 ) -> list[Step]:
     """Run every check after loading (which the caller did); call say() after each step."""
     steps: list[Step] = []
@@ -139,6 +141,13 @@ def run(
         current.summary = ", ".join(f"{r.name} {r.status}" for r in report.properties)
 
     outcomes: list[cases.Outcome] = []
+    lines: list[yamlfile.Lines] = []
+
+    def file_lines() -> yamlfile.Lines:
+        """The line of each value of the rule file, read once (for file:line)."""
+        if not lines:
+            lines.append(yamlfile.load(ruleset.file)[1])
+        return lines[0]
 
     def examples(current: Step) -> None:
         try:
@@ -169,9 +178,12 @@ def run(
         current.summary = f"{tried:,} sets of answers against {table}"
 
     def reading(current: Step) -> None:
-        _, lines = yamlfile.load(ruleset.file)
-        current.problems, measured = reading_level(ruleset, lines)
+        current.problems, measured = reading_level(ruleset, file_lines())
         current.summary = f"{measured} texts"
+
+    def sources(current: Step) -> None:
+        current.problems = citations.problems(ruleset, file_lines(), basis)
+        current.summary = f"{len(ruleset.rules)} sources against {basis}"
 
     def reviewed(current: Step) -> None:
         changed = review_digest.changed_since_review(ruleset)
@@ -187,6 +199,7 @@ def run(
     step("Example cases", examples)
     step("A case and a near miss for every rule", covered)
     step("Reference floor table", reference)
+    step("Sources", sources)
     step("Reading level", reading)
     step("Changed since review", reviewed)
     return steps
