@@ -46,6 +46,35 @@ def test_verify_passes_a_good_file_with_the_cases_beside_it(tmp_path):
     assert "4 of 4 cases pass" in result.output and "All checks pass" in result.output
 
 
+def test_verify_prints_each_languages_reading_grades(tmp_path):
+    """The grades that test_readability.py used to print: per language, the hardest text."""
+    result, _ = _verify(tmp_path)
+    assert result.exit_code == 0, result.output
+    found = re.search(
+        r"^  en: (\d+) texts, the hardest (.+) \(line (\d+)\) at grade (-?[\d.]+); 0 above grade 8$",
+        result.output,
+        flags=re.M,
+    )
+    assert found, result.output
+    assert int(found[1]) > 1 and 0 < int(found[3]) and float(found[4]) <= 8
+
+
+def test_verify_counts_the_texts_above_grade_8(tmp_path):
+    hard = (  # no comma: the minimal file writes its advice in a {en: ...} flow mapping
+        "Notwithstanding considerable uncertainties comprehensive multidisciplinary "
+        "evaluation necessitates immediate consultation."
+    )
+    result, _ = _verify(
+        tmp_path, CASES, text=MINIMAL.read_text("utf-8").replace("A fever can be an infection.", hard)
+    )
+    assert result.exit_code == 1
+    assert re.search(
+        r"en: \d+ texts, the hardest rule 'fever-early' \(line 53\) at grade 2\d\.\d; 1 above grade 8",
+        result.output,
+    ), result.output
+    assert "rules.yaml:53: rule 'fever-early' in 'en' reads at grade" in " ".join(result.output.split())
+
+
 def test_verify_refuses_a_source_citing_a_section_the_clinical_basis_lacks(tmp_path):
     text = MINIMAL.read_text("utf-8").replace("docs/clinical-basis.md#fever", "docs/clinical-basis.md#fevr")
     result, _ = _verify(tmp_path, CASES, text=text)

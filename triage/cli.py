@@ -139,7 +139,8 @@ def test(paths, rules_file):
 )
 def verify_command(file, cases_dir):
     """The one gate for a rules change: validate FILE, prove it safe, run every example case,
-    check a case and a near miss for each rule, the reference floor and the reading level."""
+    check a case and a near miss for each rule, the reference floor, that each source cites a
+    section of docs/clinical-basis.md, and the reading level (printing each language's grades)."""
     from .rules import verify
 
     started = time.perf_counter()
@@ -154,6 +155,8 @@ def verify_command(file, cases_dir):
     def say(step) -> None:
         status = "ok" if not step.problems else f"{len(step.problems)} to fix"
         click.echo(f"{step.name}: {status} ({step.summary}; {step.seconds:.1f} s)")
+        for note in step.notes:
+            click.echo(_wrapped(note, 2))
         for problem in step.problems:
             click.echo(_wrapped(str(problem), 2))
         for warning in step.warnings:

@@ -4,7 +4,8 @@ Everything a clinic's change must pass, each failure as file:line in plain words
 schema and clinic checks, the four safety proofs, every example case, a case where each rule
 fires and a near miss where it stays silent, the reference floor table, each rule's source
 citing a section of docs/clinical-basis.md, and the reading level of every text in every
-language. pytest calls the same functions, so CI and the nurse agree.
+language (with each language's hardest text and grade). pytest calls the same functions, so
+CI and the nurse agree.
 """
 
 from __future__ import annotations
@@ -59,28 +60,31 @@ def coverage(ruleset: RuleSet, outcomes: list[cases.Outcome]) -> list[Problem]:
     return problems
 
 
-def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], int]:
-    """Return a problem for each text above grade 8 (each medical word of the glossary is
-    explained in the app's own words too, so that is checked by pytest, not here)."""
-    problems, measured = [], 0
+def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], dict[str, list[readability.Graded]]]:
+    """Return a problem for each text above grade 8, and every text's grade by language (each
+    medical word of the glossary is explained in the app's own words too: pytest checks that)."""
+    problems: list[Problem] = []
+    grades: dict[str, list[readability.Graded]] = {}
     for language in ruleset.languages:
         if language not in readability.MEASURED_LANGUAGES:
             continue
+        grades[language] = []
         for path, what, text in readability.units(ruleset, language):
-            measured += 1
             value = readability.grade(text, language)
+            line = yamlfile.line_of(lines, path)
+            grades[language].append(readability.Graded(value, what, line))
             if readability.too_hard(value, language):
                 problems.append(
                     Problem(
                         ruleset.file,
-                        yamlfile.line_of(lines, path),
+                        line,
                         (
                             f"{what} in '{language}' reads at grade {value:.1f}, above grade "
                             f"{readability.MAX_GRADE}: use shorter sentences and shorter words"
                         ),
                     )
                 )
-    return problems, measured
+    return problems, grades
 
 
 def emergency_without_red_flag(ruleset: RuleSet) -> list[str]:
@@ -111,6 +115,7 @@ class Step:
     problems: list[Problem] = field(default_factory=list)
     summary: str = ""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # figures worth seeing when all is well
     seconds: float = 0.0
 
 
@@ -178,8 +183,9 @@ def run(
         current.summary = f"{tried:,} sets of answers against {table}"
 
     def reading(current: Step) -> None:
-        current.problems, measured = reading_level(ruleset, file_lines())
-        current.summary = f"{measured} texts"
+        current.problems, grades = reading_level(ruleset, file_lines())
+        current.summary = f"{sum(map(len, grades.values()))} texts"
+        current.notes += [readability.summary(language, rows) for language, rows in grades.items()]
 
     def sources(current: Step) -> None:
         current.problems = citations.problems(ruleset, file_lines(), basis)
