@@ -8,12 +8,11 @@ missing browser is a failure instead.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from conftest import RULES_FILE
-from werkzeug.serving import make_server
+from live_server import base_url, serving
 
 from triage import PROJECT_ROOT, create_app
 
@@ -80,14 +79,11 @@ def browser(playwright_api):
 
 @pytest.fixture(scope="session")
 def server():
-    """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL."""
-    app = create_app(dict(CONFIG))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL.
+
+    Each response is closed even when the browser drops the request (tests/live_server.py)."""
+    with serving(create_app(dict(CONFIG))) as httpd:
+        yield base_url(httpd)
 
 
 def _context(browser, viewport, **options):
