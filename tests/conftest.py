@@ -4,7 +4,10 @@ The rules under test are the shipped rules.yaml, or FLASK_RULES_FILE when it is 
 edited copy: the app's tests hold for any valid rule set).
 """
 
+import json
 import re
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,60 @@ from triage.engine.model import Level
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
+AXE_RESULTS = PROJECT / "artifacts" / "axe"  # written by tests/browser/browser_helpers.run_axe
+STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[STARTED] = time.time()
+
+
+def pytest_collection_modifyitems(items):
+    """Refuse two tests with one node id: pytest -n hands tests out by id and runs only one."""
+    seen = Counter(item.nodeid for item in items)
+    twice = sorted(nodeid for nodeid, count in seen.items() if count > 1)
+    if twice:
+        raise pytest.UsageError(f"{len(twice)} node ids name more than one test, e.g. {twice[0]}")
+
+
+FIGURES: list[str] = []  # what tests measured, printed at the end (see `figures` below)
+
+
+@pytest.fixture
+def figures(record_property):
+    """Say a measured figure at the end of the run: figures("page weights: ...").
+
+    A print from a test worker (pytest -n) is never shown; a property of the test's report is
+    sent to the main process, which prints them all in its summary."""
+    return lambda text: record_property("figure", text)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        FIGURES.extend(value for name, value in report.user_properties if name == "figure")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the figures the tests measured, then what axe-core found on each page and state.
+
+    axe's results are read back from artifacts/axe/, which every test worker writes to."""
+    if FIGURES:
+        terminalreporter.section("figures measured by the tests")
+        for text in FIGURES:
+            terminalreporter.write_line(text)
+    started = config.stash.get(STARTED, time.time())
+    rows = sorted(path for path in AXE_RESULTS.glob("*.json") if path.stat().st_mtime >= started - 1)
+    if not rows:
+        return
+    terminalreporter.section("axe-core, WCAG 2.2 AA (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa)")
+    for path in rows:
+        result = json.loads(path.read_text())
+        incomplete = sorted(rule["id"] for rule in result["incomplete"])
+        review = f"; needs review: {', '.join(incomplete)}" if incomplete else ""
+        terminalreporter.write_line(
+            f"{path.stem:<32} {len(result['violations'])} violations, "
+            f"{result['passed']} rules passed (axe {result['testEngine']['version']}){review}"
+        )
 
 
 @pytest.fixture(scope="session")

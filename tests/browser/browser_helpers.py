@@ -10,8 +10,7 @@ from axe_playwright_python.base import AXE_FILE_PATH  # the package ships axe-co
 from triage import PROJECT_ROOT
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_RESULTS = PROJECT_ROOT / "artifacts" / "axe"
-AXE_SUMMARY: dict[str, dict] = {}
+AXE_RESULTS = PROJECT_ROOT / "artifacts" / "axe"  # tests/conftest.py prints a summary of them
 
 LEVELS = ("emergency", "urgent", "soon", "none")
 
@@ -135,15 +134,10 @@ def run_axe(page, name: str) -> list[dict]:
         page.evaluate(AXE_FILE_PATH.read_text(encoding="utf-8"))
     result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})""", AXE_TAGS)
     AXE_RESULTS.mkdir(parents=True, exist_ok=True)
+    saved = {key: result[key] for key in ("url", "testEngine", "violations", "incomplete")}
     (AXE_RESULTS / f"{name}.json").write_text(
-        json.dumps({key: result[key] for key in ("url", "testEngine", "violations", "incomplete")}, indent=1)
+        json.dumps({**saved, "passed": len(result["passes"])}, indent=1)
     )
-    AXE_SUMMARY[name] = {
-        "violations": len(result["violations"]),
-        "passes": len(result["passes"]),
-        "incomplete": sorted(rule["id"] for rule in result["incomplete"]),
-        "axe": result["testEngine"]["version"],
-    }
     return result["violations"]
 
 

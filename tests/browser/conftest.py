@@ -135,18 +135,3 @@ def no_js(browser):
 def screenshots():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Print what axe-core found on each page and state (also saved in artifacts/axe/)."""
-    from .browser_helpers import AXE_SUMMARY
-
-    if not AXE_SUMMARY:
-        return
-    terminalreporter.section("axe-core, WCAG 2.2 AA (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa)")
-    for name, row in sorted(AXE_SUMMARY.items()):
-        review = f"; needs review: {', '.join(row['incomplete'])}" if row["incomplete"] else ""
-        terminalreporter.write_line(
-            f"{name:<32} {row['violations']} violations, "
-            f"{row['passes']} rules passed (axe {row['axe']}){review}"
-        )
