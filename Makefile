@@ -1,11 +1,14 @@
 # Two commands for a fresh machine:
 #   make run    set up .venv, install, check rules.yaml, serve the app on http://127.0.0.1:5000
+#               (make run PORT=8080 serves on another port; HOST=... on another address)
 #   make test   set up .venv, install with test tools, run every check and test
 # For the inner loop: make lint (ruff, format check, mypy, bandit); make test-fast (make test
 # without the browser tests in tests/browser).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
 
 .PHONY: run test test-fast test-edited lint setup setup-test chromium nginx translations lock
 
@@ -45,7 +48,7 @@ setup-test: $(VENV)/.installed-test
 run: setup
 	$(BIN)/flask --app wsgi rules check
 	FLASK_SECRET_KEY="$${FLASK_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
-	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	  $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 # After changing the pages' own words: extract them, update the Spanish catalogue (translate
 # any new entry in translations/es/LC_MESSAGES/messages.po), compile it; commit all three files.
