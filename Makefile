@@ -3,7 +3,7 @@
 #               (make run PORT=8080 serves on another port; HOST=... on another address)
 #   make test   set up .venv, install with test tools, run every check and test
 # For the inner loop: make lint (ruff, format check, mypy, bandit); make test-fast (make test
-# without the browser tests in tests/browser).
+# without the browser tests in tests/browser; it says what it leaves out, and installs nothing).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -58,20 +58,34 @@ translations: setup-test
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --width 100 --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
-# Debian's Chromium for the browser tests, when missing and we may install it (root + apt).
+# Debian's Chromium for the browser tests (tests/browser). Installed only where it is missing and
+# this is root with apt-get (CI), saying so first; elsewhere it says how, and the tests skip.
 chromium:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "chromium: /usr/bin/chromium is missing and the browser tests (tests/browser) drive it:"; \
+	  echo "chromium: installing Debian's chromium package now (apt-get install chromium, as root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-	  || echo "could not install chromium: browser tests will skip (or fail in CI)"; fi
+	  || echo "chromium: could not install it: the browser tests will skip (or fail in CI)"; \
+	else \
+	  echo "chromium: /usr/bin/chromium is missing: the browser tests will skip (CI fails);" \
+	    "install it with: sudo apt-get install chromium"; \
+	fi
 
-# Debian's nginx, for the tests that run the shipped deploy/nginx.conf in front of the app.
+# Debian's nginx, for tests/test_nginx.py (the shipped deploy/nginx.conf in front of the app).
+# Installed only where it is missing and this is root with apt-get (CI), saying so first.
+NGINX_FOUND = command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]
 nginx:
-	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = 0 ] \
-	  && command -v apt-get >/dev/null; then \
-	  echo "installing Debian's nginx for the deployment tests"; \
+	@if $(NGINX_FOUND); then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "nginx: not installed, and tests/test_nginx.py runs deploy/nginx.conf in front of the app:"; \
+	  echo "nginx: installing Debian's nginx package now (apt-get install nginx, as root; not started)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
-	  || echo "could not install nginx: the nginx tests will skip (or fail in CI)"; fi
+	  || echo "nginx: could not install it: the nginx tests will skip (or fail in CI)"; \
+	else \
+	  echo "nginx: not installed: tests/test_nginx.py will skip (CI fails);" \
+	    "install it with: sudo apt-get install nginx (or make nginx as root)"; \
+	fi
 
 # Static checks: lint rules, the format (`ruff format .` fixes it), types, security scan.
 lint: setup-test
@@ -80,6 +94,7 @@ lint: setup-test
 	$(BIN)/mypy triage
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
 
+# As root with apt-get (CI), it first installs Chromium and nginx where missing, saying so.
 test: lint chromium nginx
 	$(BIN)/flask --app wsgi rules verify
 	$(BIN)/pytest -q
@@ -103,7 +118,11 @@ test-edited: setup-test
 	$(BIN)/flask --app wsgi rules verify $(EDITED)/rules.yaml && \
 	FLASK_RULES_FILE=$(CURDIR)/$(EDITED)/rules.yaml $(BIN)/pytest -q -p no:cacheprovider $(EDITED_TESTS)
 
-# Everything in `make test` but the browser tests (tests/browser): no Chromium needed.
-test-fast: lint nginx
+# Everything in `make test` but the browser tests (tests/browser), and nothing installed: without
+# nginx, tests/test_nginx.py skips and says so.
+test-fast: lint
+	@echo "test-fast: leaving out the browser tests in tests/browser (make test runs them)"
+	@$(NGINX_FOUND) || echo "test-fast: nginx is not installed, so tests/test_nginx.py skips" \
+	  "(make nginx installs it, as root)"
 	$(BIN)/flask --app wsgi rules verify
-	$(BIN)/pytest -q --ignore=tests/browser
+	$(BIN)/pytest -q -rs --ignore=tests/browser
