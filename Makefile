@@ -3,14 +3,18 @@
 #               (make run PORT=8080 serves on another port; HOST=... on another address)
 #   make test   set up .venv, install with test tools, run every check and test
 # For the inner loop: make lint (ruff, format check, mypy, bandit); make test-fast (make test
-# without the browser tests in tests/browser; it says what it leaves out, and installs nothing).
+# without the browser tests in tests/browser; it says what it leaves out). The tests run on every
+# core (pytest-xdist, -n auto; PYTEST_WORKERS=1 for one process).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
-.PHONY: run test test-fast test-edited lint setup setup-test chromium nginx translations lock
+.PHONY: run test test-fast test-edited test-content verify edited-rules lint setup setup-test chromium \
+	nginx translations lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,29 +98,15 @@ lint: setup-test
 	$(BIN)/mypy triage
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
 
-# As root with apt-get (CI), it first installs Chromium and nginx where missing, saying so.
+# Every check and test, each test once. First the gate on the shipped rules.yaml (`rules
+# verify`: the clinical checks, with tests/cases) and on a clinic's edited copy (see
+# edited-rules), side by side; then the tests on every core: those that show rule content
+# (CONTENT_TESTS) against the edited copy, every other one against the shipped file. As root
+# with apt-get (CI) it first installs Chromium and nginx where missing, saying so.
 test: lint chromium nginx
-	$(BIN)/flask --app wsgi rules verify
-	$(BIN)/pytest -q
-	$(MAKE) --no-print-directory test-edited
-
-# The app's tests hold for any valid rule set (issue 17): a clinic's edited copy of rules.yaml
-# and its cases (tests/edited_rules/make_edited.py: an advice reworded in both languages, a pump
-# alarm moved from urgent to soon with its red flags and cases, a new chest-pain question with an
-# emergency rule, a red flag and two cases) must pass `rules verify` and the tests of the front
-# doors that show rule content: pages and steps, API, call mode, note, FHIR, result card, the
-# cases and the language switch. The slow tests that do not read the rule set's content
-# (security, nginx, gunicorn, schemathesis, page weight, the browser) run on the shipped file only.
-EDITED := build/edited-rules
-EDITED_TESTS := tests/test_views.py tests/test_flow.py tests/test_api.py tests/test_api_complete.py \
-	tests/test_call.py tests/test_note.py tests/test_fhir.py tests/test_result.py \
-	tests/test_when_to_call.py tests/test_nurse_action.py tests/test_cases.py tests/test_i18n.py
-test-edited: setup-test
-	@rm -rf $(EDITED); status=0; $(BIN)/python tests/edited_rules/make_edited.py $(EDITED) || status=$$?; \
-	if [ $$status = 3 ]; then echo "skipped: the edited copy needs the shipped rules (see above)"; exit 0; fi; \
-	[ $$status = 0 ] || exit $$status; \
-	$(BIN)/flask --app wsgi rules verify $(EDITED)/rules.yaml && \
-	FLASK_RULES_FILE=$(CURDIR)/$(EDITED)/rules.yaml $(BIN)/pytest -q -p no:cacheprovider $(EDITED_TESTS)
+	$(MAKE) --no-print-directory -j2 --output-sync=target verify edited-rules
+	$(PYTEST) $(addprefix --ignore=,$(CONTENT_TESTS))
+	$(MAKE) --no-print-directory test-content
 
 # Everything in `make test` but the browser tests (tests/browser), and nothing installed: without
 # nginx, tests/test_nginx.py skips and says so.
@@ -124,5 +114,43 @@ test-fast: lint
 	@echo "test-fast: leaving out the browser tests in tests/browser (make test runs them)"
 	@$(NGINX_FOUND) || echo "test-fast: nginx is not installed, so tests/test_nginx.py skips" \
 	  "(make nginx installs it, as root)"
+	$(MAKE) --no-print-directory -j2 --output-sync=target verify edited-rules
+	$(PYTEST) -rs --ignore=tests/browser $(addprefix --ignore=,$(CONTENT_TESTS))
+	$(MAKE) --no-print-directory test-content
+
+# The gate on the shipped rules.yaml and its cases, as a clinic runs it.
+verify: setup-test
 	$(BIN)/flask --app wsgi rules verify
-	$(BIN)/pytest -q -rs --ignore=tests/browser
+
+# The app's tests hold for any valid rule set (issue 17). tests/edited_rules/make_edited.py
+# writes a clinic's edited copy of rules.yaml and its cases (an advice reworded in both
+# languages; an urgent rule lowered to soon with its red flags, the cases and the floor row that
+# follow; a new question with an emergency rule, a red flag and two cases), each edit placed
+# where the loaded rules say, and the copy must pass `rules verify`. The tests of the front doors
+# that show rule content (CONTENT_TESTS: pages and steps, API, call mode, note, FHIR, result card,
+# when-to-call, the cases, the language switch) then run once, against that copy. Where the
+# edits have no place in these rules (make_edited.py says why and exits 3), they run against the
+# shipped file instead, saying so. Every other test runs on the shipped file only.
+EDITED := build/edited-rules
+CONTENT_TESTS := tests/test_views.py tests/test_flow.py tests/test_api.py tests/test_api_complete.py \
+	tests/test_call.py tests/test_note.py tests/test_fhir.py tests/test_result.py \
+	tests/test_when_to_call.py tests/test_nurse_action.py tests/test_cases.py tests/test_i18n.py
+edited-rules: setup-test
+	@rm -rf $(EDITED); status=0; $(BIN)/python tests/edited_rules/make_edited.py $(EDITED) || status=$$?; \
+	if [ $$status = 3 ]; then echo "edited-rules: no edited copy (see above)"; exit 0; fi; \
+	[ $$status = 0 ] || exit $$status; \
+	echo "$(BIN)/flask --app wsgi rules verify $(EDITED)/rules.yaml"; \
+	$(BIN)/flask --app wsgi rules verify $(EDITED)/rules.yaml
+
+test-content: setup-test
+	@if [ -f $(EDITED)/rules.yaml ]; then \
+	  echo "FLASK_RULES_FILE=$(EDITED)/rules.yaml $(PYTEST) CONTENT_TESTS"; \
+	  FLASK_RULES_FILE=$(CURDIR)/$(EDITED)/rules.yaml $(PYTEST) $(CONTENT_TESTS); \
+	else \
+	  echo "test-content: no edited copy of the rules, so the content tests run on the shipped rules.yaml"; \
+	  $(PYTEST) $(CONTENT_TESTS); \
+	fi
+
+# The edited copy alone: make it, verify it, run the content tests against it.
+test-edited: edited-rules
+	$(MAKE) --no-print-directory test-content
