@@ -15,6 +15,7 @@ from helpers import RULES_FILE, TEST_CONFIG, csrf_token
 
 from triage import create_app, engine, rules
 from triage.engine.model import Level
+from triage.rules import review_digest
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
@@ -74,8 +75,50 @@ def pytest_terminal_summary(terminalreporter, config):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rule_files_read_once():
+    """Read and check each rule file once per test process, not once per app.
+
+    create_app reads its rule file twice (rules.load, then the review digests): 0.9 s of the
+    1 s CPU an app takes once its rules are proved, and the tests create hundreds of apps.
+    Both are pure functions of the file's bytes, so each (file, bytes) is read once here and
+    the same frozen RuleSet served again; a changed file is read anew, and a file with problems
+    raises every time. The proofs already
+    run once per process and rule set (safety/proofs.py), so each test process still starts an
+    app the whole way once: read, checked, proved.
+    """
+    real_load, real_digests = rules.load, review_digest.current_digests
+    loaded: dict[tuple[str, bytes], object] = {}
+    digests: dict[tuple[str, bytes], dict[str, str]] = {}
+
+    def load(path):
+        try:
+            key = (str(path), Path(path).read_bytes())
+        except OSError:
+            return real_load(path)  # which says what is wrong, in its words
+        if key not in loaded:
+            loaded[key] = real_load(path)
+        return loaded[key]
+
+    def current_digests(ruleset):
+        if not ruleset.file:
+            return real_digests(ruleset)
+        try:
+            key = (ruleset.file, Path(ruleset.file).read_bytes())
+        except OSError:
+            return real_digests(ruleset)
+        if key not in digests:
+            digests[key] = real_digests(ruleset)
+        return dict(digests[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rules, "load", load)
+        patch.setattr(review_digest, "current_digests", current_digests)
+        yield
+
+
 @pytest.fixture(scope="session")
-def ruleset():
+def ruleset(rule_files_read_once):
     return rules.load(RULES_FILE)
 
 
