@@ -1,33 +1,15 @@
 """`flask rules verify`: the one gate, on small rule files of its own (not the shipped content)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import SMALL_CASES, SMALL_RULES
 
 from triage.cli import rules_group
 from triage.rules import citations
 
-MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
-CASES = """\
-- name: early fever
-  answers: {days_since_surgery: 5, fever: yes}
-  level: urgent
-  categories: [site_infection]
-- name: near miss - no fever
-  answers: {days_since_surgery: 5, fever: no}
-  level: none
-  categories: []
-- name: spreading redness
-  answers: {redness: spreading}
-  level: urgent
-  categories: [site_infection]
-- name: near miss - red edge
-  answers: {redness: edge}
-  level: none
-  categories: []
-"""
+MINIMAL, CASES = SMALL_RULES, SMALL_CASES
 
 
 def _verify(tmp_path, cases: str = CASES, *extra, text: str | None = None):
