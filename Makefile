@@ -98,23 +98,23 @@ lint: setup-test
 	$(BIN)/mypy triage
 	$(BIN)/bandit -q -r triage wsgi.py gunicorn.conf.py -ll
 
-# Every check and test, each test once. First the gate on the shipped rules.yaml (`rules
-# verify`: the clinical checks, with tests/cases) and on a clinic's edited copy (see
-# edited-rules), side by side; then the tests on every core: those that show rule content
-# (CONTENT_TESTS) against the edited copy, every other one against the shipped file. As root
-# with apt-get (CI) it first installs Chromium and nginx where missing, saying so.
-test: lint chromium nginx
-	$(MAKE) --no-print-directory -j2 --output-sync=target verify edited-rules
+# Every check and test, each test once. First, side by side (each prints when it ends): lint,
+# the gate on the shipped rules.yaml (`rules verify`: its clinical checks, with tests/cases) and
+# on a clinic's edited copy (see edited-rules); then the tests on every core: those that show
+# rule content (CONTENT_TESTS) against the edited copy, every other one against the shipped
+# file. As root with apt-get (CI) it first installs Chromium and nginx where missing, saying so.
+test: chromium nginx
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint verify edited-rules
 	$(PYTEST) $(addprefix --ignore=,$(CONTENT_TESTS))
 	$(MAKE) --no-print-directory test-content
 
 # Everything in `make test` but the browser tests (tests/browser), and nothing installed: without
 # nginx, tests/test_nginx.py skips and says so.
-test-fast: lint
+test-fast:
 	@echo "test-fast: leaving out the browser tests in tests/browser (make test runs them)"
 	@$(NGINX_FOUND) || echo "test-fast: nginx is not installed, so tests/test_nginx.py skips" \
 	  "(make nginx installs it, as root)"
-	$(MAKE) --no-print-directory -j2 --output-sync=target verify edited-rules
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint verify edited-rules
 	$(PYTEST) -rs --ignore=tests/browser $(addprefix --ignore=,$(CONTENT_TESTS))
 	$(MAKE) --no-print-directory test-content
 
