@@ -3,8 +3,8 @@
 #               (make run PORT=8080 serves on another port; HOST=... on another address)
 #   make test   set up .venv, install with test tools, run every check and test
 # For the inner loop: make lint (ruff, format check, mypy, bandit); make test-fast (make test
-# without the browser tests in tests/browser; it says what it leaves out). The tests run on every
-# core (pytest-xdist, -n auto; PYTEST_WORKERS=1 for one process).
+# without the browser tests in tests/browser; it says what it leaves out, and installs nothing).
+# The tests run on every core (pytest-xdist, -n auto; PYTEST_WORKERS=1 for one process).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
