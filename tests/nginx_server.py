@@ -107,8 +107,6 @@ def proxy(tmp_path: Path, upstream: str):
     folder = tmp_path / "nginx"
     folder.mkdir()
     os.chmod(folder, 0o755)
-    http_port, https_port = free_port(), free_port()
-    (folder / "site.conf").write_text(site_config(folder, http_port, https_port, upstream))
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
         path.mkdir()
@@ -132,20 +130,20 @@ http {{
 }}
 """)
     command = [binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
-    checked = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    with open(folder / "stderr.txt", "wb") as stderr:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+    # nginx cannot listen on port 0 and say where: it gets two ports that were free a moment
+    # ago. Another test worker may take one in between; then it tries two others.
+    for attempt in range(5):
+        http_port, https_port = free_port(), free_port()
+        (folder / "site.conf").write_text(site_config(folder, http_port, https_port, upstream))
+        checked = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+        process = _listening(command, folder, https_port)
+        if process is not None:
+            break
+        assert attempt < 4 and "Address already in use" in (folder / "stderr.txt").read_text(), (
+            folder / "stderr.txt"
+        ).read_text()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, (folder / "stderr.txt").read_text()
-                assert time.monotonic() < deadline, "nginx did not start listening"
-                time.sleep(0.05)
         yield Proxy(http_port, https_port, folder)
     finally:
         process.send_signal(signal.SIGQUIT)  # graceful stop
@@ -154,6 +152,25 @@ http {{
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _listening(command: list[str], folder: Path, port: int) -> subprocess.Popen | None:
+    """Start nginx; return it once it listens on `port`, or None if it exited (see stderr.txt)."""
+    with open(folder / "stderr.txt", "wb") as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                return None
+            if time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                raise AssertionError("nginx did not start listening") from None
+            time.sleep(0.05)
 
 
 def raw(port: int, request: bytes, *, tls: bool = False) -> bytes:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from conftest import PROJECT
-from helpers import TEST_CONFIG
+from helpers import SMALL_RULES, TEST_CONFIG
 
 from triage import SHIPPED_RULES, StartupError, create_app
 
@@ -80,10 +80,10 @@ def test_a_number_looking_secret_key_is_kept_as_text(clean_env):
 
 
 def test_rules_file_from_the_environment(clean_env, tmp_path):
-    other = tmp_path / "clinic.yaml"
+    other = tmp_path / "clinic.yaml"  # a small file: a new one is proved anew (the shipped, 7 s)
     other.write_text(
         re.sub(
-            r'^version: "[^"]+"', 'version: "clinic-7"', SHIPPED_RULES.read_text("utf-8"), count=1, flags=re.M
+            r'^version: "[^"]+"', 'version: "clinic-7"', SMALL_RULES.read_text("utf-8"), count=1, flags=re.M
         ),
         "utf-8",
     )
@@ -244,11 +244,12 @@ def test_gunicorn_with_a_broken_rule_file_exits_naming_file_and_line(tmp_path):
 
 
 def test_gunicorn_serves_the_app_with_a_secret_key():
+    """(With the small rule file: tests/test_health.py serves the shipped one under gunicorn.)"""
     gunicorn = shutil.which("gunicorn", path=BIN)
     server = subprocess.Popen(
         [gunicorn, "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"],
         cwd=PROJECT,
-        env=run_env(SECRET_KEY=SECRET, CARE_TEAM_PHONE="5550100"),
+        env=run_env(SECRET_KEY=SECRET, CARE_TEAM_PHONE="5550100", RULES_FILE=str(SMALL_RULES)),
         stderr=subprocess.PIPE,
         text=True,
     )

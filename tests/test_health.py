@@ -20,11 +20,16 @@ from pathlib import Path
 
 import pytest
 from gunicorn_server import get, running, server_env, start, wait_for
+from helpers import SMALL_CASES, SMALL_RULES
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, rules, safety
 
 RELOAD = PROJECT_ROOT / "deploy" / "reload-rules.sh"
 UNSAFE = PROJECT_ROOT / "tests" / "rules_unsafe" / "red_flag.yaml"  # valid, fails a proof
+# What the reload and signal tests put in force: a small file and its cases (tests/helpers.py),
+# proved in a blink by each gunicorn master and `rules verify` they start. What they prove is the
+# mechanism; the shipped file is served by test_gunicorn_serves_the_shipped_rules_and_says_so.
+SMALL = SMALL_RULES
 
 
 def test_healthz_reports_ready_with_the_rules_in_force(client, ruleset):
@@ -106,7 +111,7 @@ def digest_served(base: str) -> str:
 def test_hup_does_not_load_a_new_rule_file_with_preload(tmp_path):
     """As gunicorn's docs say: with preload_app, HUP restarts workers from the loaded app."""
     live = tmp_path / "rules.yaml"
-    shutil.copy(SHIPPED_RULES, live)
+    shutil.copy(SMALL, live)
     old = rules.load(live).digest
     with running(tmp_path, FLASK_RULES_FILE=str(live)) as (base, process, log):
         live.write_text(live.read_text().replace('version: "', 'version: "new-', 1))
@@ -118,7 +123,7 @@ def test_hup_does_not_load_a_new_rule_file_with_preload(tmp_path):
 
 def test_usr2_with_an_invalid_rule_file_leaves_the_old_rules_in_force(tmp_path):
     live = tmp_path / "rules.yaml"
-    shutil.copy(SHIPPED_RULES, live)
+    shutil.copy(SMALL, live)
     old = rules.load(live).digest
     with running(tmp_path, FLASK_RULES_FILE=str(live)) as (base, process, log):
         live.write_text("version: broken\n")
@@ -129,11 +134,13 @@ def test_usr2_with_an_invalid_rule_file_leaves_the_old_rules_in_force(tmp_path):
 
 
 def reload_rules(pidfile: Path, base: str, live: Path, new_file: Path, cases: Path, bin_dir=None, **env):
+    """Run deploy/reload-rules.sh; `rules verify` uses the small file's cases, in verify-cases/
+    beside the CASES file (see `deployed`)."""
     env = server_env(
         FLASK_RULES_FILE=str(live),
         PUMP_CHECK_BIN=str(bin_dir or Path(sys.executable).parent),
         PATH=os.environ["PATH"],
-        **{"RELOAD_TIMEOUT": "240", **env},
+        **{"RELOAD_TIMEOUT": "240", "RULES_CASES": str(cases.parent / "verify-cases"), **env},
     )  # busy machine
     return subprocess.run(
         [str(RELOAD), str(pidfile), base, str(new_file), str(cases)],
@@ -146,20 +153,22 @@ def reload_rules(pidfile: Path, base: str, live: Path, new_file: Path, cases: Pa
 
 
 CASE = (
-    "- name: fever and a stiff neck\n  answers: {fever: yes, neck_pain: stiff}\n"
-    "  level: emergency\n  categories: [csf_infection, site_infection]\n"
+    "- name: early fever\n  answers: {days_since_surgery: 5, fever: yes}\n"
+    "  level: urgent\n  categories: [site_infection]\n"
 )
 
 
 @pytest.fixture
 def deployed(tmp_path):
-    """A gunicorn serving the shipped rules through FLASK_RULES_FILE (a plain file at first)."""
+    """A gunicorn serving the small rules through FLASK_RULES_FILE (a plain file at first)."""
     store = tmp_path / "rules"
     store.mkdir()
     live = store / "current.yaml"
-    shutil.copy(SHIPPED_RULES, live)
+    shutil.copy(SMALL, live)
     cases = tmp_path / "cases.yaml"
     cases.write_text(CASE)
+    (tmp_path / "verify-cases").mkdir()
+    (tmp_path / "verify-cases" / "cases.yaml").write_text(SMALL_CASES)
     pidfile = tmp_path / "gunicorn.pid"
     try:
         with running(tmp_path, "--pid", str(pidfile), FLASK_RULES_FILE=str(live)) as (base, process, _):
@@ -172,7 +181,7 @@ def test_reload_rules_puts_a_valid_file_in_force_and_refuses_an_invalid_one(depl
     base, process, live, cases, pidfile = deployed
     old = rules.load(live).digest
     edited = tmp_path / "edited.yaml"
-    good = SHIPPED_RULES.read_text()
+    good = SMALL.read_text()
     edited.write_text(good.replace("version:", "version: [", 1))
     refused = reload_rules(pidfile, base, live, edited, cases)
     assert refused.returncode == 1, refused.stdout + refused.stderr
@@ -208,12 +217,12 @@ def test_reload_rules_refuses_a_file_that_fails_rules_verify(deployed, tmp_path)
     """A file that fails `rules verify` (a rule lowered: its example cases no longer hold) is refused."""
     base, process, live, cases, pidfile = deployed
     old = rules.load(live).digest
-    ruleset = rules.load(SHIPPED_RULES)
-    text = SHIPPED_RULES.read_text("utf-8").replace('version: "', 'version: "unverified-', 1)
-    rule = next(r for r in ruleset.rules if r.level.id == "soon")
+    ruleset = rules.load(SMALL)
+    text = SMALL.read_text("utf-8").replace('version: "', 'version: "unverified-', 1)
+    rule = next(r for r in ruleset.rules if r.level.id == "urgent")
     lines = text.splitlines(keepends=True)
-    at = next(i for i in range(rule.line - 1, len(lines)) if lines[i].strip() == "level: soon")
-    lines[at] = lines[at].replace("level: soon", "level: none")
+    at = next(i for i in range(rule.line - 1, len(lines)) if lines[i].strip() == "level: urgent")
+    lines[at] = lines[at].replace("level: urgent", "level: soon")
     edited = tmp_path / "unverified.yaml"
     edited.write_text("".join(lines), "utf-8")
     refused = reload_rules(pidfile, base, live, edited, cases)
@@ -241,7 +250,7 @@ def test_a_file_changed_after_its_check_never_goes_live(deployed, tmp_path):
     """Issue 12, finding 3: the new master serves exactly the bytes that were checked."""
     base, process, live, cases, pidfile = deployed
     edited = tmp_path / "edited.yaml"
-    checked = SHIPPED_RULES.read_text().replace('version: "', 'version: "checked-', 1)
+    checked = SMALL.read_text().replace('version: "', 'version: "checked-', 1)
     edited.write_text(checked)
     sneaked = checked.replace('version: "', 'version: "unchecked-', 1)
     (tmp_path / "sneaked.yaml").write_text(sneaked)
@@ -259,7 +268,7 @@ def test_reload_rules_gives_up_on_a_check_that_hangs(deployed, tmp_path):
     old = rules.load(live).digest
     bin_dir = fake_flask(tmp_path, "sleep 30")
     started = time.monotonic()
-    refused = reload_rules(pidfile, base, live, SHIPPED_RULES, cases, bin_dir, RELOAD_TIMEOUT="3")
+    refused = reload_rules(pidfile, base, live, SMALL, cases, bin_dir, RELOAD_TIMEOUT="3")
     assert time.monotonic() - started < 25
     assert refused.returncode == 1
     assert refused.stderr.startswith("RULES NOT CHANGED: ")

@@ -140,7 +140,7 @@ def weigh(client, ruleset, staff=False):
     return rows
 
 
-def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
+def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, figures):
     rows = weigh(client, ruleset)
     lines = [f"{'page':<28} {'HTML':>7} {'CSS':>7} {'total':>7}  (bytes; budget {BUDGET})"]
     lines += [f"{r['page']:<28} {r['html']:>7} {r['css']:>7} {r['total']:>7}" for r in rows]
@@ -150,8 +150,7 @@ def test_every_page_with_its_stylesheet_is_under_30_kb(client, ruleset, capsys):
     ]
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text("\n".join(lines) + "\n")
-    with capsys.disabled():
-        print("\npage weights (tests/test_page_weight.py):\n" + "\n".join(lines))
+    figures("page weights (tests/test_page_weight.py):\n" + "\n".join(lines))
     assert [r["page"] for r in rows if r["total"] >= BUDGET] == []
     assert all(
         r["status"] == 200

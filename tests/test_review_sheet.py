@@ -4,9 +4,9 @@ import re
 from html import unescape
 
 import pytest
-from helpers import TEST_CONFIG
+from helpers import SMALL_RULES, TEST_CONFIG
 
-from triage import SHIPPED_RULES, create_app, engine
+from triage import create_app, engine
 from triage.engine import conditions
 from triage.nurse import review_sheet
 from triage.nurse.sheet import render_markdown, slug
@@ -105,8 +105,9 @@ def _all(ruleset):
 
 
 def test_a_source_citing_the_clinical_basis_links_to_its_section(tmp_path):
-    text = SHIPPED_RULES.read_text(encoding="utf-8")
-    first = re.search(r"\n    source: >-\n((?:      .*\n)+)", text)
+    # The small rule file, its first source changed: a new copy of the shipped one is proved anew.
+    text = SMALL_RULES.read_text(encoding="utf-8")
+    first = re.search(r"\n    source: .*\n", text)
     text = text.replace(
         first.group(0),
         "\n    source: >-\n      docs/clinical-basis.md#baclofen-withdrawal"

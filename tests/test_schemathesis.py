@@ -55,12 +55,37 @@ OPERATIONS = {result.ok().label for result in schema.get_all_operations()}
 APP.wsgi_app = _count(APP.wsgi_app)  # after loading the document: count only the tests' requests
 
 
+def pytest_generate_tests(metafunc):
+    """Give each operation's test its own node id: ...[GET /api/v1/questions][10+ requests].
+
+    Schemathesis 4.32 under pytest 9.2 gives the five operations' tests one node id, and pytest -n
+    hands out tests by node id, so it would run only one of them. A parametrized test gets its
+    operation in its id; the parameter is the `sent` check below."""
+    if "sent" in metafunc.fixturenames:
+        metafunc.parametrize("sent", [MIN_REQUESTS], ids=[f"{MIN_REQUESTS}+ requests"], indirect=True)
+
+
+@pytest.fixture
+def sent(request):
+    """Check that the operation's test really sent at least `MIN_REQUESTS` requests."""
+    before = sum(REQUESTS.values())
+    yield
+    assert sum(REQUESTS.values()) - before >= request.param
+
+
 @schema.parametrize()
-# No example database (a run depends on the seed alone); no deadline on a shared machine.
+# No example database (a run depends on the seed alone); no deadline on a shared machine. The
+# `sent` fixture checks the whole test, not each example.
 @settings(
-    database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+    database=None,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
-def test_the_api_keeps_its_documented_contract(case):
+def test_the_api_keeps_its_documented_contract(case, sent):
     case.call_and_validate()
 
 
@@ -74,8 +99,9 @@ def test_every_route_is_an_operation_schemathesis_tests():
     assert methods == rules and len(OPERATIONS) == 5
 
 
-def test_every_operation_got_requests(capsys):
-    """Runs after the fuzzing above (pytest keeps the file's order); says what it did."""
+def test_every_operation_got_requests(figures):
+    """Runs after the fuzzing above (pytest keeps the file's order, and pytest -n, with
+    --dist loadfile, runs a file on one worker); says what it did."""
     if not REQUESTS:
         pytest.skip("run with the Schemathesis tests above")
     paths = {"/api/v1/questions", "/api/v1/triage", "/api/v1/openapi.json", "/fhir/Questionnaire"}
@@ -83,9 +109,8 @@ def test_every_operation_got_requests(capsys):
         assert REQUESTS[path] >= MIN_REQUESTS, (path, REQUESTS[path])
     by_id = sum(n for path, n in REQUESTS.items() if path.startswith("/fhir/Questionnaire/"))
     assert by_id >= MIN_REQUESTS
-    with capsys.disabled():
-        print(
-            f"\nSchemathesis {schemathesis.__version__}: {len(OPERATIONS)} operations, "
-            f"{sum(REQUESTS.values())} requests in {CLOCK['wall_end'] - CLOCK['wall']:.1f} s "
-            f"({CLOCK['cpu_end'] - CLOCK['cpu']:.1f} s CPU), seed {SEED}"
-        )
+    figures(
+        f"Schemathesis {schemathesis.__version__}: {len(OPERATIONS)} operations, "
+        f"{sum(REQUESTS.values())} requests in {CLOCK['wall_end'] - CLOCK['wall']:.1f} s "
+        f"({CLOCK['cpu_end'] - CLOCK['cpu']:.1f} s CPU), seed {SEED}"
+    )

@@ -29,14 +29,14 @@ def version_of(path: Path) -> str:
     return re.search(r'^version: "([^"]+)"', path.read_text(encoding="utf-8"), re.M).group(1)
 
 
-@pytest.fixture(params=["shipped", "edited copy"])
-def rules_file(request, tmp_path) -> Path:
+@pytest.fixture(scope="module", params=["shipped", "edited copy"])
+def rules_file(request, tmp_path_factory) -> Path:
     """The shipped file, and a copy with a new version and one comment changed: a different
-    file must show a different digest."""
+    file must show a different digest. One copy for the module: each new file is proved anew."""
     if request.param == "shipped":
         return SHIPPED_RULES
     text = SHIPPED_RULES.read_text(encoding="utf-8")
-    copy = tmp_path / "rules.yaml"
+    copy = tmp_path_factory.mktemp("trace") / "rules.yaml"
     copy.write_text(
         re.sub(r'^version: "[^"]+"', 'version: "trace-test-1"', text, count=1, flags=re.M) + "# edited\n",
         encoding="utf-8",

@@ -1,43 +1,21 @@
 """`flask rules verify`: the one gate, on small rule files of its own (not the shipped content)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import TEST_CONFIG
+from helpers import SMALL_CASES, SMALL_RULES, TEST_CONFIG
 
 from triage import StartupError, create_app
 from triage.cli import rules_group
+from triage.rules import citations
 
-MINIMAL = Path(__file__).parent / "rules_invalid" / "_valid_minimal.yaml"
-CASES = """\
-- name: early fever
-  answers: {days_since_surgery: 5, fever: yes}
-  level: urgent
-  categories: [site_infection]
-- name: near miss - no fever
-  answers: {days_since_surgery: 5, fever: no}
-  level: none
-  categories: []
-- name: spreading redness
-  answers: {redness: spreading}
-  level: urgent
-  categories: [site_infection]
-- name: near miss - red edge
-  answers: {redness: edge}
-  level: none
-  categories: []
-"""
+MINIMAL, CASES = SMALL_RULES, SMALL_CASES
 
 
-def _verify(tmp_path, cases: str = CASES, *extra):
+def _verify(tmp_path, cases: str = CASES, *extra, text: str | None = None):
     rules_file = tmp_path / "rules.yaml"
-    # The minimal file says "now on {care_team_phone}" (British): the gate's wording step
-    # (docs/wording-checks.yaml) would refuse it, so the good file here says "at".
-    rules_file.write_text(
-        MINIMAL.read_text("utf-8").replace(" now on {care_team_phone}", " now at {care_team_phone}"), "utf-8"
-    )
+    rules_file.write_text(MINIMAL.read_text("utf-8") if text is None else text, "utf-8")
     folder = tmp_path / "tests" / "cases"
     folder.mkdir(parents=True)
     (folder / "cases.yaml").write_text(cases, "utf-8")
@@ -49,6 +27,64 @@ def test_verify_passes_a_good_file_with_the_cases_beside_it(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"cases in {folder}" in result.output
     assert "4 of 4 cases pass" in result.output and "All checks pass" in result.output
+
+
+def test_verify_prints_each_languages_reading_grades(tmp_path):
+    """The grades that test_readability.py used to print: per language, the hardest text."""
+    result, _ = _verify(tmp_path)
+    assert result.exit_code == 0, result.output
+    found = re.search(
+        r"^  en: (\d+) texts, the hardest (.+) \(line (\d+)\) at grade (-?[\d.]+); 0 above grade 8$",
+        result.output,
+        flags=re.M,
+    )
+    assert found, result.output
+    assert int(found[1]) > 1 and 0 < int(found[3]) and float(found[4]) <= 8
+
+
+def test_verify_counts_the_texts_above_grade_8(tmp_path):
+    hard = (  # no comma: the minimal file writes its advice in a {en: ...} flow mapping
+        "Notwithstanding considerable uncertainties comprehensive multidisciplinary "
+        "evaluation necessitates immediate consultation."
+    )
+    result, _ = _verify(
+        tmp_path, CASES, text=MINIMAL.read_text("utf-8").replace("A fever can be an infection.", hard)
+    )
+    assert result.exit_code == 1
+    assert re.search(
+        r"en: \d+ texts, the hardest rule 'fever-early' \(line 53\) at grade 2\d\.\d; 1 above grade 8",
+        result.output,
+    ), result.output
+    assert "rules.yaml:53: rule 'fever-early' in 'en' reads at grade" in " ".join(result.output.split())
+
+
+def test_verify_refuses_a_source_citing_a_section_the_clinical_basis_lacks(tmp_path):
+    text = MINIMAL.read_text("utf-8").replace("docs/clinical-basis.md#fever", "docs/clinical-basis.md#fevr")
+    result, _ = _verify(tmp_path, CASES, text=text)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "Sources: 1 to fix" in said
+    assert (
+        f"{tmp_path / 'rules.yaml'}:54: rule 'fever-early': its source cites docs/clinical-basis.md#fevr, "
+        f'but {citations.BASIS} has no section "fevr"' in said
+    )
+    assert "(did you mean 'fever'?)" in said
+
+
+@pytest.mark.parametrize(
+    "source, says",
+    [
+        ('ref "Infection"', "its source cites no section of docs/clinical-basis.md"),
+        ("Dr Test, personal communication", "its source cites no section of docs/clinical-basis.md"),
+        ("docs/clinical-basis.md#fever and ../shared/refs.md", "its source points outside the project"),
+        ('docs/clinical-basis.md#fever; ref "Infection"', "its source points outside the project"),
+    ],
+)
+def test_verify_refuses_a_source_citing_no_section_of_the_projects_basis(tmp_path, source, says):
+    text = MINIMAL.read_text("utf-8").replace("docs/clinical-basis.md#fever", source)
+    result, _ = _verify(tmp_path, CASES, text=text)
+    assert result.exit_code == 1
+    assert f"rules.yaml:54: rule 'fever-early': {says}" in " ".join(result.output.split())
 
 
 def test_verify_names_a_missing_near_miss_at_the_rules_line(tmp_path):

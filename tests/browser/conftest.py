@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from conftest import RULES_FILE
-from werkzeug.serving import make_server
+from live_server import base_url, serving
 
 from triage import PROJECT_ROOT, create_app
 
@@ -101,15 +100,12 @@ def server_log():
 
 @pytest.fixture(scope="session")
 def server():
-    """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL."""
+    """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL.
+
+    Each response is closed even when the browser drops the request (tests/live_server.py)."""
     logging.getLogger("werkzeug").addHandler(LOG)
-    app = create_app(dict(CONFIG))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with serving(create_app(dict(CONFIG))) as httpd:
+        yield base_url(httpd)
 
 
 def _context(browser, viewport, **options):
@@ -161,18 +157,3 @@ def no_js(browser):
 def screenshots():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Print what axe-core found on each page and state (also saved in artifacts/axe/)."""
-    from .browser_helpers import AXE_SUMMARY
-
-    if not AXE_SUMMARY:
-        return
-    terminalreporter.section("axe-core, WCAG 2.2 AA (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa)")
-    for name, row in sorted(AXE_SUMMARY.items()):
-        review = f"; needs review: {', '.join(row['incomplete'])}" if row["incomplete"] else ""
-        terminalreporter.write_line(
-            f"{name:<32} {row['violations']} violations, "
-            f"{row['passes']} rules passed (axe {row['axe']}){review}"
-        )

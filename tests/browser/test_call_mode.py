@@ -26,9 +26,6 @@ def key_target(ruleset, per_question: int) -> int:
     return max(KEY_TARGET, per_question * len(ruleset.questions) + len(REFERENCE) + 8)
 
 
-KEYS: dict[str, int] = {}  # measured counts, printed at the end of the run
-
-
 class Keys:
     """The keyboard, counting every key pressed (a chord such as Control+A is one)."""
 
@@ -135,7 +132,7 @@ def copy_the_note(page, keys: Keys) -> str:
 
 
 @pytest.mark.parametrize("level", list(Level), ids=lambda level: level.id)
-def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level):
+def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level, figures):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
@@ -144,7 +141,9 @@ def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level)
         assert page.title().startswith(f"Call result: {level.id.upper()}")
         note = copy_the_note(page, keys)
         assert note.splitlines()[3].startswith(f"Level:        {level.id.upper()}")
-        KEYS[f"{level.id}, digits (JavaScript)"] = keys.count
+        figures(
+            f"keystrokes for a whole call to a copied note, {level.id}, digits (JavaScript): {keys.count}"
+        )
         assert keys.count <= key_target(ruleset, 1)
     finally:
         context.close()
@@ -190,7 +189,7 @@ def test_the_journey_of_issue_24_without_javascript(browser, server, ruleset):
 
 
 @pytest.mark.parametrize("level", [Level.EMERGENCY, Level.NONE], ids=lambda level: level.id)
-def test_a_whole_call_without_javascript_tab_space_and_arrows(browser, server, ruleset, level):
+def test_a_whole_call_without_javascript_tab_space_and_arrows(browser, server, ruleset, level, figures):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
@@ -199,7 +198,10 @@ def test_a_whole_call_without_javascript_tab_space_and_arrows(browser, server, r
         assert focused_id(page) == "chart-note"  # no Copy button without JavaScript
         keys.press("Control+A")
         keys.press("Control+C")
-        KEYS[f"{level.id}, Tab/Space/arrows (no JavaScript)"] = keys.count
+        figures(
+            f"keystrokes for a whole call to a copied note, {level.id}, Tab/Space/arrows (no JavaScript): "
+            f"{keys.count} (at most {key_target(ruleset, 2)})"
+        )
         assert keys.count <= key_target(ruleset, 2)
     finally:
         context.close()
@@ -393,10 +395,3 @@ def test_the_review_sheet_prints_with_one_signature_block(desktop, server, scree
     assert desktop.locator(".sign-off").count() == 1 and desktop.locator(".sign-off").is_visible()
     assert not desktop.locator("nav[aria-labelledby='contents-title']").is_visible()
     desktop.pdf(path=str(screenshots / "review-sheet-print.pdf"), format="A4")
-
-
-def test_report_the_keystrokes(capsys):
-    """Print the measured counts (run after the calls above; pytest keeps file order)."""
-    with capsys.disabled():
-        for name, count in KEYS.items():
-            print(f"\nkeystrokes for a whole call to a copied note, {name}: {count} (target {KEY_TARGET})")

@@ -2,198 +2,272 @@
 
     python tests/edited_rules/make_edited.py OUT_DIR
 
-writes OUT_DIR/rules.yaml and OUT_DIR/tests/cases/*.yaml (where `flask rules verify OUT_DIR/rules.yaml`
-looks for them), with the three edits of issue 17 made as a nurse makes them, by editing text:
+writes OUT_DIR/rules.yaml and OUT_DIR/tests/cases/*.yaml (where `flask rules verify
+OUT_DIR/rules.yaml` looks for them), with the three edits of issue 17 made as a nurse makes
+them, by editing the file's text. No rule, question or answer is named here: each edit finds
+its place in the loaded rules, and the text is changed at the lines the loader reports.
 
-  (a) the advice of rule `seizure` reworded in English and Spanish;
-  (b) rule `pump-alarm` (an alarm with no symptoms) moved from urgent to soon, with the red flags
-      of its answers and the example cases and reference floor row that expected urgent;
-  (c) a new question `chest_pain`, a sign in the first page's emergency checklist, with a new
-      category, an emergency rule, `red_flag: emergency` on its answer and two cases (fires,
-      near miss).
+  (a) reword: the advice of the first rule at the highest level whose advice is a folded block
+      (`en: >-`) gets one more sentence in English and in Spanish;
+  (b) lower: the first urgent rule that is one answer to one choice question (a question no
+      `not:` reads) becomes soon, with the urgent red flags of its answers, and each example
+      case and reference floor row whose result that lowers (as the nurse updates them);
+  (c) add: a new question (chest pain) at the end of the first step, with an emergency red flag,
+      its category, an emergency rule citing docs/clinical-basis.md and two cases (it fires;
+      a near miss), expected as the shipped rules answer the other questions.
 
-No Python of the product changes. `make test` runs `rules verify` and a chosen subset of the
-app's tests against this copy (see the Makefile's `test-edited`), so a test that pins the shipped
-content fails there. Each edit finds its place by the words around it; when the shipped file no
-longer has those words (the clinic changed them), the script says which and exits 3, and the
-Makefile skips the check with that message rather than failing the clinic's build.
+No Python of the product changes. `make test` runs `rules verify` on this copy, then the tests
+of the front doors that show rule content against it (the Makefile's CONTENT_TESTS), so a test
+that pins the shipped content fails there. When the rules give an edit no place (say no urgent
+rule is one answer), the script says which and exits 3: the Makefile then runs those tests on
+the shipped rules instead and says so, rather than failing the clinic's build. An edited file
+that does not load is a failure (exit 1): every edit was placed where the loader said.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+from triage import engine, rules
+from triage.engine.conditions import Not
+from triage.engine.model import Level, RuleSet
+from triage.rules import cases, citations, floor, yamlfile
+from triage.rules.yamlfile import FileProblems
 
 PROJECT = Path(__file__).resolve().parents[2]
 NOT_APPLICABLE = 3
+BLOCK = re.compile(r":\s*[>|][-+]?\s*$")  # `en: >-` and the like: the text follows, indented
+SENTENCE = {"en": "Do not wait to see if it gets better.", "es": "No espere a ver si mejora."}
 
 
 class Missing(Exception):
-    """The shipped file no longer has the text an edit needs."""
+    """These rules give an edit no place."""
 
 
-def block(text: str, start: str) -> tuple[int, int]:
-    """Return the span of the list item that begins with the line `start` (up to the next item
-    at the same indent or the end of its section). `start` may name its section first, as in
-    "rules:/  - id: seizure" (a question and a rule may share an id)."""
-    section, _, start = start.rpartition("/")
-    offset = 0
-    if section:
-        found = re.search(rf"^{re.escape(section)}$", text, flags=re.M)
-        if not found:
-            raise Missing(f"no section {section!r}")
-        offset = found.end()
-    match = re.compile(rf"^{re.escape(start)}$", flags=re.M).search(text, offset)
-    if not match:
-        raise Missing(f"no line {start.strip()!r}" + (f" under {section!r}" if section else ""))
-    indent = len(start) - len(start.lstrip())
-    end = re.compile(rf"^(?: {{{indent}}}- |[^ \n#])", flags=re.M)
-    following = end.search(text, match.end())
-    return match.start(), following.start() if following else len(text)
+class Edits:
+    """Changes to a file's lines, by the line numbers it was read with, made all at once."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines(keepends=True)
+        self.changes: list[tuple[int, int, str, str]] = []  # (line, 0 replace / 1 insert, old, new)
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1]
+
+    def replace(self, number: int, old: str, new: str) -> None:
+        if self.line(number).count(old) != 1:
+            raise Missing(f"line {number} does not read {old!r}: {self.line(number).strip()!r}")
+        self.changes.append((number, 0, old, new))
+
+    def insert_after(self, number: int, text: str) -> None:
+        self.changes.append((number, 1, "", text))
+
+    def insert_before_item(self, number: int, text: str) -> None:
+        """Insert before line `number`, above the blank and comment lines that lead to it."""
+        while number > 1 and self.line(number - 1).strip()[:1] in ("", "#"):
+            number -= 1
+        self.insert_after(number - 1, text)
+
+    def indent(self, number: int) -> int:
+        line = self.line(number)
+        return len(line) - len(line.lstrip(" "))
+
+    def text(self) -> str:
+        lines = list(self.lines)
+        for number, kind, old, new in sorted(self.changes, key=lambda c: (c[0], c[1]), reverse=True):
+            if kind == 0:
+                lines[number - 1] = lines[number - 1].replace(old, new)
+            else:
+                lines.insert(number, new)
+        return "".join(lines)
 
 
-def replace_in(text: str, start: str, old: str, new: str, count: int = 1) -> str:
-    """Replace `old` by `new` exactly `count` times inside the item beginning with `start`."""
-    begin, end = block(text, start)
-    part = text[begin:end]
-    if part.count(old) != count:
-        raise Missing(f"{old.strip()!r} is not there {count} time(s) under {start.strip()!r}")
-    return text[:begin] + part.replace(old, new) + text[end:]
+def negated(condition) -> set[str]:
+    """Return the questions a condition reads under a `not:`."""
+    if isinstance(condition, Not):
+        return condition.questions()
+    return set().union(*(negated(part) for part in getattr(condition, "parts", ())))
 
 
-def insert_after(text: str, anchor: str, addition: str) -> str:
-    """Insert `addition` after the one line `anchor`."""
-    if text.count(anchor) != 1:
-        raise Missing(f"no single line {anchor.strip()!r}")
-    return text.replace(anchor, anchor + addition, 1)
-
-
-# (a) the advice of one rule, both languages.
-def reword_advice(rules: str) -> str:
-    rules = replace_in(
-        rules,
-        "rules:/  - id: seizure",
-        "Lay the person on their side and do not put anything in their\n        mouth.",
-        "Turn the person on their side, keep them from falling, and do not\n"
-        "        put anything in their mouth.",
-    )
-    return replace_in(
-        rules,
-        "rules:/  - id: seizure",
-        "Acueste a la persona de lado y no le meta nada en la boca.",
-        "Acueste a la persona de lado, cuide que no se caiga y no le meta nada en la boca.",
+def unique(name: str, taken) -> str:
+    return next(
+        f"{name}{suffix}" for suffix in ("", "_2", "_3", "_4", "_5") if f"{name}{suffix}" not in taken
     )
 
 
-# (b) a pump alarm with no symptoms: urgent -> soon, with its red flags, cases and floor row.
-def alarm_to_soon(rules: str, cases: dict[str, str]) -> tuple[str, dict[str, str]]:
-    rules = replace_in(rules, "rules:/  - id: pump-alarm", "    level: urgent\n", "    level: soon\n")
-    rules = replace_in(rules, "questions:/  - id: pump_alarm", "red_flag: urgent", "red_flag: soon", count=2)
-    cases = dict(cases)
-    cases["pump_wound_nerve.yaml"] = replace_in(
-        cases["pump_wound_nerve.yaml"],
-        "- name: a pump alarm with no symptoms is urgent",
-        "is urgent\n  answers: {pump_alarm: yes}\n  level: urgent",
-        "is soon\n  answers: {pump_alarm: yes}\n  level: soon",
-    )
-    cases["pump_wound_nerve.yaml"] = replace_in(
-        cases["pump_wound_nerve.yaml"],
-        "- name: a pump alarm with numb skin near the pump is urgent",
-        "  level: urgent\n",
-        "  level: soon\n",
-    )
-    for name in (
-        "a two-tone alarm is urgent",
-        "an alarm of a kind not known is urgent like a two-tone alarm",
-    ):
-        cases["refill_and_alarm.yaml"] = replace_in(
-            cases["refill_and_alarm.yaml"], f"- name: {name}", "  level: urgent\n", "  level: soon\n"
-        )
-    cases["reference_floor.yaml"] = replace_in(
-        cases["reference_floor.yaml"],
-        "- finding: a pump alarm with no symptoms (two-tone, or kind not known)",
-        "  level: urgent\n",
-        "  level: soon\n",
-    )
-    return rules, cases
+# (a) the advice of one rule, reworded in English and Spanish.
+def reword(ruleset: RuleSet, lines: yamlfile.Lines, file: Edits) -> str:
+    languages = [language for language in ruleset.languages if language in SENTENCE]
+    ranked = sorted(enumerate(ruleset.rules), key=lambda item: -item[1].level)  # stable: file order
+    for index, rule in ranked:
+        at = [lines.get(("rules", index, "advice", language)) for language in languages]
+        if languages and all(number and BLOCK.search(file.line(number)) for number in at):
+            for language, number in zip(languages, at, strict=True):
+                file.insert_after(number, " " * file.indent(number + 1) + SENTENCE[language] + "\n")
+            return f"the advice of rule '{rule.id}' reworded in {', '.join(languages)}"
+    raise Missing("no rule's advice is a folded block (`en: >-`) in English and Spanish")
+
+
+# (b) one urgent rule lowered to soon, with its red flags (cases and floor rows: see below).
+def lower(ruleset: RuleSet, lines: yamlfile.Lines, file: Edits) -> str:
+    under_not = set().union(*(negated(rule.when) for rule in ruleset.rules))
+    candidates = [
+        (index, rule)
+        for index, rule in enumerate(ruleset.rules)
+        if rule.level == Level.URGENT
+        and getattr(rule.when, "values", None) is not None  # one answer to one choice question
+        and rule.when.question not in under_not
+    ]
+
+    def alone(rule) -> bool:
+        """True when the rule alone makes one of its answers urgent (so lowering it shows)."""
+        answer = {rule.when.question: sorted(rule.when.values)[0]}
+        return [w.rule for w in engine.evaluate(ruleset, answer).warnings if w.level >= Level.URGENT] == [
+            rule
+        ]
+
+    for index, rule in sorted(candidates, key=lambda item: not alone(item[1])):  # stable: file order
+        question_id, values = rule.when.question, rule.when.values
+        number = ruleset.question_order[question_id]
+        file.replace(lines[("rules", index, "level")], "level: urgent", "level: soon")
+        flags = 0
+        for position, option in enumerate(ruleset.questions[number].options):
+            if option.value in values and option.red_flag == Level.URGENT:
+                at = lines[("questions", number, "options", position, "red_flag")]
+                file.replace(at, "red_flag: urgent", "red_flag: soon")
+                flags += 1
+        return f"rule '{rule.id}' lowered from urgent to soon with {flags} red flag(s)"
+    raise Missing("no urgent rule is one answer to one question that no `not:` reads")
 
 
 # (c) a new question with an emergency rule, a red flag and two cases.
-CATEGORY = """  chest_pain:
-    en: Chest pain
-    es: Dolor de pecho
-"""
-QUESTION = """
-  - id: chest_pain
-    text:
-      en: Do you have new pain or pressure in your chest?
-      es: ¿Tiene dolor o presión nueva en el pecho?
-    options:
-      - value: no
-        label: {en: "No", es: "No"}
-      - value: yes
-        label: {en: "Yes", es: "Sí"}
-        red_flag: emergency
-"""
-RULE = """  - id: chest-pain
-    category: chest_pain
-    level: emergency
-    when: {question: chest_pain, is: yes}
-    title:
-      en: New chest pain
-      es: Dolor de pecho nuevo
-    advice:
-      en: >-
-        New pain or pressure in the chest can be a heart or lung problem. Call
-        {emergency_number} now.
-      es: >-
-        Un dolor o presión nueva en el pecho puede ser un problema del corazón o de los
-        pulmones. Llame al {emergency_number} ahora.
-    source: >-
-      docs/clinical-basis.md#urgency (the clinic's own addition: new chest pain is an
-      emergency).
-    review:
-      by: Pump Check engineering draft, awaiting clinical sign-off
-      on: 2026-11-28
-      next_due: 2027-05-28
+def add_question(ruleset: RuleSet, data, lines: yamlfile.Lines, file: Edits, sections: set[str]):
+    if not {"en", "es"} >= set(ruleset.languages):
+        raise Missing(f"the new question has words in en and es only, not {', '.join(ruleset.languages)}")
+    qid = unique("chest_pain", {*ruleset.questions_by_id, *ruleset.categories})
+    rule_id = unique("chest-pain", {rule.id for rule in ruleset.rules})
+    say = {
+        "title": {"en": "Chest pain", "es": "Dolor de pecho"},
+        "text": {
+            "en": "Do you have new pain or pressure in your chest?",
+            "es": "¿Tiene dolor o presión nueva en el pecho?",
+        },
+        "no": {"en": '"No"', "es": '"No"'},
+        "yes": {"en": '"Yes"', "es": '"Sí"'},
+        "rule": {"en": "New chest pain", "es": "Dolor de pecho nuevo"},
+        "sign": {"en": '"New chest pain or pressure"', "es": '"Dolor o presión nueva en el pecho"'},
+        "advice": {
+            "en": "New pain or pressure in the chest can be a heart or lung problem. "
+            "Call {emergency_number} now.",
+            "es": "Un dolor o presión nueva en el pecho puede ser un problema del corazón o de los pulmones. "
+            "Llame al {emergency_number} ahora.",
+        },
+    }
 
-"""
-SIGN = """      - id: chest_pain
-        label: {en: "New chest pain or pressure", es: "Dolor o presión nueva en el pecho"}
-        sets: {chest_pain: yes}
-"""
-CASES = """# The clinic's new question: chest pain.
+    def words(key: str, indent: int) -> str:
+        return "".join(f"{' ' * indent}{language}: {say[key][language]}\n" for language in ruleset.languages)
 
-- name: new chest pain is an emergency
-  answers: {days_since_surgery: 300, chest_pain: yes}
-  level: emergency
-  categories: [chest_pain]
+    def flow(key: str) -> str:
+        return "{" + ", ".join(f"{language}: {say[key][language]}" for language in ruleset.languages) + "}"
 
-- name: near miss - no chest pain
-  answers: {days_since_surgery: 300, chest_pain: no}
-  level: none
-  categories: []
-"""
+    at = lines[("categories",)]
+    pad = " " * file.indent(at + 1)
+    file.insert_after(at, f"{pad}{qid}:\n" + words("title", len(pad) + 2))
+
+    first = ruleset.steps[0]
+    last = ruleset.question_order[first.questions[-1]]
+    after = lines.get(("questions", last + 1)) or _next_top_level(file, lines[("questions", last)])
+    item = " " * file.indent(lines[("questions", 0)])
+    file.insert_before_item(
+        after,
+        f"\n{item}- id: {qid}\n{item}  text:\n" + words("text", len(item) + 4) + f"{item}  options:\n"
+        f"{item}    - value: no\n{item}      label: {flow('no')}\n"
+        f"{item}    - value: yes\n{item}      label: {flow('yes')}\n{item}      red_flag: emergency\n",
+    )
+    if first.areas:  # the first page is a checklist: the new question is one more sign in it
+        area = next(i for i, a in enumerate(data["areas"]) if a["id"] == first.areas[0].id)
+        at = lines[("areas", area, "signs")]
+        pad = " " * file.indent(lines[("areas", area, "signs", 0)])
+        file.insert_after(
+            at,
+            f"{pad}- id: {qid}\n{pad}  label: {flow('sign')}\n{pad}  sets: {{{qid}: yes}}\n",
+        )
+    elif ("steps", 0, "questions") in lines:  # the file lists its steps: add the question to the first
+        at = lines[("steps", 0, "questions")]
+        if file.line(at).rstrip().endswith("]"):
+            file.replace(at, "]", f", {qid}]")
+        else:
+            end = lines[("steps", 0, "questions", len(first.questions) - 1)]
+            file.insert_after(end, f"{' ' * file.indent(end)}- {qid}\n")
+
+    today = datetime.date.today()
+    basis = "urgency" if "urgency" in sections else min(sections)
+    item = " " * file.indent(lines[("rules", 0)])
+    file.insert_after(
+        lines[("rules",)],
+        f"{item}- id: {rule_id}\n{item}  category: {qid}\n{item}  level: emergency\n"
+        f"{item}  when: {{question: {qid}, is: yes}}\n{item}  title:\n"
+        + words("rule", len(item) + 4)
+        + f"{item}  advice:\n"
+        + words("advice", len(item) + 4)
+        + f"{item}  source: docs/clinical-basis.md#{basis} (the clinic's own addition)\n"
+        f"{item}  review:\n{item}    by: the clinic's nurse, awaiting sign-off\n"
+        f"{item}    on: {today}\n{item}    next_due: {today + datetime.timedelta(days=182)}\n\n",
+    )
+    calm = engine.evaluate(ruleset, {})  # the other questions unanswered, as in the two cases
+    shown = sorted({warning.rule.category for warning in calm.warnings})
+    new_cases = (
+        f"# The clinic's new question: {say['title']['en'].lower()}.\n\n"
+        f"- name: {say['rule']['en'].lower()} is an emergency\n  answers: {{{qid}: yes}}\n"
+        f"  level: emergency\n  categories: [{', '.join(sorted({*shown, qid}))}]\n\n"
+        f"- name: near miss - no {say['title']['en'].lower()}\n  answers: {{{qid}: no}}\n"
+        f"  level: {calm.level.id}\n  categories: [{', '.join(shown)}]\n"
+    )
+    return f"question '{qid}' added with rule '{rule_id}'", f"{qid}.yaml", new_cases
 
 
-def add_chest_pain(rules: str, cases: dict[str, str]) -> tuple[str, dict[str, str]]:
-    rules = insert_after(rules, "categories:\n", CATEGORY)
-    _, end = block(rules, "questions:/  - id: seizure")  # the question comes first in the file
-    rules = rules[:end].rstrip("\n") + "\n" + QUESTION + "\n" + rules[end:]
-    rules = replace_in(rules, "areas:/  - id: emergency_signs", "    signs:\n", "    signs:\n" + SIGN)
-    rules = insert_after(rules, "rules:\n", RULE)
-    return rules, {**cases, "chest_pain.yaml": CASES}
+def _next_top_level(file: Edits, number: int) -> int:
+    """Return the line of the next top-level key after line `number`."""
+    while number < len(file.lines) and (file.line(number + 1)[:1] in (" ", "#", "\n", "")):
+        number += 1
+    return number + 1
 
 
-def edited(rules: str, cases: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """Return the rule file and case files with the three edits made."""
-    rules = reword_advice(rules)
-    rules, cases = alarm_to_soon(rules, cases)
-    rules, cases = add_chest_pain(rules, cases)
-    rules = re.sub(r'^version: "([^"]+)"', r'version: "\1-clinic-edit"', rules, count=1, flags=re.M)
-    return rules, cases
+def follow_cases(shipped: RuleSet, edited: RuleSet, cases_dir: Path) -> tuple[dict[str, str], int]:
+    """Return each case file's text with the cases whose result the edits change updated."""
+    texts, changed = {}, 0
+    for path in cases.case_files([cases_dir]):
+        file = Edits(path.read_text("utf-8"))
+        _, lines = yamlfile.load(path)
+        for case in cases.load_cases([path], shipped):
+            before, after = cases.run_case(shipped, case), cases.run_case(edited, case)
+            if not before.passed or (before.level, before.categories) == (after.level, after.categories):
+                continue
+            index = next(key[0] for key, line in lines.items() if len(key) == 1 and line == case.line)
+            file.replace(lines[(index, "level")], f"level: {before.level}", f"level: {after.level}")
+            if after.categories != before.categories:
+                at = lines[(index, "categories")]
+                file.replace(
+                    at, file.line(at).split(":", 1)[1].strip(), f"[{', '.join(sorted(after.categories))}]"
+                )
+            changed += 1
+        texts[path.name] = file.text()
+    return texts, changed
+
+
+def follow_floor(edited: RuleSet, table: Path) -> tuple[str, int]:
+    """Return the floor table with each row the lowered rule now falls below lowered to soon."""
+    file = Edits(table.read_text("utf-8"))
+    _, lines = yamlfile.load(table)
+    problems, _ = floor.check(edited, table)
+    for problem in problems:
+        index = next(key[0] for key, line in lines.items() if len(key) == 1 and line == problem.line)
+        file.replace(lines[(index, "level")], "level: urgent", "level: soon")
+    return file.text(), len(problems)
 
 
 def main(argv: list[str]) -> int:
@@ -201,19 +275,37 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     out = Path(argv[1])
+    shipped_file = PROJECT / "rules.yaml"
     cases_dir = PROJECT / "tests" / "cases"
-    shipped = {path.name: path.read_text("utf-8") for path in sorted(cases_dir.glob("*.yaml"))}
+    shipped = rules.load(shipped_file)
+    data, lines = yamlfile.load(shipped_file)
+    file = Edits(shipped_file.read_text("utf-8"))
     try:
-        rules, cases = edited((PROJECT / "rules.yaml").read_text("utf-8"), shipped)
+        said = [reword(shipped, lines, file), lower(shipped, lines, file)]
+        added, case_file, new_cases = add_question(shipped, data, lines, file, citations.sections(citations.BASIS))
+        said.append(added)
+        file.replace(lines[("version",)], shipped.version, f"{shipped.version}-clinic-edit")
+        with tempfile.TemporaryDirectory() as folder:
+            trial = Path(folder) / "rules.yaml"
+            trial.write_text(file.text(), "utf-8")
+            try:
+                edited = rules.load(trial)
+            except FileProblems as error:
+                print(f"the edited copy of rules.yaml does not load:\n{error}", file=sys.stderr)
+                return 1
+        texts, changed = follow_cases(shipped, edited, cases_dir)
+        floor_text, rows = follow_floor(edited, cases_dir / floor.FLOOR_FILE)
     except Missing as error:
         print(f"the edited-rules check does not apply to this rules.yaml: {error}", file=sys.stderr)
         return NOT_APPLICABLE
     (out / "tests" / "cases").mkdir(parents=True, exist_ok=True)
-    (out / "rules.yaml").write_text(rules, "utf-8")
-    for name, text in cases.items():
+    (out / "rules.yaml").write_text(file.text(), "utf-8")
+    for name, text in {**texts, floor.FLOOR_FILE: floor_text, case_file: new_cases}.items():
         (out / "tests" / "cases" / name).write_text(text, "utf-8")
-    shutil.copytree(PROJECT / "docs", out / "docs", dirs_exist_ok=True)
-    print(f"{out / 'rules.yaml'}: the shipped rules with three edits (advice, alarm to soon, chest pain)")
+    print(
+        f"{out / 'rules.yaml'}: the shipped rules with three edits: {'; '.join(said)}; "
+        f"{changed} example case(s) and {rows} floor row(s) follow the lowered rule"
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..engine.model import RuleSet
 
@@ -73,6 +74,26 @@ def too_hard(value: float, language: str) -> bool:
     """True when a grade is above the bar for its language."""
     bar = MAX_GRADE if language == "en" else (145 - SPANISH_MIN_EASE) / 10
     return value > bar
+
+
+class Graded(NamedTuple):
+    """One text's grade, what it is and its line in the rule file."""
+
+    grade: float
+    what: str
+    line: int
+
+
+def summary(language: str, rows: list[Graded]) -> str:
+    """Say, for one language, how many texts were read, the hardest one and how many are too hard."""
+    if not rows:
+        return f"{language}: no texts"
+    hardest = max(rows)
+    over = sum(too_hard(row.grade, language) for row in rows)
+    return (
+        f"{language}: {len(rows)} texts, the hardest {hardest.what} (line {hardest.line}) at grade "
+        f"{hardest.grade:.1f}; {over} above grade {MAX_GRADE}"
+    )
 
 
 def sentence(text: str) -> str:

@@ -2,9 +2,10 @@
 
 Everything a clinic's change must pass, each failure as file:line in plain words: the file's
 schema and clinic checks, the four safety proofs, every example case, a case where each rule
-fires and a near miss where it stays silent, the reference floor table, the reading level
-of every text in every language, and the known slips of wording (docs/wording-checks.yaml).
-pytest calls the same functions, so CI and the nurse agree.
+fires and a near miss where it stays silent, the reference floor table, each rule's source
+citing a section of docs/clinical-basis.md, the reading level of every text in every language
+(with each language's hardest text and grade), and the known slips of wording
+(docs/wording-checks.yaml). pytest calls the same functions, so CI and the nurse agree.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from .. import engine, safety
 from ..engine.model import Level, RuleSet
 from ..safety.proofs import report_for
-from . import cases, floor, readability, review_digest, wording, yamlfile
+from . import cases, citations, floor, readability, review_digest, wording, yamlfile
 from .yamlfile import FileProblems, Problem
 
 
@@ -60,28 +61,31 @@ def coverage(ruleset: RuleSet, outcomes: list[cases.Outcome]) -> list[Problem]:
     return problems
 
 
-def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], int]:
-    """Return a problem for each text above grade 8 (each medical word of the glossary is
-    explained in the app's own words too, so that is checked by pytest, not here)."""
-    problems, measured = [], 0
+def reading_level(ruleset: RuleSet, lines) -> tuple[list[Problem], dict[str, list[readability.Graded]]]:
+    """Return a problem for each text above grade 8, and every text's grade by language (each
+    medical word of the glossary is explained in the app's own words too: pytest checks that)."""
+    problems: list[Problem] = []
+    grades: dict[str, list[readability.Graded]] = {}
     for language in ruleset.languages:
         if language not in readability.MEASURED_LANGUAGES:
             continue
+        grades[language] = []
         for path, what, text in readability.units(ruleset, language):
-            measured += 1
             value = readability.grade(text, language)
+            line = yamlfile.line_of(lines, path)
+            grades[language].append(readability.Graded(value, what, line))
             if readability.too_hard(value, language):
                 problems.append(
                     Problem(
                         ruleset.file,
-                        yamlfile.line_of(lines, path),
+                        line,
                         (
                             f"{what} in '{language}' reads at grade {value:.1f}, above grade "
                             f"{readability.MAX_GRADE}: use shorter sentences and shorter words"
                         ),
                     )
                 )
-    return problems, measured
+    return problems, grades
 
 
 def wording_slips(
@@ -134,6 +138,7 @@ class Step:
     problems: list[Problem] = field(default_factory=list)
     summary: str = ""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # figures worth seeing when all is well
     seconds: float = 0.0
 
 
@@ -142,6 +147,7 @@ def run(
     cases_dir: str | Path,
     say: Callable[[Step], None] = lambda step: None,
     prove: bool = True,
+    basis: str | Path = citations.BASIS,
 ) -> list[Step]:
     """Run every check after loading (which the caller did); call say() after each step."""
     steps: list[Step] = []
@@ -165,6 +171,13 @@ def run(
         current.summary = ", ".join(f"{r.name} {r.status}" for r in report.properties)
 
     outcomes: list[cases.Outcome] = []
+    lines: list[yamlfile.Lines] = []
+
+    def file_lines() -> yamlfile.Lines:
+        """The line of each value of the rule file, read once (for file:line)."""
+        if not lines:
+            lines.append(yamlfile.load(ruleset.file)[1])
+        return lines[0]
 
     def examples(current: Step) -> None:
         try:
@@ -195,9 +208,13 @@ def run(
         current.summary = f"{tried:,} sets of answers against {table}"
 
     def reading(current: Step) -> None:
-        _, lines = yamlfile.load(ruleset.file)
-        current.problems, measured = reading_level(ruleset, lines)
-        current.summary = f"{measured} texts"
+        current.problems, grades = reading_level(ruleset, file_lines())
+        current.summary = f"{sum(map(len, grades.values()))} texts"
+        current.notes += [readability.summary(language, rows) for language, rows in grades.items()]
+
+    def sources(current: Step) -> None:
+        current.problems = citations.problems(ruleset, file_lines(), basis)
+        current.summary = f"{len(ruleset.rules)} sources against {basis}"
 
     def reviewed(current: Step) -> None:
         changed = review_digest.changed_since_review(ruleset)
@@ -220,6 +237,7 @@ def run(
     step("Example cases", examples)
     step("A case and a near miss for every rule", covered)
     step("Reference floor table", reference)
+    step("Sources", sources)
     step("Reading level", reading)
     step("Wording", worded)
     step("Changed since review", reviewed)
