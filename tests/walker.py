@@ -183,9 +183,14 @@ def walked(ruleset: RuleSet, chosen: dict) -> given.Given:
     return found
 
 
+def result_of(ruleset: RuleSet, chosen: dict) -> Result:
+    """The result of a walk through every page with `chosen`."""
+    return engine.evaluate(ruleset, given.answers(ruleset, walked(ruleset, chosen)))
+
+
 def level_of(ruleset: RuleSet, chosen: dict) -> Level:
     """The level a walk through every page with `chosen` ends at."""
-    return engine.evaluate(ruleset, given.answers(ruleset, walked(ruleset, chosen))).level
+    return result_of(ruleset, chosen).level
 
 
 def choices(ruleset: RuleSet) -> list[tuple[int, dict]]:
