@@ -56,6 +56,7 @@ def N_(message: str) -> str:  # noqa: N802 - Babel's own keyword for "extract, t
 
 CARE_TEAM_UNSET = N_("your care team")
 PHONE_UNSET = N_("the number on your discharge papers")
+EMERGENCY_ROOM_UNSET = N_("the emergency room of the hospital that put in the pump")
 
 
 def _words_in(code: str) -> Callable[[str], str]:
@@ -79,9 +80,9 @@ def _contacts(code: str) -> dict[str, str]:
         "care_team": care_team,
         "care_team_phone": care_team_phone,
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
-        "emergency_room": config.get(f"EMERGENCY_ROOM_{language().upper()}")
-        or (config["EMERGENCY_ROOM"] if language() == "en" else "")
-        or _("the emergency room of the hospital that put in the pump"),
+        "emergency_room": config.get(f"EMERGENCY_ROOM_{code.upper()}")
+        or (config["EMERGENCY_ROOM"] if code == "en" else "")
+        or words(EMERGENCY_ROOM_UNSET),
         "call_back_minutes": config["CALL_BACK_MINUTES"],
     }
 
