@@ -108,9 +108,14 @@ class Walker:
         for _ in range(limit):
             if 'action="/check/more"' not in page.html:
                 return page
-            self._send("/check/more", {"csrf_token": token_in(page.html)})
+            self.more()
             page = self.through(choose, limit)
         raise AssertionError("the remaining pages did not end")
+
+    def more(self) -> Page:
+        """Press "Answer the remaining pages" on the result shown."""
+        assert self.page is not None and 'action="/check/more"' in self.page.html
+        return self._send("/check/more", {"csrf_token": token_in(self.page.html)})
 
     def kept(self, ruleset: RuleSet) -> given.Given:
         """What this browser's session cookie keeps of the answers (read as the app reads it)."""
