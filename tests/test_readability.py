@@ -25,6 +25,7 @@ textstat = pytest.importorskip("textstat")
 
 from babel.messages.pofile import read_po  # noqa: E402
 from helpers import TEST_CONFIG  # noqa: E402
+from page_states import page_states  # noqa: E402
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, create_app  # noqa: E402
 
@@ -51,14 +52,15 @@ SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
         "when": "today",
         "version": "1",
         "digest": "x",
-        "zone": "UTC",
+        "area": "The belly: do you have any of these?",
+        "page": "2",
     },
     "es": {
         "emergency_number": "911",
         "care_team": "su equipo médico",
         "care_team_phone": "555-0100",
         "after_hours_phone": "555-0199",
-        "emergency_room": "the emergency room at St. Mary's",
+        "emergency_room": "la sala de emergencias del hospital donde le pusieron la bomba",
         "call_back_minutes": "30",
         "count": "18",
         "step": "2",
@@ -73,7 +75,8 @@ SAMPLE = {  # what the placeholders of the rule file and the catalogue read as
         "when": "hoy",
         "version": "1",
         "digest": "x",
-        "zone": "UTC",
+        "area": "La barriga: ¿tiene algo de esto?",
+        "page": "2",
     },
 }
 # Medical words that must stay, the words that explain each, and how a grade is read: one
@@ -166,48 +169,24 @@ class Visible(HTMLParser):
             self.words.append(data)
 
 
-def _urgent(ruleset):
-    """An answer that reaches URGENT on its own, from the loaded rules (not a shipped example)."""
-    from triage.engine import evaluate
-    from triage.engine.model import Level
-
-    return next(
-        {q.id: v}
-        for q in ruleset.questions
-        if not q.number
-        for v in q.values
-        if evaluate(ruleset, {q.id: v}).level == Level.URGENT
-    )
-
-
 def page_units(language):
+    """Yield (where, text) for the words a patient sees on each page and state of the check
+    (tests/page_states.py; the plain fallback result is the level's action alone) and the sheet."""
     app = create_app(
         {
             **TEST_CONFIG,
             "RULES_FILE": str(SHIPPED_RULES),
-            "WTF_CSRF_ENABLED": False,
             "CARE_TEAM_NAME": "your care team",
             "AFTER_HOURS_PHONE": "",
         }
     )
-    client = app.test_client()
-    ruleset = app.extensions["pump_check"].ruleset
-    first = {q.id: ("" if q.number else q.values[0]) for q in ruleset.questions}
-    pages = {
-        "start": ("get", "/", None),
-        "questions": ("get", "/check", None),
-        "questions with errors": ("post", "/check", {}),
-        "result none": ("post", "/check", first),
-        "result urgent": ("post", "/check", {**first, **_urgent(ruleset)}),
-        "a later step": ("post", "/check", {**first, "step": "1", "go": "next"}),
-        "summary": ("post", "/check", {**first, "step": str(len(ruleset.steps)), "go": "next"}),
-        "not found": ("get", "/nowhere", None),
-        "when to call": ("get", "/when-to-call", None),
-    }
-    for name, (method, path, data) in pages.items():
-        response = getattr(client, method)(path + f"?lang={language}", data=data)
+    pages = {name: page.html for name, page in page_states(app, language).items()}
+    pages["when to call"] = app.test_client().get(f"/when-to-call?lang={language}").get_data(as_text=True)
+    for name, html in pages.items():
+        if name.startswith("plain result"):
+            continue
         parser = Visible()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(html)
         text = re.sub(r"(\s*\.\s*)+", ". ", " ".join(parser.words))
         text = re.sub(r"\s+", " ", text).strip(". ")
         yield f"page {name}", text

@@ -14,22 +14,30 @@ from html import unescape
 
 import pytest
 from helpers import TEST_CONFIG
-from level_examples import one_answer_per_level
 from test_views import Page
+from walker import Walker, choice_per_level, choice_reaching, pick, worst
 
 from triage import create_app, engine
 from triage.engine import signs
 from triage.engine.model import Level
 
 
-@pytest.fixture
-def client(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return app.test_client()
+def result_page(client, chosen: dict, language: str = "en") -> Walker:
+    """Walk the check in `language` with `chosen` (the mildest elsewhere) to its last result."""
+    client.get(f"/?lang={language}")
+    walker = Walker(client)
+    walker.start()
+    walker.finish(pick(chosen))
+    assert walker.page.is_result and walker.page.status == 200
+    return walker
 
 
-def main_of(response) -> str:
-    html = response.get_data(as_text=True)
+# The test settings name the emergency room in English only: Spanish takes the catalogue's words.
+SPANISH_ROOM = "la sala de emergencias del hospital donde le pusieron la bomba"
+
+
+def main_of(page) -> str:
+    html = page.html if hasattr(page, "html") else page.get_data(as_text=True)
     return html[html.index("<main") : html.index("</main>")]
 
 
@@ -37,23 +45,24 @@ def text_of(html: str) -> str:
     return " ".join(unescape(Page(html).text).split())
 
 
-def worst_answers(ruleset) -> dict:
-    """Every answer at its most serious: the result with the most warnings."""
-    return {q.id: ("" if q.number else q.values[-1]) for q in ruleset.questions}
-
-
-def form(answers: dict, language: str = "en") -> dict:
-    return {**{k: ("" if v is None else v) for k, v in answers.items()}, "lang": language}
+# The call buttons on each level's card: 911, the care team, or none (the number is in the text).
+BUTTONS = {
+    Level.EMERGENCY: ["tel:911"],
+    Level.EMERGENCY_ROOM: [],
+    Level.URGENT: ["tel:5550100"],
+    Level.SOON: ["tel:5550100"],
+    Level.NONE: [],
+}
 
 
 def test_the_worst_answers_give_one_action_then_reasons_at_its_level_then_also_noted(client, ruleset):
-    answers = worst_answers(ruleset)
-    result = engine.evaluate(ruleset, {k: (None if v == "" else v) for k, v in answers.items()})
+    walker = result_page(client, worst(ruleset))  # every sign ticked, every page answered
+    result = walker.result(ruleset)
     lower = [w for w in result.warnings if w.level < result.level]
     assert lower, "the worst answers should set off warnings below the result's level"
-    main = main_of(client.post("/check", data=form(answers)))
+    main = main_of(walker.page)
     card = main[: main.index("</div>")]
-    assert 'class="button button--call" href="tel:911"' in card
+    assert re.findall(r'class="button button--call[^"]*" href="([^"]+)"', card) == BUTTONS[result.level]
     why = main[main.index("Why we say this") : main.index("Also noted")]
     noted = main[main.index("Also noted") :]
     for warning in result.warnings:
@@ -73,29 +82,22 @@ def test_the_worst_answers_give_one_action_then_reasons_at_its_level_then_also_n
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_each_level_shows_its_action_button_and_while_you_wait(client, ruleset, language):
-    for level, answers in one_answer_per_level(ruleset).items():
-        response = client.post("/check", data=form(answers, language))
-        main = main_of(response)
+    levels = choice_per_level(ruleset, pairs=True)
+    assert {Level.NONE, Level.EMERGENCY} <= set(levels)
+    for level, chosen in levels.items():
+        main = main_of(result_page(client, chosen, language).page)
         text = text_of(main)
         level_text = ruleset.levels[level]
         assert f'class="card card--{level.id}"' in main
         assert level_text.heading[language] in text_of(main[: main.index("<h1")])
         buttons = re.findall(r'class="button button--call[^"]*" href="([^"]+)"', main)
-        assert (
-            buttons
-            == {
-                Level.EMERGENCY: ["tel:911"],
-                Level.URGENT: ["tel:5550100", "tel:5550199"],
-                Level.SOON: ["tel:5550100"],
-                Level.NONE: [],
-            }[level]
-        ), level
+        assert buttons == BUTTONS[level], level
         for item in level_text.while_you_wait:
             words = item[language].format(
                 emergency_number="911",
                 care_team_phone="555-0100",
                 after_hours_phone="555-0199",
-                emergency_room="the emergency room at St. Mary's",
+                emergency_room={"es": SPANISH_ROOM}.get(language, "the emergency room at St. Mary's"),
                 call_back_minutes="30",
                 care_team={"es": "su equipo médico"}.get(language, "the Pump Clinic"),
             )
@@ -106,7 +108,7 @@ def test_each_level_shows_its_action_button_and_while_you_wait(client, ruleset, 
 
 
 def test_no_warning_signs_ends_with_the_red_flags_and_whom_to_call(client, ruleset):
-    main = main_of(client.post("/check", data=form(signs.mildest(ruleset))))
+    main = main_of(result_page(client, {}).page)
     text = text_of(main)
     assert ruleset.levels[Level.NONE].heading["en"] in text
     groups = signs.red_flags(ruleset, "en")
@@ -135,27 +137,29 @@ def test_every_red_flag_is_named_in_the_safety_net(ruleset):
 
 @pytest.mark.parametrize("after_hours", ["", "555-0100"])
 def test_the_after_hours_number_shows_only_when_it_differs(ruleset, after_hours):
-    app = create_app({**TEST_CONFIG, "AFTER_HOURS_PHONE": after_hours, "WTF_CSRF_ENABLED": False})
-    urgent = one_answer_per_level(ruleset)[Level.URGENT]
-    for response in (app.test_client().post("/check", data=form(urgent)), app.test_client().get("/")):
-        text = text_of(response.get_data(as_text=True))
-        assert "after hours" not in text.lower()
+    urgent = choice_reaching(ruleset, Level.URGENT)
+    if urgent is None:
+        pytest.skip("no choice reaches urgent")
+    for setting, shown in ((after_hours, False), ("555-0199", True)):  # the check can fail
+        app = create_app({**TEST_CONFIG, "AFTER_HOURS_PHONE": setting})
+        for page in (result_page(app.test_client(), urgent).page.html, app.test_client().get("/").text):
+            assert ("after hours" in text_of(page).lower()) == (shown and "Result:" in page), setting
 
 
 def test_the_care_team_is_named_in_each_language_never_english_inside_spanish(ruleset):
-    answers = form(one_answer_per_level(ruleset)[Level.URGENT], "es")
-    plain = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": False}).test_client()
-    spanish = plain.post("/check", data=answers).get_data(as_text=True)
+    urgent = choice_reaching(ruleset, Level.URGENT)
+    if urgent is None:
+        pytest.skip("no choice reaches urgent")
+    plain = create_app(dict(TEST_CONFIG)).test_client()
+    spanish = result_page(plain, urgent, "es").page.html
     assert "Pump Clinic" not in spanish and "su equipo médico" in spanish
-    named = create_app(
-        {**TEST_CONFIG, "WTF_CSRF_ENABLED": False, "CARE_TEAM_NAME_ES": "la Clínica de la Bomba"}
-    ).test_client()
-    spanish = named.post("/check", data=answers).get_data(as_text=True)
+    named = create_app({**TEST_CONFIG, "CARE_TEAM_NAME_ES": "la Clínica de la Bomba"})
+    spanish = result_page(named.test_client(), urgent, "es").page.html
     action = ruleset.levels[Level.URGENT].action
     assert action_words(action["es"], "la Clínica de la Bomba") in spanish
     assert "Pump Clinic" not in spanish
-    english = named.post("/check", data=form(one_answer_per_level(ruleset)[Level.URGENT]))
-    assert action_words(action["en"], "the Pump Clinic") in english.get_data(as_text=True)
+    english = result_page(named.test_client(), urgent).page.html
+    assert action_words(action["en"], "the Pump Clinic") in english
 
 
 def action_words(action: str, care_team: str) -> str:

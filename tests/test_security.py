@@ -1,8 +1,12 @@
 """Security: headers on every response, cookies, proxies, size limits, and no answer leaks.
 
-The canary tests send a distinctive value through every way in (form, API value, API key,
-bad requests) and look for it everywhere it must not be: logs, headers, URLs, the session
-cookie, and bodies other than the reply to the same client.
+The canary tests send a distinctive value through every way in (each kind of field on the
+check's pages, API value, API key, bad requests) and look for it everywhere it must not be: logs,
+the files the server writes, headers and redirects, URLs, the session cookie, and bodies other
+than the reply to the same client. The session cookie does hold the answers of a check under
+way (issue 21): it is tested to be HttpOnly, SameSite=Lax, Secure over HTTPS, for the browser
+session only, and signed (a changed cookie is ignored), and a value that cannot be read is never
+kept in it.
 """
 
 from __future__ import annotations
@@ -23,8 +27,11 @@ from urllib.parse import urlencode
 import pytest
 from gunicorn_server import running
 from helpers import TEST_CONFIG, csrf_token, token_in
+from walker import Walker, read, sign_reaching, signs_with_steps
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, StartupError, create_app
+from triage.engine.model import Level
+from triage.patient import given
 from triage.web import security
 
 CONFIG = {**TEST_CONFIG, "RULES_FILE": str(SHIPPED_RULES), "AFTER_HOURS_PHONE": ""}
@@ -33,24 +40,42 @@ TEMPLATES = PROJECT_ROOT / "templates"
 
 
 def valid_form(ruleset, token: str) -> dict:
+    """Call mode's form (every question on one page), each question at its first answer."""
     data = {q.id: q.values[0] for q in ruleset.questions if not q.number}
     data.update({q.id: "" for q in ruleset.questions if q.number}, csrf_token=token)
     return data
 
 
+def first_page(client) -> tuple[str, dict]:
+    """Start the check as a browser does; return the first page's address and its form filled
+    with the mildest answers and its token."""
+    walker = Walker(client)
+    page = walker.start()
+    return page.address, {**walker.mildest(), "csrf_token": token_in(page.html)}
+
+
 def every_kind_of_response(client, ruleset):
     """(name, response) for each kind of page, API reply and refusal the app sends."""
-    token = csrf_token(client)
+    first, form = first_page(client)
+    token = form["csrf_token"]
+    walker = Walker(client)
+    walker.start()
+    walker.through()
     big = b'{"answers": {"fever": "' + b"x" * (70 * 1024) + b'"}}'
     responses = [
         ("start", client.get("/")),
-        ("questions", client.get("/check")),
-        ("result", client.post("/check", data=valid_form(ruleset, token))),
-        ("form re-shown", client.post("/check", data={"csrf_token": token, "fever": "maybe"})),
-        ("no CSRF token", client.post("/check", data=valid_form(ruleset, ""))),
-        ("form too big", client.post("/check", data={"csrf_token": token, "x": "y" * 70_000})),
+        ("resume", client.get("/check")),
+        ("a page", client.get(first)),
+        ("result", client.get("/check/result")),
+        ("page sent", client.post(first, data=form)),
+        ("page sent blank", client.post(first, data={"csrf_token": token})),
+        ("page re-shown", client.get(first)),
+        ("start again", client.post("/check/new", data={"csrf_token": token})),
+        ("no CSRF token", client.post(first, data={**form, "csrf_token": ""})),
+        ("form too big", client.post(first, data={"csrf_token": token, "x": "y" * 70_000})),
+        ("not a form", client.post(first, json=form)),
         ("not found", client.get("/nowhere")),
-        ("wrong method", client.put("/check")),
+        ("wrong method", client.put(first)),
         ("questions API", client.get("/api/v1/questions")),
         ("triage API", client.post("/api/v1/triage", json={"answers": {"fever": "yes"}})),
         ("API not JSON", client.post("/api/v1/triage", data="fever=yes")),
@@ -85,11 +110,16 @@ def test_each_kind_of_response_has_the_expected_status(responses):
     statuses = {name: response.status_code for name, response in responses}
     assert statuses == {
         "start": 200,
-        "questions": 200,
+        "resume": 303,
+        "a page": 200,
         "result": 200,
-        "form re-shown": 400,
+        "page sent": 303,
+        "page sent blank": 303,
+        "page re-shown": 400,
+        "start again": 303,
         "no CSRF token": 400,
         "form too big": 413,
+        "not a form": 415,
         "not found": 404,
         "wrong method": 405,
         "questions API": 200,
@@ -192,12 +222,17 @@ def test_every_form_posts_so_answers_never_go_into_a_url(responses):
 
 
 def test_answers_in_a_query_string_are_ignored(client, ruleset):
-    first = [ruleset.question(q) for q in ruleset.steps[0].questions]
-    query = "&".join(f"{q.id}={q.values[-1]}" for q in first if not q.number)
-    response = client.get(f"/check?{query}&step=2&go=next&csrf_token=x")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "<title>Step 1 of " in page and "checked" not in page
+    first, form = first_page(client)
+    step = ruleset.steps[0]
+    chosen = {q: ruleset.question(q).values[-1] for q in step.questions if not ruleset.question(q).number}
+    chosen |= {area.id: area.signs[0].id for area in step.areas}
+    assert chosen, "the first page asks something"
+    query = urlencode({**chosen, "csrf_token": "x"})
+    response = client.get(f"{first}?{query}")
+    assert response.status_code == 200 and " checked" not in response.get_data(as_text=True)
+    response = client.get(f"/check/result?{query}")  # nothing was answered: back to the first page
+    assert response.status_code == 303 and response.headers["Location"] == first
+    assert Walker(client).kept(ruleset) == given.Given()
 
 
 # --- HTTPS, cookies and proxies ---
@@ -209,11 +244,43 @@ def session_cookie(response):
     return cookies[0]
 
 
-def test_the_session_cookie_is_httponly_and_samesite_and_secure_only_over_https(app):
-    plain = session_cookie(app.test_client().get("/check"))
-    assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
-    secure = session_cookie(app.test_client().get("/check", base_url="https://localhost"))
-    assert "HttpOnly" in secure and "SameSite=Lax" in secure and "Secure" in secure
+def test_the_session_cookie_holding_the_answers_is_httponly_samesite_and_secure_over_https(app, ruleset):
+    for base_url, secure in (("http://localhost", False), ("https://localhost", True)):
+        client = app.test_client()
+        cookies = [session_cookie(client.get("/", base_url=base_url))]
+        token = token_in(client.get("/", base_url=base_url).get_data())
+        started = client.post("/check/new", data={"csrf_token": token}, base_url=base_url)
+        first = started.headers["Location"]
+        walker = Walker(client)
+        walker.page = read(first, client.get(first, base_url=base_url))
+        sent = client.post(first, data={**walker.mildest(), "csrf_token": token}, base_url=base_url)
+        assert sent.status_code == 303 and sent.headers["Location"] != first
+        cookies.append(session_cookie(sent))  # this one holds the answers of the first page
+        assert ruleset.steps[0].id in decoded_session(sent)
+        for cookie in cookies:
+            attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+            assert {"httponly", "path"} <= attributes and "samesite=lax" in cookie.lower()
+            assert ("secure" in attributes) is secure, base_url
+            assert not {"expires", "max-age"} & attributes, "the answers last the browser session only"
+
+
+def test_a_changed_session_cookie_is_ignored_and_the_check_starts_afresh(client, ruleset):
+    _, area, sign = sign_reaching(ruleset, Level.EMERGENCY, first_page=True)
+    walker = Walker(client)
+    walker.start()
+    assert walker.send({**walker.mildest(), area: sign.id}).level == "emergency"
+    value = client.get_cookie("session").value
+    payload, signature = value.rsplit(".", 1)
+    for changed in (
+        payload + "." + signature[::-1],
+        value.replace(value[1], "A" if value[1] != "A" else "B", 1),
+    ):
+        client.set_cookie("session", changed)
+        page = walker.open("/check/result")
+        assert page.address == f"/check/{ruleset.steps[0].id}" and not page.is_result
+        assert all(not chosen for _, _, chosen in page.fields.values())
+    client.set_cookie("session", value)  # the cookie as the app signed it still holds the check
+    assert walker.open("/check/result").level == "emergency"
 
 
 def test_hsts_is_sent_over_https(client):
@@ -222,37 +289,46 @@ def test_hsts_is_sent_over_https(client):
 
 
 def test_x_forwarded_proto_is_ignored_without_a_configured_proxy(client):
-    response = client.get("/check", headers={"X-Forwarded-Proto": "https"})
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
     assert "Secure" not in session_cookie(response)
 
 
 def test_x_forwarded_proto_is_honoured_with_flask_proxy_fix():
     client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
-    response = client.get("/check", headers={"X-Forwarded-Proto": "https"})
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert "Secure" in session_cookie(response)
     assert "Strict-Transport-Security" not in client.get("/").headers
 
 
-def https_post(client, ruleset, **headers):
-    """Post valid answers over HTTPS the way a browser with `no-referrer` does: no Referer."""
-    token = csrf_token(client, base_url="https://localhost")
-    return client.post(
-        "/check", data=valid_form(ruleset, token), base_url="https://localhost", headers=headers
-    )
+def https_post(client, fetch_site: str | None, **request):
+    """Start the check over HTTPS and send its first page the way a browser with `no-referrer`
+    does: no Referer; `fetch_site`: the Sec-Fetch-Site header it sends (None: a browser without
+    Fetch Metadata, which sends none on any request)."""
+    request.setdefault("base_url", "https://localhost")
+    headers = request.pop("headers", {})
+    ours = {**headers, "Sec-Fetch-Site": "same-origin"} if fetch_site else headers
+    token = csrf_token(client, headers=ours, **request)
+    started = client.post("/check/new", data={"csrf_token": token}, headers=ours, **request)
+    assert started.status_code == 303, started.status_code
+    first = started.headers["Location"]
+    walker = Walker(client)
+    walker.page = read(first, client.get(first, headers=ours, **request))
+    data = {**walker.mildest(), "csrf_token": token}
+    sent = {**headers, "Sec-Fetch-Site": fetch_site} if fetch_site else headers
+    return first, client.post(first, data=data, headers=sent, **request)
 
 
-def test_an_https_form_post_without_a_referer_works(client, ruleset):
-    response = https_post(client, ruleset, **{"Sec-Fetch-Site": "same-origin"})
-    assert response.status_code == 200 and "No warning signs" in response.get_data(as_text=True)
-    response = https_post(client, ruleset)  # a browser without Fetch Metadata
-    assert response.status_code == 200 and "No warning signs" in response.get_data(as_text=True)
+@pytest.mark.parametrize("fetch_site", ["same-origin", None])
+def test_an_https_form_post_without_a_referer_works(client, fetch_site):
+    first, response = https_post(client, fetch_site)
+    assert response.status_code == 303 and response.headers["Location"] not in (first, "/check/result")
 
 
 @pytest.mark.parametrize("site", ["cross-site", "same-site"])
-def test_a_form_post_from_another_site_is_refused(client, ruleset, site):
-    response = https_post(client, ruleset, **{"Sec-Fetch-Site": site})
+def test_a_form_post_from_another_site_is_refused(client, site):
+    _, response = https_post(client, site)
     assert response.status_code == 400
     assert "Your answers were not sent" in response.get_data(as_text=True)
 
@@ -262,15 +338,12 @@ def test_the_api_may_be_called_from_another_site(client):
     assert response.status_code == 200
 
 
-def test_an_https_form_post_works_behind_a_proxy(ruleset):
+def test_an_https_form_post_works_behind_a_proxy():
     client = create_app({**CONFIG, "PROXY_FIX": 1, "TRUSTED_HOSTS": "localhost"}).test_client()
     https = {"X-Forwarded-Proto": "https"}
-    token = csrf_token(client, headers=https)
-    # The cookie is Secure, so the test client (at http://localhost) would not send it back.
-    cookie = client.get_cookie("session")
-    client.set_cookie("session", cookie.value)
-    response = client.post("/check", data=valid_form(ruleset, token), headers=https)
-    assert response.status_code == 200 and "No warning signs" in response.get_data(as_text=True)
+    first, response = https_post(client, None, base_url="http://localhost", headers=https)
+    assert response.status_code == 303 and response.headers["Location"] not in (first, "/check/result")
+    assert "Secure" in session_cookie(response)
 
 
 @pytest.mark.parametrize("value, count", [(0, 0), ("0", 0), ("", 0), (None, 0), (1, 1), ("2", 2)])
@@ -309,18 +382,41 @@ def test_the_api_accepts_a_body_just_under_the_limit(client):
     assert response.status_code == 200
 
 
-def test_an_oversized_form_post_gets_the_413_page(client):
-    response = client.post("/check", data={"csrf_token": csrf_token(client), "fever": "x" * 70_000})
+def page_addresses(client, ruleset) -> dict[str, str]:
+    """The addresses a form of the check posts to, for a browser that has one of each open:
+    a page, a details page (a ticked sign's questions), start again, and the remaining pages."""
+    opening = next((n, a, s) for n, _, a, s in signs_with_steps(ruleset) if s.opens and not s.sets)
+    walker = Walker(client)
+    walker.start()
+    while opening[1] not in walker.page.fields:
+        walker.send(walker.mildest())
+    step = walker.page.address
+    details = walker.send({**walker.mildest(), opening[1]: opening[2].id}).address
+    assert details == f"{step}/details"
+    return {"page": step, "details": details, "start again": "/check/new", "remaining": "/check/more"}
+
+
+PAGE_POSTS = ["page", "details", "start again", "remaining"]
+
+
+@pytest.mark.parametrize("name", PAGE_POSTS)
+def test_an_oversized_form_post_gets_the_413_page(client, ruleset, name):
+    path = page_addresses(client, ruleset)[name]
+    response = client.post(path, data={"csrf_token": csrf_token(client), "fever": "x" * 70_000})
     assert response.status_code == 413
     assert response.mimetype == "text/html" and "Too much was sent" in response.get_data(as_text=True)
 
 
-def test_a_multipart_form_with_too_many_parts_is_refused(client, app):
+@pytest.mark.parametrize("name", PAGE_POSTS)
+def test_a_multipart_form_with_too_many_parts_is_refused(client, app, ruleset, name):
     assert app.config["MAX_FORM_PARTS"] == 200
+    path = page_addresses(client, ruleset)[name]
     data = {f"field{i}": "x" for i in range(250)}
     data["csrf_token"] = csrf_token(client)
-    response = client.post("/check", data=data, content_type="multipart/form-data")
+    response = client.post(path, data=data, content_type="multipart/form-data")
     assert response.status_code == 413
+    small = {"csrf_token": data["csrf_token"], "field": "x"}  # a multipart form of a page's size is read
+    assert client.post(path, data=small, content_type="multipart/form-data").status_code != 413
 
 
 def chunked(client, path: str, body: bytes, content_type: str):
@@ -342,10 +438,20 @@ def test_a_chunked_api_body_is_held_to_the_same_limit(client, size, status):
     assert response.is_json and (status == 413) == ("errors" in response.get_json())
 
 
-def test_a_chunked_form_over_the_limit_gets_the_413_page(client):
+@pytest.mark.parametrize("name", PAGE_POSTS)
+def test_a_chunked_form_over_the_limit_gets_the_413_page(client, ruleset, name):
+    path = page_addresses(client, ruleset)[name]
     body = f"csrf_token={csrf_token(client)}&fever=".encode() + b"x" * (64 * 1024)
-    response = chunked(client, "/check", body, "application/x-www-form-urlencoded")
+    response = chunked(client, path, body, "application/x-www-form-urlencoded")
     assert response.status_code == 413 and "Too much was sent" in response.get_data(as_text=True)
+
+
+def test_a_small_chunked_form_is_read_whole(client):
+    walker = Walker(client)
+    page = walker.start()
+    body = urlencode({**walker.mildest(), "csrf_token": token_in(page.html)}, doseq=True).encode()
+    response = chunked(client, page.address, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 303 and response.headers["Location"] != page.address
 
 
 def test_form_limits_are_set(app):
@@ -357,36 +463,60 @@ def test_form_limits_are_set(app):
 
 
 def decoded_session(response) -> str:
-    """The session cookie's payload (it is signed, not encrypted, so anyone can read it)."""
+    """The session cookies' payload (signed, not encrypted, so anyone can read it)."""
     texts = []
     for header in response.headers.getlist("Set-Cookie"):
-        value = header.split(";", 1)[0].split("=", 1)[1]
-        payload = value.lstrip(".").split(".")[0]
-        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        texts.append((zlib.decompress(raw) if value.startswith(".") else raw).decode())
+        if header.startswith("session="):
+            texts.append(decoded(header.split(";", 1)[0].split("=", 1)[1]))
     return " ".join(texts)
 
 
+def decoded(value: str) -> str:
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if value.startswith(".") else raw).decode()
+
+
 def canary_requests(client, ruleset):
-    """Send the canary every way a client can; return (name, response, may echo to sender)."""
-    token = csrf_token(client)
-    form = valid_form(ruleset, token)
+    """Send the canary every way a client can; return (name, response, may echo to sender).
+
+    A post to a page of the check is followed as a browser follows it: the page it redirects
+    to is checked too (a value that cannot be read is asked again, never shown or kept).
+    """
     sent = []
 
     def send(name, response, echo_ok=False):
         sent.append((name, response, echo_ok))
+        if response.status_code == 303:
+            sent.append((f"{name}, then", client.get(response.headers["Location"]), echo_ok))
 
-    send("form: choice value", client.post("/check", data={**form, "fever": CANARY}))
-    # The days are chosen in bands: a number that is not one is refused, never shown again.
-    send("form: number value", client.post("/check", data={**form, "days_since_surgery": CANARY}))
-    send("form: unknown field", client.post("/check", data={**form, CANARY: CANARY}))
-    send("form: valid answers plus canary", client.post("/check", data={**form, "x": CANARY}))
-    send("form: bad CSRF token", client.post("/check", data={**form, "csrf_token": CANARY}))
-    send("form: oversized", client.post("/check", data={**form, "fever": CANARY * 6000}))
+    walker = Walker(client)
+    first = walker.start()
+    page = {**walker.mildest(), "csrf_token": token_in(first.html)}
+    radio = next(name for name, (kind, _, _) in first.fields.items() if kind == "radio")
+    area = next(name for name, (kind, _, _) in first.fields.items() if kind == "checkbox")
+    at = first.address
+    send("page: choice value", client.post(at, data={**page, radio: CANARY}))
+    send("page: checklist value", client.post(at, data={**page, area: [CANARY, "none"]}))
+    send("page: choice sent twice", client.post(at, data={**page, radio: [page[radio], CANARY]}))
+    send("page: unknown field", client.post(at, data={**page, CANARY: CANARY}))
+    send("page: valid answers plus canary", client.post(at, data={**page, "x": CANARY}))
+    send("page: bad CSRF token", client.post(at, data={**page, "csrf_token": CANARY}))
+    send("page: oversized", client.post(at, data={**page, radio: CANARY * 6000}))
+    send("page: multipart", client.post(at, data={**page, radio: CANARY}, content_type="multipart/form-data"))
     send(
-        "form: multipart",
-        client.post("/check", data={**form, "fever": CANARY}, content_type="multipart/form-data"),
+        "page: JSON",
+        client.post(at, json={**page, radio: CANARY}, headers={"X-CSRFToken": page["csrf_token"]}),
     )
+    send("start again", client.post("/check/new", data={"csrf_token": page["csrf_token"], "x": CANARY}))
+    walker.start()
+    second = walker.send(walker.mildest())  # the next page: a number asked in bands, if any
+    numbers = [name for name in second.fields if name in ruleset.questions_by_id]
+    numbers = [name for name in numbers if ruleset.question(name).number] or numbers[:1]
+    form = {**walker.mildest(), "csrf_token": token_in(second.html)}
+    send("page: number value", client.post(second.address, data={**form, numbers[0]: CANARY}))
+    send("remaining pages", client.post("/check/more", data={"csrf_token": form["csrf_token"], "x": CANARY}))
+    form = valid_form(ruleset, page["csrf_token"])  # call mode's form
     api = "/api/v1/triage"
     # The API's 422 says which value was wrong to the client that sent it (see README, Security).
     send("API: value", client.post(api, json={"answers": {"fever": CANARY}}), echo_ok=True)
@@ -421,7 +551,7 @@ def canary_requests(client, ruleset):
 def test_the_canary_never_leaks(client, ruleset, caplog, capfd):
     caplog.set_level(logging.DEBUG)
     sent = canary_requests(client, ruleset)
-    assert len(sent) == 22
+    assert len(sent) >= 30
     for name, response, echo_ok in sent:
         assert 200 <= response.status_code < 500, name
         assert response.headers["Cache-Control"] == "no-store", name
@@ -433,6 +563,8 @@ def test_the_canary_never_leaks(client, ruleset, caplog, capfd):
             assert CANARY not in body, f"{name}: canary in the body"
     echoed = {name for name, response, _ in sent if CANARY in response.get_data(as_text=True)}
     assert "API: value" in echoed  # the echo check can fail
+    kept = decoded(client.get_cookie("session").value)
+    assert '"check"' in kept and CANARY not in kept  # the answers kept, the canary never
     assert CANARY not in caplog.text
     assert all(CANARY not in str(record.args) for record in caplog.records)
     out, err = capfd.readouterr()
@@ -449,16 +581,18 @@ def test_the_canary_check_would_see_a_logged_answer(client, caplog):
 def test_a_crash_while_answering_logs_no_answers(app, ruleset, caplog, capfd, monkeypatch):
     """Even an unexpected error shows the 500 page and logs the traceback without the answers."""
     from triage import engine
+    from triage.patient import flow
 
     def broken(ruleset, answers):
         raise RuntimeError("the engine broke")
 
-    monkeypatch.setattr(engine, "evaluate", broken)
     app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
     client = app.test_client()
     caplog.set_level(logging.DEBUG)
-    token = csrf_token(client)
-    form = client.post("/check", data={**valid_form(ruleset, token), "x": CANARY})
+    first, page = first_page(client)
+    monkeypatch.setattr(engine, "evaluate", broken)
+    monkeypatch.setattr(flow, "evaluate", broken)
+    form = client.post(first, data={**page, "x": CANARY})
     api = client.post("/api/v1/triage", json={"answers": {"fever": "no"}, "x": CANARY})
     api_ok = client.post("/api/v1/triage", json={"answers": {"fever": "no"}})
     assert form.status_code == 500 and api_ok.status_code == 500 and api.status_code == 422
@@ -492,18 +626,54 @@ def http(base: str, method: str, path: str, body=None, headers: dict | None = No
         connection.close()
 
 
-def test_gunicorn_logs_hold_no_answers_and_refuse_big_chunked_bodies(tmp_path, ruleset):
+class Browser:
+    """Just enough of a browser over http.client: it keeps the session cookie and follows 303s."""
+
+    def __init__(self, base: str):
+        self.base, self.cookie = base, ""
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = None
+        if form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urlencode(form, doseq=True)
+        status, response_headers, page = http(self.base, method, path, body, headers)
+        for header in response_headers.get_all("Set-Cookie") or []:
+            if header.startswith("session="):
+                self.cookie = header.split(";", 1)[0]
+        return status, response_headers, page.decode()
+
+    def send(self, path: str, form: dict):
+        """Post a form; return (status, address, page) of the page the post redirects to."""
+        status, headers, _ = self.request("POST", path, form)
+        assert status == 303, (path, status)
+        address = headers["Location"]
+        status, _, page = self.request("GET", address)
+        return status, address, page
+
+
+def test_gunicorn_logs_and_files_hold_no_answers_and_refuse_big_chunked_bodies(tmp_path, ruleset):
     with running(tmp_path, GUNICORN_LOGLEVEL="debug") as (base, _, log):
-        status, headers, page = http(base, "GET", f"/check?fever={CANARY}")
-        assert status == 200 and CANARY not in page.decode()
-        cookie = headers["Set-Cookie"].split(";", 1)[0]
+        browser = Browser(base)
+        status, _, page = browser.request("GET", f"/?fever={CANARY}")
+        assert status == 200 and CANARY not in page
         token = token_in(page)
-        form = {**valid_form(ruleset, token), "x": CANARY}
-        form_headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
-        status, _, page = http(base, "POST", f"/check?{CANARY}=1", urlencode(form), form_headers)
-        assert status == 200 and "No warning signs" in page.decode()
-        status, _, _ = http(base, "POST", "/check", urlencode({**form, "fever": CANARY}), form_headers)
-        assert status == 400
+        status, address, page = browser.send(f"/check/new?{CANARY}=1", {"csrf_token": token})
+        assert status == 200 and CANARY not in page
+        fields = read(address, FakeResponse(status, page)).fields
+        radio = next(name for name, (kind, _, _) in fields.items() if kind == "radio")
+        status, again, page = browser.send(address, {**mildest(fields), radio: CANARY, "csrf_token": token})
+        assert (status, again) == (400, address) and CANARY not in page  # asked again, not shown
+        for _ in range(20):
+            status, address, page = browser.send(
+                address, {**mildest(fields), "x": CANARY, "csrf_token": token}
+            )
+            assert status == 200 and CANARY not in page
+            if address == "/check/result":
+                break
+            fields = read(address, FakeResponse(status, page)).fields
+        assert ruleset.levels[Level.NONE].heading["en"] in page
         api = {"Content-Type": "application/json"}
         for answers in ({"fever": CANARY}, {CANARY: "yes"}, {"fever": "no", "x": CANARY}):
             status, _, _ = http(base, "POST", "/api/v1/triage", json.dumps({"answers": answers}), api)
@@ -517,21 +687,40 @@ def test_gunicorn_logs_hold_no_answers_and_refuse_big_chunked_bodies(tmp_path, r
         status, _, body = http(base, "POST", "/api/v1/triage", chunks, api)
         assert status == 200 and json.loads(body)["level"] == "urgent", "a small chunked body"
     output = log.read_text()
-    assert '"POST /check HTTP/1.1" 200' in output  # the access log is on and was captured
-    assert '"GET /check HTTP/1.1" 200' in output  # the path is logged, its query string is not
+    first = ruleset.steps[0].id
+    assert f'"POST /check/{first} HTTP/1.1" 303' in output  # the access log is on and was captured
+    assert '"POST /check/new HTTP/1.1" 303' in output  # the path is logged, its query string is not
+    assert '"GET /check/result HTTP/1.1" 200' in output
     assert CANARY not in output
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert log in written and not [path for path in written if CANARY.encode() in path.read_bytes()]
 
 
-def test_the_cookie_signer_follows_a_new_secret_key(app, client, ruleset):
-    """The session's signer is built once, but a changed secret key (rotation) is seen."""
-    form = valid_form(ruleset, csrf_token(client))
-    first = app.session_interface.get_signing_serializer(app)
-    assert app.session_interface.get_signing_serializer(app) is first
-    assert client.post("/check", data=form).status_code == 200
+class FakeResponse:
+    """A page read over http.client, as walker.read() reads a test client's response."""
+
+    def __init__(self, status: int, page: str):
+        self.status_code, self.page = status, page
+
+    def get_data(self, as_text: bool = False):
+        return self.page
+
+
+def mildest(fields: dict) -> dict:
+    """Each question's first answer, "None of these" for each checklist (as Walker.mildest)."""
+    return {name: "none" if kind == "checkbox" else values[0] for name, (kind, values, _) in fields.items()}
+
+
+def test_a_new_secret_key_refuses_the_old_cookie_and_its_answers(app, client, ruleset):
+    """A changed secret key (rotation) is seen at once: a cookie signed with the old key is no
+    longer read, so its token is refused and its answers are gone. (The kept signer this test
+    also covered went with issue 21: Flask builds it per request.)"""
+    address, form = first_page(client)
+    assert client.post(address, data=form).status_code == 303
+    assert Walker(client).kept(ruleset).done == [ruleset.steps[0].id]
     app.secret_key = "another-secret-key-0123456789"
-    assert app.session_interface.get_signing_serializer(app) is not first
-    # The cookie signed with the old key is no longer accepted, so the same post is refused.
-    assert client.post("/check", data=form).status_code == 400
+    assert client.post(address, data=form).status_code == 400
+    assert Walker(client).open("/check/result").address == address  # the check starts afresh
 
 
 def raw_request(base: str, data: bytes) -> bytes:

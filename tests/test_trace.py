@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from helpers import token_in
+from walker import Walker, choice_reaching, pick
 
 from triage import SHIPPED_RULES, create_app
+from triage.engine.model import Level
 
 CONFIG = {
     "TESTING": True,
@@ -59,11 +61,17 @@ def form_data(client, path: str, **chosen) -> dict:
     return {**data, "days_since_surgery": "", **chosen, "csrf_token": token}
 
 
-def test_the_result_page_shows_version_and_digest(traced):
+@pytest.mark.parametrize("level", [Level.NONE, Level.URGENT])
+def test_the_result_page_shows_version_and_digest(traced, level):
     client, version, digest = traced
-    response = client.post("/check", data=form_data(client, "/check", fever="yes"))
-    assert response.status_code == 200
-    assert f"Rule set version {version} ({digest})" in response.get_data(as_text=True)
+    chosen = choice_reaching(client.application.extensions["pump_check"].ruleset, level)
+    if chosen is None:
+        pytest.skip(f"no choice reaches {level.id}")
+    walker = Walker(client)
+    walker.start()
+    page = walker.finish(pick(chosen))
+    assert page.status == 200 and page.level == level.id
+    assert f"Rule set version {version} ({digest})" in page.html
 
 
 def test_the_api_gives_version_and_digest(traced):

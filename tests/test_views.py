@@ -67,7 +67,7 @@ def test_start_page_says_what_this_is_and_whom_to_call(client):
     response = client.get("/")
     assert response.status_code == 200
     shown = page(response)
-    assert "do not answer these questions: call 911 now" in shown.text
+    assert "do not answer these questions. Call 911 now." in shown.text
     assert [a for a in shown.find("a", href="tel:911") if "button--call" in a.get("class", "")]
     assert "This is not a diagnosis" in shown.text
     assert "call the Pump Clinic at 555-0100" in shown.text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_views import Page
+from walker import Walker
 
 from triage import PROJECT_ROOT, rules
 from triage.engine import signs
@@ -93,8 +94,13 @@ def test_a_combination_gives_way_to_the_sign_that_always_comes_with_it(tmp_path)
 def test_every_page_has_a_description_in_its_language_and_an_icon(client, ruleset):
     descriptions = {}
     for language in ("en", "es"):
-        for path in ("/", "/check", "/when-to-call", "/no-such-page"):
-            html = client.get(f"{path}?lang={language}").get_data(as_text=True)
+        client.get(f"/?lang={language}")
+        walker = Walker(client)
+        walker.start()
+        walker.through()
+        pages = [*walker.addresses, "/", "/when-to-call", "/no-such-page"]
+        for path in pages:
+            html = client.get(path).get_data(as_text=True)
             found = re.findall(r'<meta name="description" content="([^"]{50,})">', html)
             assert len(found) == 1, path
             descriptions.setdefault(language, set()).add(found[0])
@@ -114,11 +120,13 @@ def test_favicon_ico_is_served_and_allowed_by_the_policy(client):
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_the_start_link_says_what_it_starts(client, language):
+def test_the_start_button_says_what_it_starts(client, language):
     html = client.get(f"/?lang={language}").get_data(as_text=True)
-    links = re.findall(r'<a class="button" href="/check">([^<]+)</a>', html)
-    assert len(links) == 1 and links[0].strip().lower() not in VAGUE
-    assert len(links[0].split()) >= 3
+    forms = re.findall(r'<form method="post" action="/check/new".*?</form>', html, re.S)
+    assert len(forms) == 1
+    buttons = re.findall(r'<button type="submit" class="button">([^<]+)</button>', forms[0])
+    assert len(buttons) == 1 and buttons[0].strip().lower() not in VAGUE
+    assert len(buttons[0].split()) >= 3
 
 
 def test_the_sheet_prints(client):

@@ -149,7 +149,7 @@ def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level,
         context.close()
 
 
-def test_the_journey_of_issue_24_takes_at_most_40_keys(browser, server, ruleset):
+def test_the_journey_of_issue_24_takes_at_most_40_keys(browser, server, ruleset, figures):
     """Day 12, fever 101 F, spreading redness, patient identified: the reference, the answers,
     the result and the copied note, counted key by key (digits, with the page's script)."""
     if not set(JOURNEY) <= set(ruleset.questions_by_id):
@@ -163,13 +163,13 @@ def test_the_journey_of_issue_24_takes_at_most_40_keys(browser, server, ruleset)
         assert page.title().startswith("Call result: URGENT")
         note = copy_the_note(page, keys)
         assert "12 days" in note and "Who answered:" in note
-        KEYS["issue 24 journey, identified, digits (JavaScript)"] = keys.count
+        figures(f"keystrokes for the call of issue 24, identified, digits (JavaScript): {keys.count}")
         assert keys.count <= KEY_TARGET
     finally:
         context.close()
 
 
-def test_the_journey_of_issue_24_without_javascript(browser, server, ruleset):
+def test_the_journey_of_issue_24_without_javascript(browser, server, ruleset, figures):
     """The same call by Tab, Space and arrows only: counted, for the record (no target)."""
     if not set(JOURNEY) <= set(ruleset.questions_by_id):
         pytest.skip("this rule set does not ask the journey's questions")
@@ -183,7 +183,9 @@ def test_the_journey_of_issue_24_without_javascript(browser, server, ruleset):
         keys.press("Control+A")
         keys.press("Control+C")
         assert f"Patient reference: {REFERENCE}" in page.input_value("#chart-note")
-        KEYS["issue 24 journey, identified, Tab/Space/arrows (no JavaScript)"] = keys.count
+        figures(
+            f"keystrokes for the call of issue 24, identified, Tab/Space/arrows (no JavaScript): {keys.count}"
+        )
     finally:
         context.close()
 

@@ -282,7 +282,9 @@ def main(argv: list[str]) -> int:
     file = Edits(shipped_file.read_text("utf-8"))
     try:
         said = [reword(shipped, lines, file), lower(shipped, lines, file)]
-        added, case_file, new_cases = add_question(shipped, data, lines, file, citations.sections(citations.BASIS))
+        added, case_file, new_cases = add_question(
+            shipped, data, lines, file, citations.sections(citations.BASIS)
+        )
         said.append(added)
         file.replace(lines[("version",)], shipped.version, f"{shipped.version}-clinic-edit")
         with tempfile.TemporaryDirectory() as folder:

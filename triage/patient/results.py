@@ -39,8 +39,8 @@ def said(ruleset: RuleSet, given: Given, caregiver: bool, lang: str) -> dict[str
                             words[question_id] = sign.label_for(caregiver).in_language(lang)
     for question_id, answer in found.items():
         question = ruleset.question(question_id)
-        if question_id in words or answer is None:
-            continue
+        if question_id in words or (answer is None and question_id not in given.asked):
+            continue  # (a number answered "I do not know" is None, and is worded as chosen)
         if question.number:
             label = _number_words(ruleset, question_id, given.asked.get(question_id, ""), lang)
         else:

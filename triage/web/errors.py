@@ -107,7 +107,9 @@ def http_error(problem: HTTPException):
     if request.path.startswith(("/api/", "/fhir/")):
         response, status = http_error_json(problem)
     else:
-        title, message = PAGE_ERRORS.get(status, (problem.name, PAGE_ERRORS[400][1]))
+        # Any other status (415, 429...): words in the patient's language, not werkzeug's English
+        # name (Spanish review 2026-12, L10).
+        title, message = PAGE_ERRORS.get(status, (PAGE_ERRORS[500][0], PAGE_ERRORS[400][1]))
         response, status = error_page(status, title, message)
     allowed = getattr(problem, "valid_methods", None)  # a MethodNotAllowed names them
     if status == 405 and allowed:

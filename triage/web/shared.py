@@ -49,6 +49,16 @@ def contacts(in_language: str | None = None) -> dict[str, str]:
     return dict(numbers)  # a copy: a caller may add to it
 
 
+def N_(message: str) -> str:  # noqa: N802 - Babel's own keyword for "extract, translate later"
+    """Mark words for `make translations` that are translated where they are used (`words`)."""
+    return message
+
+
+CARE_TEAM_UNSET = N_("your care team")
+PHONE_UNSET = N_("the number on your discharge papers")
+EMERGENCY_ROOM_UNSET = N_("the emergency room of the hospital that put in the pump")
+
+
 def _words_in(code: str) -> Callable[[str], str]:
     """Return gettext for `code`: the page's own, or that language's catalogue read once."""
     if code == language():
@@ -63,7 +73,7 @@ def _words_in(code: str) -> Callable[[str], str]:
 def _contacts(code: str) -> dict[str, str]:
     config = current_app.config
     words = _words_in(code)
-    care_team_phone = config["CARE_TEAM_PHONE"] or words("the number on your discharge papers")
+    care_team_phone = config["CARE_TEAM_PHONE"] or words(PHONE_UNSET)
     care_team = care_team_name(config, code, words)
     return {
         "emergency_number": config["EMERGENCY_NUMBER"],
@@ -72,7 +82,7 @@ def _contacts(code: str) -> dict[str, str]:
         "after_hours_phone": config["AFTER_HOURS_PHONE"] or care_team_phone,
         "emergency_room": config.get(f"EMERGENCY_ROOM_{code.upper()}")
         or (config["EMERGENCY_ROOM"] if code == "en" else "")
-        or words("the emergency room of the hospital that put in the pump"),
+        or words(EMERGENCY_ROOM_UNSET),
         "call_back_minutes": config["CALL_BACK_MINUTES"],
     }
 
@@ -84,7 +94,7 @@ def care_team_name(config, language: str, words: Callable[[str], str] = _) -> st
     name = config.get(f"CARE_TEAM_NAME_{language.upper()}") or (
         config["CARE_TEAM_NAME"] if language == "en" else ""
     )
-    return name if name and name != "your care team" else words("your care team")
+    return name if name and name != CARE_TEAM_UNSET else words(CARE_TEAM_UNSET)
 
 
 def tel_href(number: str) -> str:
