@@ -7,10 +7,6 @@ anywhere in rules.yaml (walked as plain YAML, so a key added later is covered to
 code as `flask rules verify`, triage/rules/wording.py), every English message and Spanish
 translation in the catalogue, the same texts with the fill-ins a clinic leaves unset, the pages,
 and call mode's Spanish read-aloud.
-
-Issue 24's checks catch rule-file texts that are still shipped (the content fixes come from
-another branch; the catalogue's are done): the tests that run them over those texts are marked
-xfail(strict) with the texts they catch, so they must be unmarked the moment the texts are fixed.
 """
 
 from __future__ import annotations
@@ -43,32 +39,6 @@ UNSET = {
 
 
 CHECKS = wording.load_checks()
-
-# Issue 24: texts the new checks catch that other branches fix. Strict: a test marked with one
-# of these fails as soon as its texts are fixed, and the mark must then be removed.
-RULE_FILE_SLIPS = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 24, rules.yaml (content engineer; `flask rules verify` warns, file:line): "
-        "H4 'Call emergency services' / 'Llame a emergencias' in 36 emergency advices (en, es); "
-        "H1 'check again that day' / 'ese mismo día' (levels soon while_you_wait, none action); "
-        "H6 'If you cannot reach them' / 'Si no puede hablar con ellos' (urgent action); "
-        "M1 'póngala' and M7 'the crew', 'pump team', 'equipo de la ambulancia', 'equipo de la "
-        "bomba' (emergency while_you_wait); M2 'lento o débil' (breathing ask and option, 2 "
-        "rules); M3 'despierto' (first step's title); M10 'Quédese en la cama' (2 spinal fluid "
-        "leak advices); M12 'since your/the last check', 'desde la última vez que se revisó / "
-        "revisión' (seizure question and ask); L2 'también si no sabe'; L4 'cabeza liviana' (2); "
-        "L7 'falta de medicina'; L13 'hacer del baño' (2), 'excremento' (2)"
-    ),
-)
-PAGE_SLIPS = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 24: the check's pages and results show the rule file's texts listed above (the "
-        "first page's 'excremento'; on results H4, M1, M7, H1, H6, M2, L4, L13, L2)"
-    ),
-)
-
 
 def problems(texts: Iterator[tuple[str, str, str]]) -> list[str]:
     """Return one line per slip found in (language, where, text) triples."""
@@ -228,7 +198,6 @@ def test_the_catalogue_has_none_of_the_known_slips(language):
     assert problems(iter(texts)) == []
 
 
-@RULE_FILE_SLIPS
 def test_the_rule_file_has_none_of_the_known_slips():
     texts = list(rule_file_texts())
     assert {language for language, _, _ in texts} >= {"en", "es"}
@@ -255,7 +224,6 @@ def test_page_sentences_fit_the_unset_fill_ins(unset_app, language):
     assert problems(iter(sentences)) == []
 
 
-@RULE_FILE_SLIPS  # H1 (none action) and H6 (urgent action), filled
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_level_actions_fit_the_unset_fill_ins(unset_app, language):
     actions, _ = filled_texts(unset_app, language)
@@ -300,7 +268,6 @@ def rule_pages(app, language: str) -> dict[str, str]:
     return {name: page_text(page) for name, page in pages.items()}
 
 
-@PAGE_SLIPS
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_rule_pages_read_right_with_nothing_set(unset_app, language):
     found = []

@@ -132,7 +132,8 @@ LAYERS = {
     "patient": 5,
     "nurse": 5,
     "api": 5,
-    "cli": 6,
+    "walk": 5.5,  # walks the pages and call mode with a rule file: above the doors, below cli and create_app
+    "cli": 7,  # the flask commands (registered by entry point): may build the app to walk it
     "": 6,  # triage/__init__.py: create_app wires every door
 }
 

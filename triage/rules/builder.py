@@ -6,11 +6,9 @@ mistake; parts with a schema error are skipped (that error is reported already).
 
 from __future__ import annotations
 
-import datetime
-
 from ..engine import conditions
-from ..engine.model import Category, Level, LevelText, Option, Question, Review, Rule, RuleSet, Text
-from . import bands, steps, yamlfile
+from ..engine.model import Category, Level, LevelText, Option, Question, Rule, RuleSet, Text
+from . import bands, review_dates, steps, yamlfile
 from . import checks as rule_checks
 from .schema_messages import where
 from .spelling import did_you_mean
@@ -203,26 +201,6 @@ class Builder:
             )
         return conditions.Compare(question.id, comparison, item[comparison])
 
-    def review(self, review, path, rule_id: str) -> Review | None:
-        if review is None or not self.clean(path):
-            return None
-        dates = {}
-        for key in ("on", "next_due"):
-            try:
-                dates[key] = datetime.date.fromisoformat(review[key])
-            except ValueError:
-                self.problem(
-                    path + (key,),
-                    f"rule '{rule_id}': review {key} {review[key]!r} is not a real date (YYYY-MM-DD)",
-                )
-        if len(dates) == 2 and dates["next_due"] < dates["on"]:
-            self.problem(
-                path + ("next_due",),
-                f"rule '{rule_id}': the next review "
-                f"({review['next_due']}) is before the last one ({review['on']})",
-            )
-        return Review(review["by"], review["on"], review["next_due"], review.get("digest", ""))
-
     def _levels_declared(self, levels) -> None:
         """A level a rule or a red flag uses needs its words (only emergency_room may be left out)."""
         data = self.data
@@ -310,7 +288,7 @@ class Builder:
             title, advice = (
                 self.text(item[key], path + (key,)) if key in item else None for key in ("title", "advice")
             )
-            review = self.review(item.get("review"), path + ("review",), rule_id)
+            review = review_dates.read_review(self, item.get("review"), path + ("review",), rule_id)
             # A clean rule has every part (the schema requires them), so none is None here.
             if (
                 self.clean(path)

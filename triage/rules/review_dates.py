@@ -1,10 +1,11 @@
-"""Review dates: warn about rules whose clinical review is missing or overdue."""
+"""Review dates: read a rule's review, and warn about rules whose clinical review is missing or
+overdue."""
 
 from __future__ import annotations
 
 import datetime
 
-from ..engine.model import RuleSet
+from ..engine.model import Review, RuleSet
 
 
 def review_warnings(ruleset: RuleSet, today: datetime.date) -> list[str]:
@@ -22,3 +23,25 @@ def review_warnings(ruleset: RuleSet, today: datetime.date) -> list[str]:
                 f"(last reviewed {rule.review.on} by {rule.review.by})"
             )
     return warnings
+
+
+def read_review(builder, review, path, rule_id: str) -> Review | None:
+    """Return a rule's review, each date checked to be real and in order (problems go to the builder)."""
+    if review is None or not builder.clean(path):
+        return None
+    dates = {}
+    for key in ("on", "next_due"):
+        try:
+            dates[key] = datetime.date.fromisoformat(review[key])
+        except ValueError:
+            builder.problem(
+                path + (key,),
+                f"rule '{rule_id}': review {key} {review[key]!r} is not a real date (YYYY-MM-DD)",
+            )
+    if len(dates) == 2 and dates["next_due"] < dates["on"]:
+        builder.problem(
+            path + ("next_due",),
+            f"rule '{rule_id}': the next review "
+            f"({review['next_due']}) is before the last one ({review['on']})",
+        )
+    return Review(review["by"], review["on"], review["next_due"], review.get("digest", ""))
