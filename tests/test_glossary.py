@@ -40,6 +40,7 @@ UNSET = {
 
 CHECKS = wording.load_checks()
 
+
 def problems(texts: Iterator[tuple[str, str, str]]) -> list[str]:
     """Return one line per slip found in (language, where, text) triples."""
     return [str(slip) for slip in wording.slips(texts, CHECKS)]

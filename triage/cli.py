@@ -254,7 +254,9 @@ def by_level_text(ruleset, width: int = 78) -> str:
     lines += [
         "",
         "Rules by category and level",
-        f"{'category':<{name_width}}" + "".join(f"{level.id:>11}" for level in levels) + f"{'total':>8}",
+        f"{'category':<{name_width}}"
+        + "".join(f"{COLUMN.get(level, level.id):>11}" for level in levels)
+        + f"{'total':>8}",
     ]
     for category in ruleset.categories:
         counts = [sum(r.category == category and r.level == level for r in ruleset.rules) for level in levels]
@@ -264,7 +266,13 @@ def by_level_text(ruleset, width: int = 78) -> str:
             + f"{sum(counts):>8}"
             + ("   <- no rules" if not sum(counts) else "")
         )
+    if Level.EMERGENCY_ROOM in levels:
+        lines.append(f"({COLUMN[Level.EMERGENCY_ROOM]} = emergency_room: go to the emergency room now)")
     return "\n".join(lines)
+
+
+# A column of the table above is 11 characters wide: the one level id longer than that is shortened.
+COLUMN = {Level.EMERGENCY_ROOM: "er_now"}
 
 
 @rules_group.command("diff")

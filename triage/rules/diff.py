@@ -74,8 +74,8 @@ def question_words(before: Question, after: Question, old: RuleSet, new: RuleSet
     nurse wording and red flag, old and new."""
     languages = _languages(old, new)
     lines = []
-    for name in ("text", "hint", "ask", "unit"):
-        lines += worded(name, getattr(before, name), getattr(after, name), languages)
+    for name in ("text", "caregiver_text", "hint", "caregiver_hint", "ask", "unit"):
+        lines += worded(name.replace("_", " "), getattr(before, name), getattr(after, name), languages)
     old_options = {o.value: o for o in before.options}
     for option in after.options:
         previous = old_options.get(option.value)
@@ -89,8 +89,8 @@ def question_words(before: Question, after: Question, old: RuleSet, new: RuleSet
                 f"{INDENT}option '{option.value}' red flag: "
                 f"{level_name(previous.red_flag)} {ARROW} {level_name(option.red_flag)}"
             )
-        for name in ("label", "hint", "ask"):
-            what = f"option '{option.value}' {name}"
+        for name in ("label", "caregiver_label", "hint", "ask"):
+            what = f"option '{option.value}' {name.replace('_', ' ')}"
             lines += worded(what, getattr(previous, name), getattr(option, name), languages)
     new_values = set(after.values)
     for option in before.options:
@@ -179,14 +179,14 @@ def _question_changes(old: Question, new: Question) -> tuple[str, ...]:
     changes = [
         f"{f.name} changed"
         for f in fields(Question)
-        if f.name not in ("options", "id") and getattr(old, f.name) != getattr(new, f.name)
+        if f.name not in ("options", "id", "line") and getattr(old, f.name) != getattr(new, f.name)
     ]
     old_options = {o.value: o for o in old.options}
     new_options = {o.value: o for o in new.options}
     changes += [f"option '{v}' added" for v in new_options if v not in old_options]
     changes += [f"option '{v}' removed" for v in old_options if v not in new_options]
     for value in (v for v in new_options if v in old_options):
-        for name in ("label", "hint", "red_flag", "ask"):
+        for name in ("label", "caregiver_label", "hint", "red_flag", "ask"):
             if getattr(old_options[value], name) != getattr(new_options[value], name):
                 changes.append(f"option '{value}' {name.replace('_', ' ')} changed")
     if [v for v in old.values if v in new_options] != [v for v in new.values if v in old_options]:
