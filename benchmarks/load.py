@@ -41,7 +41,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 LUA = Path(__file__).with_name("wrk.lua")
 TARGET = 0.70
 
-# A realistic check: fever and a stiff neck, an emergency with several warnings on the page.
+# A realistic check: fever and a stiff neck, "go to the emergency room now" with several warnings
+# on the page.
 ANSWERS = {
     "days_since_surgery": 20,
     "fever": "yes",
@@ -70,6 +71,7 @@ def start_gunicorn(log: Path, app: str, workers: int | None, **env) -> tuple[sub
     }
     environment.update(
         FLASK_SECRET_KEY=secrets.token_hex(32),
+        FLASK_CARE_TEAM_PHONE="555-0100",  # gunicorn.conf.py starts the app in production mode
         GUNICORN_BIND="127.0.0.1:0",
         GUNICORN_ACCESSLOG=str(log.with_suffix(".access")),
         **env,

@@ -8,7 +8,7 @@ every page of the check (GET the page, POST its answers with the page's own CSRF
 the 303) to the result page, which is fetched too. Nothing but the app's own work is measured
 (no server, no network). The figure is this process's CPU time (time.process_time: the machine
 may be shared) for the whole journey, the median of the rounds, beside the best and the worst.
-The budget (developers' guide): a complete check costs at most 30 ms of CPU.
+The budget: a complete check costs at most 30 ms of CPU.
 
 The journeys are derived from the loaded rules, so the benchmark holds for any valid rule file:
 - well: every page's mildest answer ("None of these" on every checklist);

@@ -239,7 +239,7 @@ def test_gunicorn_with_a_broken_rule_file_exits_naming_file_and_line(tmp_path):
     done = subprocess.run(
         [gunicorn, "--bind", "127.0.0.1:0", "wsgi:app"],
         cwd=PROJECT,
-        env=run_env(SECRET_KEY=SECRET, RULES_FILE=str(file)),
+        env=run_env(SECRET_KEY=SECRET, CARE_TEAM_PHONE="5550100", RULES_FILE=str(file)),
         capture_output=True,
         text=True,
         timeout=60,

