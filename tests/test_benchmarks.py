@@ -6,8 +6,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
-
 from triage import PROJECT_ROOT, engine, rules
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))

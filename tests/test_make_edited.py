@@ -41,10 +41,11 @@ def test_the_urgent_rule_that_is_one_answer_is_lowered(tmp_path):
 def test_a_question_with_its_rule_is_added_in_the_files_languages(tmp_path):
     said = []
     data, _ = yamlfile.load(SMALL_RULES)
-    after = edited(
-        tmp_path,
-        lambda ruleset, lines, file: said.append(make_edited.add_question(ruleset, data, lines, file, {"fever"})),
-    )
+
+    def add(ruleset, lines, file):
+        said.append(make_edited.add_question(ruleset, data, lines, file, {"fever"}))
+
+    after = edited(tmp_path, add)
     [(what, case_file, cases)] = said
     question = after.question("chest_pain")
     assert question.values == ("no", "yes") and question.option("yes").red_flag == Level.EMERGENCY

@@ -11,6 +11,7 @@ import gzip
 import json
 import re
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from gunicorn_server import running
@@ -95,7 +96,7 @@ def test_static_files_carry_the_apps_security_headers(deployment):
         assert served.get(name) == value, name
 
 
-@pytest.mark.parametrize("path", ["/rules", "/check", "/api/v1/questions", "/static/site.css"])
+@pytest.mark.parametrize("path", ["/rules", "/", "/api/v1/questions", "/static/site.css"])
 def test_text_is_compressed_and_pages_are_still_never_stored(deployment, path):
     nginx, _ = deployment
     plain = get(nginx.https_port, path)
@@ -124,17 +125,23 @@ def dechunk(body: bytes) -> bytes:
 
 def test_no_log_of_the_deployment_holds_an_answer_or_an_address(deployment):
     nginx, app_log = deployment
-    status, headers, page = get(nginx.https_port, f"/check?fever={CANARY}")
+    status, headers, page = get(nginx.https_port, f"/?fever={CANARY}")
     cookie = dict(headers)["Set-Cookie"].split(";", 1)[0]
-    token = token_in(page)
-    form = f"csrf_token={token}&fever={CANARY}&x={CANARY}".encode()
-    get(
+    form = f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    status, headers, _ = get(
         nginx.https_port,
-        f"/check?{CANARY}=1",
+        "/check/new",
         method="POST",
-        body=form,
-        headers=f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+        body=f"csrf_token={token_in(page)}".encode(),
+        headers=form,
     )
+    assert status.split()[1] == "303"
+    first = urlsplit(dict(headers)["Location"]).path  # the check's first page
+    status, _, page = get(nginx.https_port, f"{first}?{CANARY}=1", headers=f"Cookie: {cookie}\r\n")
+    assert status.split()[1] == "200"
+    answers = f"csrf_token={token_in(page)}&fever={CANARY}&x={CANARY}".encode()
+    status, _, _ = get(nginx.https_port, f"{first}?{CANARY}=1", method="POST", body=answers, headers=form)
+    assert status.split()[1] in ("200", "303")
     body = json.dumps({"answers": {"fever": CANARY}}).encode()
     get(
         nginx.https_port,
@@ -180,10 +187,10 @@ def test_a_script_name_header_never_moves_the_app(deployment, through_nginx):
     else:  # gunicorn itself, as a process on this host reaches it
         port = int(re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", app_log.read_text()).group(1))
         tls, host = False, "localhost"
-    moved = "SCRIPT_NAME: /moved\r\nPATH_INFO: /moved/check\r\n"
-    status, _, body = get(port, "/moved/check", tls=tls, host=host, headers=moved)
+    moved = "SCRIPT_NAME: /moved\r\nPATH_INFO: /moved/rules\r\n"
+    status, _, body = get(port, "/moved/rules", tls=tls, host=host, headers=moved)
     assert status.split()[1] == "404"
-    status, _, body = get(port, "/check", tls=tls, host=host, headers=moved)
+    status, _, body = get(port, "/", tls=tls, host=host, headers=moved)
     assert status.split()[1] == "200" and b"/moved" not in body
 
 
