@@ -63,3 +63,16 @@ def csrf_token(client, path: str = "/", **request) -> str:
     """Open a page as a browser would (`request`: base_url, headers) and return its CSRF token
     (the start page's, by default: its "Start" button is a form)."""
     return token_in(client.get(path, **request).get_data(as_text=True))
+
+
+def gunicorn_settings() -> dict:
+    """Run gunicorn.conf.py in this process and return its settings, leaving the environment as
+    it was (the file sets FLASK_PRODUCTION for the app gunicorn loads, not for the other tests)."""
+    import os
+    import runpy
+    from unittest import mock
+
+    from triage import PROJECT_ROOT
+
+    with mock.patch.dict(os.environ):
+        return runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))

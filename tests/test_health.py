@@ -9,7 +9,6 @@ import hashlib
 import http.server
 import json
 import os
-import runpy
 import shutil
 import signal
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from gunicorn_server import get, running, server_env, start, wait_for
-from helpers import SMALL_CASES, SMALL_RULES
+from helpers import SMALL_CASES, SMALL_RULES, gunicorn_settings
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, rules, safety
 
@@ -462,7 +461,7 @@ def test_gunicorn_refuses_to_listen_where_clients_could_bypass_the_proxy(tmp_pat
     ],
 )
 def test_the_bind_address_must_be_private(bind, allowed):
-    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    settings = gunicorn_settings()
     if allowed:
         assert settings["private_bind"](bind) == bind
     else:

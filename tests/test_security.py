@@ -17,7 +17,6 @@ import io
 import json
 import logging
 import re
-import runpy
 import socket
 import time
 import zlib
@@ -26,7 +25,7 @@ from urllib.parse import urlencode
 
 import pytest
 from gunicorn_server import running
-from helpers import TEST_CONFIG, csrf_token, token_in
+from helpers import TEST_CONFIG, csrf_token, gunicorn_settings, token_in
 from walker import Walker, read, sign_reaching, signs_with_steps
 
 from triage import PROJECT_ROOT, SHIPPED_RULES, StartupError, create_app
@@ -775,6 +774,6 @@ def test_gunicorn_error_log_holds_no_address_or_request_line_and_no_line_is_forg
     ],
 )
 def test_gunicorn_error_records_are_rewritten(message, args, logged):
-    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    settings = gunicorn_settings()
     record = logging.LogRecord("gunicorn.error", logging.ERROR, "", 0, message, args, None)
     assert settings["_PrivateErrors"]().filter(record) and record.getMessage() == logged
