@@ -9,11 +9,12 @@ unticked says); a page shows and checks only the questions this person's ticks o
 from __future__ import annotations
 
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired
 
 from ..engine.model import Area, Question, RuleSet, Step
 from ..web.forms import (
     NONE_OF_THESE,
+    BlankIsNotKnown,
     ChecklistField,
     NoCSRFForm,
     RadioField,
@@ -45,7 +46,7 @@ def question_field(ruleset: RuleSet, question: Question, details: bool = False):
         description=hint,
         choices=choices,
         validators=[
-            Optional()
+            BlankIsNotKnown()
             if question.number
             else InputRequired(message=lazy_gettext("Choose an answer for: %(question)s", question=label))
         ],

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField
 from wtforms import RadioField as WTFormsRadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from ..engine.model import Band, Question
@@ -45,6 +45,19 @@ class RadioField(WTFormsRadioField):
             self.data = None
             raise ValueError(self.unreadable)
         super().process_formdata(valuelist[:1])
+
+
+class BlankIsNotKnown:
+    """For an answer that may be left out ("not known"): a blank stops the checks, but only a
+    blank sent alone (WTForms' Optional also passes a blank sent beside an answer, dropping the
+    answer without a word)."""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form, field) -> None:
+        if len(set(field.raw_data)) <= 1 and not "".join(field.raw_data).strip():
+            field.errors[:] = []
+            raise StopValidation()
 
 
 class ChecklistField(SelectMultipleField):
