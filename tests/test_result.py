@@ -20,6 +20,7 @@ from walker import Walker, choice_per_level, choice_reaching, pick, worst
 from triage import create_app, engine
 from triage.engine import signs
 from triage.engine.model import Level
+from triage.web.shared import contacts
 
 
 def result_page(client, chosen: dict, language: str = "en") -> Walker:
@@ -55,8 +56,10 @@ BUTTONS = {
 }
 
 
-def test_the_worst_answers_give_one_action_then_reasons_at_its_level_then_also_noted(client, ruleset):
+def test_the_worst_answers_give_one_action_then_reasons_at_its_level_then_also_noted(app, client, ruleset):
     walker = result_page(client, worst(ruleset))  # every sign ticked, every page answered
+    with app.test_request_context("/"):
+        filled = contacts()  # the clinic's numbers and names in the texts' placeholders
     result = walker.result(ruleset)
     lower = [w for w in result.warnings if w.level < result.level]
     assert lower, "the worst answers should set off warnings below the result's level"
@@ -66,7 +69,7 @@ def test_the_worst_answers_give_one_action_then_reasons_at_its_level_then_also_n
     why = main[main.index("Why we say this") : main.index("Also noted")]
     noted = main[main.index("Also noted") :]
     for warning in result.warnings:
-        title, advice = warning.rule.title["en"], " ".join(warning.rule.advice["en"].split())
+        title, advice = warning.rule.title["en"], " ".join(warning.rule.advice.filled("en", filled).split())
         if warning.level == result.level:
             assert title in text_of(why) and advice in text_of(why)
         else:
