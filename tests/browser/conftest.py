@@ -7,7 +7,6 @@ missing browser is a failure instead.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -78,34 +77,25 @@ def browser(playwright_api):
     browser.close()
 
 
-class _Captured(logging.Handler):
-    """Every line the server logs (werkzeug's request lines), kept to look for answers in them."""
+@pytest.fixture(scope="session")
+def live_server():
+    """Serve the app with the rules under test on a free port of 127.0.0.1.
 
-    def __init__(self):
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record):
-        self.lines.append(record.getMessage())
-
-
-LOG = _Captured()
-
-
-@pytest.fixture
-def server_log():
-    """Return a function giving what the server logged so far."""
-    return lambda: "\n".join(LOG.lines)
+    Each response is closed even when the browser drops the request (tests/live_server.py)."""
+    with serving(create_app(dict(CONFIG))) as httpd:
+        yield httpd
 
 
 @pytest.fixture(scope="session")
-def server():
-    """Serve the app with the rules under test on a free port of 127.0.0.1; yield its base URL.
+def server(live_server):
+    """The base URL of the app under test."""
+    return base_url(live_server)
 
-    Each response is closed even when the browser drops the request (tests/live_server.py)."""
-    logging.getLogger("werkzeug").addHandler(LOG)
-    with serving(create_app(dict(CONFIG))) as httpd:
-        yield base_url(httpd)
+
+@pytest.fixture
+def server_log(live_server):
+    """Return a function giving every line the server logged so far (requests and errors)."""
+    return lambda: "\n".join(live_server.log_lines)
 
 
 def _context(browser, viewport, **options):

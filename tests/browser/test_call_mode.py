@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from level_examples import answers_reaching
 
+from triage import engine
 from triage.engine.model import Level
 from triage.nurse import order
 
@@ -138,9 +139,9 @@ def test_a_whole_keyboard_call_to_a_copied_note(browser, server, ruleset, level,
     page = context.new_page()
     try:
         keys = whole_call(page, server, ruleset, call_answers(ruleset, level), digits=True)
-        assert page.title().startswith(f"Call result: {level.id.upper()}")
+        assert page.title().startswith(f"Call result: {level.id.replace('_', ' ').upper()}")
         note = copy_the_note(page, keys)
-        assert note.splitlines()[3].startswith(f"Level:        {level.id.upper()}")
+        assert note.splitlines()[3].startswith(f"Level:        {level.id.replace('_', ' ').upper()}")
         figures(
             f"keystrokes for a whole call to a copied note, {level.id}, digits (JavaScript): {keys.count}"
         )
@@ -160,7 +161,8 @@ def test_the_journey_of_issue_24_takes_at_most_40_keys(browser, server, ruleset,
     page = context.new_page()
     try:
         keys = whole_call(page, server, ruleset, answers, digits=True)
-        assert page.title().startswith("Call result: URGENT")
+        level = engine.evaluate(ruleset, {**answers, "days_since_surgery": 12}).level
+        assert page.title().startswith(f"Call result: {level.id.replace('_', ' ').upper()}")
         note = copy_the_note(page, keys)
         assert "12 days" in note and "Who answered:" in note
         figures(f"keystrokes for the call of issue 24, identified, digits (JavaScript): {keys.count}")
