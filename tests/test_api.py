@@ -374,9 +374,31 @@ def test_wrong_method_is_405_json(client, method):
     assert "POST" in response.headers["Allow"].split(", ")
 
 
-def test_questions_cannot_be_posted(client):
-    errors = refusal(client.post("/api/v1/questions", json={}), 405)
+BODIES = {
+    "json": {"json": {}},
+    "form": {"data": {"answers": "x"}},
+    "text": {"data": "x", "content_type": "text/plain"},
+    "none": {},
+    "cross-site json": {"json": {}, "headers": {"Sec-Fetch-Site": "cross-site"}},
+}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/questions", "/api/v1/openapi.json", "/fhir/Questionnaire"])
+@pytest.mark.parametrize("body", BODIES)
+def test_a_get_only_address_cannot_be_posted_whatever_the_body(client, path, body):
+    """The method is what is wrong: 405, never a 415 or 400 about the body a POST has no use for."""
+    response = client.post(path, **BODIES[body])
+    errors = refusal(response, 405)
     assert errors[0]["message"] == "POST is not allowed here; use GET"
+    assert "GET" in response.headers["Allow"].split(", ")
+    assert "POST" not in response.headers["Allow"].split(", ")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/fhir/Patient"])
+@pytest.mark.parametrize("body", BODIES)
+def test_a_post_to_no_address_is_404_whatever_the_body(client, path, body):
+    errors = refusal(client.post(path, **BODIES[body]), 404)
+    assert errors[0]["message"].startswith("there is nothing at this address")
 
 
 def test_unknown_api_address_is_404_json(client):
