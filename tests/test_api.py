@@ -9,6 +9,7 @@ from helpers import TEST_CONFIG
 
 from triage import create_app, engine
 from triage.engine.model import Level
+from triage.web.shared import contacts
 
 TRIAGE = "/api/v1/triage"
 
@@ -87,26 +88,34 @@ def test_no_answers_means_no_warnings(client, ruleset):
     }
 
 
+def four_levels(level: Level) -> str:
+    """The API's `level`: the four values it has always had (emergency_room is an emergency)."""
+    return "emergency" if level >= Level.EMERGENCY_ROOM else level.id
+
+
 def test_triage_gives_level_warnings_and_why(client, ruleset):
     answers = answers_with_warnings(ruleset)
     body = post_json(client, {"answers": answers}).get_json()
     expected = engine.evaluate(ruleset, answers)
+    with client.application.test_request_context(TRIAGE):
+        numbers = contacts()  # the clinic's numbers and names, in the texts' placeholders
     assert body["disposition"] == expected.level.id != "none"
-    assert body["level"] == ("emergency" if expected.level >= Level.EMERGENCY_ROOM else expected.level.id)
+    assert body["level"] == four_levels(expected.level)
+    assert body["action"] == ruleset.levels[expected.level].action.filled("en", numbers)
     assert [w["rule"] for w in body["warnings"]] == [w.rule.id for w in expected.warnings]
     for sent, warning in zip(body["warnings"], expected.warnings, strict=True):
         assert sent == {
             "rule": warning.rule.id,
             "category": warning.rule.category,
-            "level": "emergency" if warning.level >= Level.EMERGENCY_ROOM else warning.level.id,
+            "level": four_levels(warning.level),
             "disposition": warning.level.id,
             "title": warning.rule.title["en"],
-            "advice": warning.rule.advice["en"],
+            "advice": warning.rule.advice.filled("en", numbers),
             "because": [{"question": q, "answer": a} for q, a in warning.because],
         }
     assert any(set(answers) & {b["question"] for b in w["because"]} for w in body["warnings"])
-    levels = [w["level"] for w in body["warnings"]]
-    assert levels == sorted(levels, key=["emergency", "urgent", "soon"].index)
+    dispositions = [Level.from_id(w["disposition"]) for w in body["warnings"]]
+    assert dispositions == sorted(dispositions, reverse=True)  # most urgent first
 
 
 def test_yes_and_no_are_words_in_the_api(client, ruleset):

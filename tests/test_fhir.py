@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from triage import engine
 from triage.engine.model import Level
 from triage.web import fhir
+from triage.web.shared import contacts
 
 CONTACTS = {
     "emergency_number": "911",
@@ -23,6 +24,18 @@ CONTACTS = {
     "emergency_room": "the emergency room at St. Mary's",
     "call_back_minutes": "30",
 }
+
+
+def level_codes(concept) -> list[tuple[str, str]]:
+    """A qualitativeRisk's codings as (system, code), in the order sent."""
+    return [(coding.system, coding.code) for coding in concept.coding]
+
+
+def expected_level_codes(level: Level) -> list[tuple[str, str]]:
+    """The level system first, in the four codes it has always had (an emergency_room is an
+    emergency to a client that knows four levels), then the five-valued disposition."""
+    four = "emergency" if level >= Level.EMERGENCY_ROOM else level.id
+    return [(fhir.LEVEL_SYSTEM, four), (fhir.DISPOSITION_SYSTEM, level.id)]
 
 
 def test_the_questionnaire_is_valid_fhir_built_from_the_rule_file(ruleset):
@@ -84,12 +97,17 @@ def test_a_completed_check_is_a_valid_bundle_of_answers_and_assessment(ruleset, 
     # The assessment is made from these answers, and carries the level and every warning.
     assert assessment.basis[0].reference == bundle.entry[0].fullUrl
     overall, *per_warning = assessment.prediction
-    assert overall.qualitativeRisk.coding[0].code == result.level.id
-    assert overall.qualitativeRisk.coding[0].system == fhir.LEVEL_SYSTEM
-    assert [(p.outcome.coding[0].code, p.qualitativeRisk.coding[0].code) for p in per_warning] == [
-        (w.rule.id, w.level.id) for w in result.warnings
+    assert level_codes(overall.qualitativeRisk) == expected_level_codes(result.level)
+    heading = ruleset.levels[result.level].heading.in_language("en")
+    assert {coding.display for coding in overall.qualitativeRisk.coding} == {heading}
+    action = ruleset.levels[result.level].action.filled("en", CONTACTS)
+    assert overall.rationale == action == assessment.mitigation
+    assert [(p.outcome.coding[0].code, level_codes(p.qualitativeRisk)) for p in per_warning] == [
+        (w.rule.id, expected_level_codes(w.level)) for w in result.warnings
     ]
     assert [p.outcome.coding[1].code for p in per_warning] == [w.rule.category for w in result.warnings]
+    advice = [w.rule.advice.filled("en", CONTACTS) for w in result.warnings]  # the clinic's numbers
+    assert [p.rationale for p in per_warning] == advice
     assert ruleset.digest in assessment.method.text and ruleset.version in assessment.method.text
 
 
@@ -120,7 +138,11 @@ def test_the_api_returns_fhir_on_request(client, ruleset):
     assert response.headers["Cache-Control"] == "no-store"
     _, assessment = _parts(Bundle.model_validate_json(response.data))
     plain = client.post("/api/v1/triage", json={"answers": answers}).get_json()
-    assert assessment.prediction[0].qualitativeRisk.coding[0].code == plain["level"] != "none"
+    assert level_codes(assessment.prediction[0].qualitativeRisk) == [
+        (fhir.LEVEL_SYSTEM, plain["level"]),
+        (fhir.DISPOSITION_SYSTEM, plain["disposition"]),
+    ]
+    assert plain["disposition"] != "none"
     assert [p.outcome.coding[0].code for p in assessment.prediction[1:]] == [
         w["rule"] for w in plain["warnings"]
     ]
@@ -132,8 +154,12 @@ def test_the_api_returns_fhir_in_the_language_asked_for(client, ruleset):
     questionnaire_response, assessment = _parts(Bundle.model_validate_json(response.data))
     assert questionnaire_response.language == "es" == response.headers["Content-Language"]
     assert questionnaire_response.item[0].text == ruleset.questions[0].text.in_language("es")
-    rule = engine.evaluate(ruleset, answers).warnings[0].rule
-    assert assessment.prediction[1].rationale == rule.advice.in_language("es")
+    result = engine.evaluate(ruleset, answers)
+    with client.application.test_request_context("/api/v1/triage?lang=es"):
+        numbers = contacts("es")  # the clinic's numbers and names, worded in Spanish
+    action = ruleset.levels[result.level].action.filled("es", numbers)
+    assert result.level != Level.NONE and assessment.prediction[0].rationale == action
+    assert assessment.prediction[1].rationale == result.warnings[0].rule.advice.filled("es", numbers)
 
 
 def test_the_fhir_questionnaire_in_spanish_and_by_id(client, ruleset):
@@ -188,7 +214,7 @@ def test_call_mode_download_is_a_valid_attachment_without_the_reference(client, 
             if k in ruleset.questions_by_id
         },
     )
-    assert assessment.prediction[0].qualitativeRisk.coding[0].code == expected.level.id
+    assert level_codes(assessment.prediction[0].qualitativeRisk) == expected_level_codes(expected.level)
 
 
 def test_call_mode_download_refuses_missing_answers(client, ruleset):
