@@ -43,9 +43,20 @@ def block(text: str, title: str) -> str:
     return text[start : text.index("\n\n", start)]
 
 
+def nurse_words(question, value) -> str:
+    """A choice answer as the rule file words it for the nurse: the option's `ask`, else its label."""
+    option = question.option(value)
+    return flat(plaintext.plain((option.ask or option.label).in_language("en")))
+
+
+def level_name(level: Level) -> str:
+    return level.id.replace("_", " ").upper()  # "EMERGENCY ROOM"
+
+
 @pytest.mark.parametrize("level", list(Level), ids=lambda level: level.id)
 def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, level):
-    answers = full_answers(ruleset, answers_reaching(ruleset, level))
+    chosen = answers_reaching(ruleset, level)
+    answers = full_answers(ruleset, chosen)
     result, text = make_note(ruleset, answers)
     assert result.level == level
     summary = block(text, "SUMMARY")
@@ -58,17 +69,23 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
         "\nRule set: version",
     ]
     assert [text.index(title) for title in titles] == sorted(text.index(title) for title in titles)
-    assert summary.splitlines()[1].startswith(f"Level:        {level.id.replace('_', ' ').upper()}")
-    action = ruleset.levels[level].nurse_action.in_language("en").format(**CONTACTS)
-    assert f"Nurse action: {plaintext.plain(action)}" in flat(summary)
-    patient_action = ruleset.levels[level].action.in_language("en").format(**CONTACTS)
-    assert plaintext.plain(patient_action) not in flat(summary)  # never "call the clinic" to the nurse
+    assert summary.splitlines()[1].startswith(f"Level:        {level_name(level)}")
+    words = ruleset.levels[level]
+    if words.nurse_action is None:  # optional in a rule file: the note says there is none
+        assert f"sets no nurse action for {level.id.upper()}" in flat(summary)
+    else:
+        action = flat(plaintext.plain(words.nurse_action.filled("en", CONTACTS)))
+        assert f"Nurse action: {action}" in flat(summary)
+    patient_action = flat(plaintext.plain(words.action.filled("en", CONTACTS)))
+    assert patient_action not in flat(summary)  # never "call the clinic" to the nurse
     # Positives: exactly the answers that are not a question's first answer, with their rules.
     positives = [q for q in ruleset.questions if note.is_positive(q, answers.get(q.id))]
+    assert {q.id for q in positives} == {q for q in chosen if not ruleset.question(q).number}
     for question in positives:
-        said = plaintext.plain(question.label_for(answers[question.id]))
-        line = f"+ {plaintext.plain(note.asked(question))} -> {said}"
-        assert line in flat(summary)
+        rule_ids = [w.rule.id for w in result.warnings if question.id in dict(w.because)]
+        rules = f" [{', '.join(dict.fromkeys(rule_ids))}]" if rule_ids else ""
+        asked = flat(plaintext.plain(note.asked(question)))
+        assert f"+ {asked} -> {nurse_words(question, answers[question.id])}{rules}" in flat(summary)
     assert flat(summary).count(" + ") == len(positives)
     if not positives:
         assert "Positive findings: none" in summary
@@ -82,23 +99,17 @@ def test_the_summary_comes_first_with_the_level_and_the_nurses_action(ruleset, l
     ]
     negatives = flat(summary).split("asked and denied): - ")[1]
     for question in denied:
-        assert (
-            f"{question.id.replace('_', ' ')}: {plaintext.plain(question.label_for(q_first(question)))}"
-            in negatives
-        )
+        assert f"{question.id.replace('_', ' ')}: {nurse_words(question, question.values[0])}" in negatives
     for question in positives:
         assert f"{question.id.replace('_', ' ')}:" not in negatives
-
-
-def q_first(question):
-    return question.values[0]
 
 
 def test_no_label_is_said_twice(ruleset):
     for level in Level:
         _, text = make_note(ruleset, full_answers(ruleset, answers_reaching(ruleset, level)))
         heading = ruleset.levels[level].heading.in_language("en")
-        assert f"{level.id.upper()} ({heading})" not in text
+        assert f"Level:        {level_name(level)}" in text
+        assert f"{level_name(level)} ({heading})" not in flat(text)
 
 
 def test_unanswered_questions_say_not_asked_and_a_none_covers_only_the_answers_given(ruleset):
@@ -156,18 +167,19 @@ def test_each_warning_has_its_rule_id_level_and_advice(ruleset):
     assert result.warnings
     for number, warning in enumerate(result.warnings, start=1):
         assert (
-            f"{number}. {warning.level.id.upper()} - rule {warning.rule.id} - "
-            f"{plaintext.plain(warning.rule.title.in_language('en'))}"
+            f"{number}. {level_name(warning.level)} - rule {warning.rule.id} - "
+            f"{flat(plaintext.plain(warning.rule.title.in_language('en')))}"
         ) in flat(text)
-        assert f"- {plaintext.plain(warning.rule.advice.in_language('en'))} ({warning.rule.id})" in flat(text)
+        advice = flat(plaintext.plain(warning.rule.advice.filled("en", CONTACTS)))  # the clinic's numbers
+        assert f"- {advice} ({warning.rule.id})" in flat(text)
 
 
 def test_a_call_with_no_warnings_gives_the_safety_net_and_unknown_days_say_not_known(ruleset):
     _, text = make_note(ruleset, full_answers(ruleset, {}))
     assert "WARNINGS (0, most urgent first)\n    None: no answer given matched a warning rule." in text
     words = ruleset.levels[Level.NONE]
-    safety_net = (words.say or words.action).in_language("en").format(**CONTACTS)  # the call's own line
-    assert f"Safety net: {plaintext.plain(safety_net)}" in flat(text)
+    safety_net = (words.say or words.action).filled("en", CONTACTS)  # the call's own line
+    assert f"Safety net: {flat(plaintext.plain(safety_net))}" in flat(text)
     for question in (q for q in ruleset.questions if q.number):
         assert f"{plaintext.plain(note.asked(question))} Answer: not known" in flat(text)
     assert "Patient reference: (none given)" in text
