@@ -75,6 +75,7 @@ def every_kind_of_response(client, ruleset):
         ("not a form", client.post(first, json=form)),
         ("not found", client.get("/nowhere")),
         ("wrong method", client.put(first)),
+        ("wrong method, a JSON body", client.post("/", json={"answers": {}})),  # 405 before 415
         ("questions API", client.get("/api/v1/questions")),
         ("triage API", client.post("/api/v1/triage", json={"answers": {"fever": "yes"}})),
         ("API not JSON", client.post("/api/v1/triage", data="fever=yes")),
@@ -121,6 +122,7 @@ def test_each_kind_of_response_has_the_expected_status(responses):
         "not a form": 415,
         "not found": 404,
         "wrong method": 405,
+        "wrong method, a JSON body": 405,
         "questions API": 200,
         "triage API": 200,
         "API not JSON": 415,

@@ -51,7 +51,8 @@ def test_the_card_comes_first_with_a_full_width_call_button(
         inner = phone.evaluate("() => document.querySelector('#action').clientWidth")
         assert first["width"] >= inner - 2 * 16 - 1, "the call button spans the card"
         box = card.bounding_box()
-        assert box["x"] < first["x"] and first["x"] + first["width"] < box["x"] + box["width"], "and stays in it"
+        inside = box["x"] < first["x"] and first["x"] + first["width"] < box["x"] + box["width"]
+        assert inside, "and stays in it"
         assert first["height"] >= 44
         assert buttons.first.get_attribute("href").startswith("tel:")
         # Its words on one line and the number on the next: neither wraps.

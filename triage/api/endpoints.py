@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_babel import gettext
-from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from .. import engine
 from ..engine.model import Level, Question, Result, RuleSet
@@ -283,21 +283,7 @@ def questionnaire(resource_id: str = fhir.QUESTIONNAIRE_ID):
     return fhir_json(fhir.questionnaire(loaded().ruleset, language))
 
 
-def routing_errors_first():
-    """Answer an API or FHIR request that no route takes (404, 405) before any check of its body.
-
-    The checks run before every request (web/security.py) tell the API from the pages by the
-    route's blueprint, and a request no route takes has none: a JSON POST to GET-only
-    /api/v1/questions was refused as a page's post that is not a form (415), and a cross-site one
-    with an HTML page, where what is wrong is the method (405) or the address (404).
-    """
-    problem = request.routing_exception
-    if isinstance(problem, MethodNotAllowed | NotFound) and request.path.startswith(("/api/", "/fhir/")):
-        raise problem
-
-
 def init_app(app) -> None:
-    app.before_request_funcs.setdefault(None, []).insert(0, routing_errors_first)
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(fhir_bp)

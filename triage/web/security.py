@@ -272,6 +272,15 @@ def refuse_json_not_utf8():
     return None
 
 
+def routing_errors_first():
+    """Answer a request no route takes (404, 405) before any check of its body: the checks
+    below tell the API from the pages by the route's blueprint, and such a request has none (a
+    JSON POST to GET-only /api/v1/questions was refused as a page's post that is not a form, 415,
+    where what is wrong is the method)."""
+    if request.routing_exception is not None:
+        raise request.routing_exception
+
+
 def init_app(app) -> None:
     """Add the headers; trust X-Forwarded-For/-Proto only from a configured number of proxies; add
     the checks. Call it before the views' init_app, so the checks run before Flask-WTF's CSRF check.
@@ -285,6 +294,7 @@ def init_app(app) -> None:
     app.config["WTF_CSRF_SSL_STRICT"] = False  # see refuse_cross_site_posts
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"), proxies)
     app.before_request(refuse_unknown_hosts)  # first: before anything reads the request
+    app.before_request(routing_errors_first)
     app.before_request(refuse_oversized_chunked_bodies)
     app.before_request(refuse_cross_site_posts)
     app.before_request(refuse_non_form_posts)
