@@ -156,7 +156,7 @@ def test_a_spanish_result_is_all_spanish(client, ruleset):
         page,
     )
     assert "Versión de las reglas" in page
-    spoken = " ".join(text_in(page, "es"))
+    spoken = " ".join(text_in(page.replace(ruleset.version, ""), "es"))  # a clinic's id, not words
     english = next(check for check in wording.load_checks()["es"] if check.name == "english-in-spanish")
     assert [str(slip) for slip in wording.slips(iter([("es", "result", spoken)]), {"es": [english]})] == []
 
