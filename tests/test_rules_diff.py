@@ -210,3 +210,24 @@ def test_a_removed_option_makes_a_case_unrunnable_and_says_so(files, tmp_path):
     change = next(c for c in found.case_changes if c.case.name == "spreading redness")
     assert change.old == "URGENT [site_infection]"
     assert change.new == "cannot run: redness: 'spreading' is not an allowed answer; use one of: none, edge"
+
+
+def test_a_sign_that_answers_something_else_is_shown_with_both_answers(ruleset):
+    """What a ticked sign answers is clinical content: the diff shows it like a changed answer."""
+    import dataclasses
+
+    from triage.rules.diff_pages import page_changes
+
+    step = next(step for step in ruleset.steps if any(sign.sets for sign in step.signs))
+    area = next(area for area in step.areas if any(sign.sets for sign in area.signs))
+    sign = next(sign for sign in area.signs if sign.sets)
+    question, answer = sign.sets[0]
+    other = next(v for v in ruleset.question(question).values if v != answer)
+    moved = dataclasses.replace(sign, sets=((question, other), *sign.sets[1:]))
+    new_area = dataclasses.replace(area, signs=tuple(moved if s is sign else s for s in area.signs))
+    new_step = dataclasses.replace(step, areas=tuple(new_area if a is area else a for a in step.areas))
+    edited = dataclasses.replace(ruleset, steps=tuple(new_step if s is step else s for s in ruleset.steps))
+    lines = page_changes(ruleset, edited)
+    assert lines[0] == f"sign '{sign.id}' of checklist '{area.id}' changed"
+    assert f"{question}: {answer}" in lines[1] and f"→ {question}: {other}" in lines[1]
+    assert page_changes(ruleset, ruleset) == []

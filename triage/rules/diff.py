@@ -6,46 +6,19 @@ changes."""
 from __future__ import annotations
 
 import dataclasses
-import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 
 from ..engine.model import Level, Option, Question, Rule, RuleSet
 from . import cases as case_runner
+from .diff_pages import page_changes
+from .diff_words import ARROW, INDENT, _languages, _wrapped, worded
 from .review import rule_sentence
-
-ARROW = "→"
-INDENT = " " * 6
 
 
 def level_name(level: Level | None) -> str:
     """Return a level's id, or "none" where an answer has no red flag."""
     return level.id if level is not None else "none"
-
-
-def _wrapped(label: str, text: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        width=100,
-        initial_indent=f"{INDENT}{label}",
-        subsequent_indent=INDENT + " " * len(label),
-        break_on_hyphens=False,
-    ) or [f"{INDENT}{label}".rstrip()]
-
-
-def worded(what: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None, languages) -> list[str]:
-    """Return old and new wording, language by language, of each language whose words changed."""
-    lines = []
-    for language in languages:
-        before, after = (old or {}).get(language), (new or {}).get(language)
-        if before != after:
-            lines += _wrapped(f"{what} [{language}] old: ", before if before is not None else "(none)")
-            lines += _wrapped(f"{what} [{language}] new: ", after if after is not None else "(none)")
-    return lines
-
-
-def _languages(old: RuleSet, new: RuleSet) -> list[str]:
-    return list(dict.fromkeys((*new.languages, *old.languages)))
 
 
 def rule_words(before: Rule, after: Rule, old: RuleSet, new: RuleSet) -> list[str]:
@@ -220,6 +193,7 @@ def diff(old: RuleSet, new: RuleSet, example_cases: Iterable[case_runner.Case] =
             other += category_words(category, old, new)
     if [q for q in old_q if q in new_q] != [q for q in new_q if q in old_q]:
         other.append("the questions are asked in a different order")
+    other += page_changes(old, new)
     case_changes, count = [], 0
     for case in example_cases:
         count += 1
