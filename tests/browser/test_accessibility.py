@@ -80,21 +80,16 @@ def _errors(page, server, ruleset):
 
 def _soon_then_errors(page, server, ruleset):
     """A later page sent with blanks, after answers that already call for advice."""
-    from triage import engine
+    from walker import sign_reaching
+
     from triage.engine.model import Level
 
-    area, sign = next(
-        (a, s)
-        for step in ruleset.steps[1:]
-        for a in step.areas
-        for s in a.signs
-        if s.sets and engine.evaluate(ruleset, dict(s.sets)).level == Level.SOON
-    )
+    _, area_id, sign = sign_reaching(ruleset, Level.SOON, first_page=False)
     start(page, server)
-    while not page.locator(f"main input[name='{area.id}']").count():
+    while not page.locator(f"main input[name='{area_id}']").count():
         _mildest(page, ruleset)
         _submit(page)
-    page.locator(f"main input[name='{area.id}'][value='{sign.id}']").check()
+    page.locator(f"main input[name='{area_id}'][value='{sign.id}']").check()
     _submit(page)
     assert page.locator("#so-far").count() == 1 and page.locator("#error-summary").count() == 1
 
