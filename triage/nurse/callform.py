@@ -59,43 +59,24 @@ def parse_started(text: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+def _limited(field, label: str, what: str, most: int):
+    """An optional text field of at most `most` characters, saying so in the nurse's words."""
+    return field(
+        label,
+        validators=[Optional(), Length(max=most, message=f"Keep the {what} to {most} characters or fewer")],
+    )
+
+
 class CallDetailsForm(NoCSRFForm):
     """The call's own fields, beside the questions: no question may take one of their names
     (`details_field_names`; create_app and `flask rules verify` refuse such a rule file)."""
 
     started = HiddenField()
-    reference = StringField(
-        "Patient reference",
-        validators=[
-            Optional(),
-            Length(
-                max=call_details.REFERENCE_MAX,
-                message=(f"Keep the patient reference to {call_details.REFERENCE_MAX} characters or fewer"),
-            ),
-        ],
-    )
+    reference = _limited(StringField, "Patient reference", "patient reference", call_details.REFERENCE_MAX)
     no_reference = BooleanField("No reference: I cannot identify the patient")
     call_date = DateField("Call date", validators=[Optional()], format="%Y-%m-%d")
-    initials = StringField(
-        "Nurse's initials",
-        validators=[
-            Optional(),
-            Length(
-                max=call_details.INITIALS_MAX,
-                message=(f"Keep the initials to {call_details.INITIALS_MAX} characters or fewer"),
-            ),
-        ],
-    )
-    comments = TextAreaField(
-        "Comments",
-        validators=[
-            Optional(),
-            Length(
-                max=call_details.COMMENTS_MAX,
-                message=(f"Keep the comments to {call_details.COMMENTS_MAX} characters or fewer"),
-            ),
-        ],
-    )
+    initials = _limited(StringField, "Nurse's initials", "initials", call_details.INITIALS_MAX)
+    comments = _limited(TextAreaField, "Comments", "comments", call_details.COMMENTS_MAX)
     actions = SelectMultipleField(
         "Actions taken", validate_choice=True, choices=[SelectChoice(k, v) for k, v in ACTIONS.items()]
     )
